@@ -1,0 +1,142 @@
+import type { BlockMasks } from "../nn/spec";
+import type { Floats } from "../nn/kernel-ops";
+import { percentileOfSorted } from "./percentile";
+
+/**
+ * Magnitude pruning as the thesis does it (chapter 5.2): one threshold, the
+ * p-th percentile of |w| over the selected recurrent weights of all blocks
+ * pooled; a weight survives when |w| ≥ threshold (so at p = 100 only the largest
+ * magnitude survives). Biases are never pruned.
+ */
+
+/** Which recurrent matrices are pruned: input-to-hidden, hidden-to-hidden, or both pooled. */
+export type PruneKind = "both" | "i2h" | "h2h";
+export const PRUNE_KINDS: readonly PruneKind[] = ["both", "i2h", "h2h"];
+
+/**
+ * "global": one threshold over all blocks pooled (the thesis).
+ * "layer": one threshold per recurrent block over that block's selected matrices,
+ * so every block loses the same fraction (the global threshold instead prunes
+ * blocks with small weights harder).
+ */
+export type ThresholdScope = "global" | "layer";
+
+/** What pruning needs of a recurrent block; the engine's RecurrentBlock has it. */
+export interface WeightBlock {
+  wIH: Floats;
+  wHH: Floats;
+  maskIH?: Uint8Array;
+  maskHH?: Uint8Array;
+}
+
+export interface PruneOptions {
+  /** percentile p in [0, 100] of |w| used as the threshold */
+  percent: number;
+  kind: PruneKind;
+  scope?: ThresholdScope;
+}
+
+export interface PrunePlan {
+  /** per block: new masks for the selected matrices (absent = untouched) */
+  masks: BlockMasks[];
+  /** global: one threshold; layer: one per block */
+  thresholds: number[];
+  /** selected weights kept / selected weights in total */
+  kept: number;
+  total: number;
+}
+
+interface Selected {
+  weights: Floats;
+  previous?: Uint8Array;
+  put: (mask: Uint8Array) => void;
+}
+
+function selectMatrices(block: WeightBlock, kind: PruneKind, masks: BlockMasks): Selected[] {
+  const selected: Selected[] = [];
+  if (kind !== "h2h") selected.push({ weights: block.wIH, previous: block.maskIH, put: (m) => (masks.maskIH = m) });
+  if (kind !== "i2h") selected.push({ weights: block.wHH, previous: block.maskHH, put: (m) => (masks.maskHH = m) });
+  return selected;
+}
+
+/** |w| of several matrices pooled and sorted ascending. */
+export function pooledMagnitudes(matrices: readonly Floats[]): Float64Array {
+  let size = 0;
+  for (const m of matrices) size += m.length;
+  const magnitudes = new Float64Array(size);
+  let offset = 0;
+  for (const m of matrices) {
+    for (let i = 0; i < m.length; i++) magnitudes[offset + i] = Math.abs(m[i]);
+    offset += m.length;
+  }
+  return magnitudes.sort();
+}
+
+/** The p-th percentile (numpy linear) of |w| over the matrices pooled. */
+export function magnitudeThreshold(matrices: readonly Floats[], percent: number): number {
+  return percentileOfSorted(pooledMagnitudes(matrices), percent);
+}
+
+/**
+ * mask[i] = |w[i]| ≥ threshold, and never revives a weight a previous mask removed
+ * (masked weights are zero, so a threshold of 0 would otherwise keep them).
+ */
+export function thresholdMask(weights: Floats, threshold: number, previous?: Uint8Array): Uint8Array {
+  if (previous && previous.length !== weights.length) {
+    throw new Error(`thresholdMask: previous mask has ${previous.length} entries, weights have ${weights.length}`);
+  }
+  const mask = new Uint8Array(weights.length);
+  for (let i = 0; i < weights.length; i++) {
+    mask[i] = Math.abs(weights[i]) >= threshold && (!previous || previous[i] === 1) ? 1 : 0;
+  }
+  return mask;
+}
+
+/** Masks for pruning `blocks` at percentile p of the selected magnitudes. Pure: blocks are not changed. */
+export function magnitudeMasks(blocks: readonly WeightBlock[], options: PruneOptions): PrunePlan {
+  const { percent, kind, scope = "global" } = options;
+  if (!PRUNE_KINDS.includes(kind)) throw new Error(`magnitudeMasks: kind must be one of ${PRUNE_KINDS.join(", ")}, got "${kind}"`);
+  if (scope !== "global" && scope !== "layer") throw new Error(`magnitudeMasks: scope must be "global" or "layer", got "${scope}"`);
+  if (blocks.length === 0) throw new Error("magnitudeMasks: no recurrent blocks to prune");
+  const masks: BlockMasks[] = blocks.map(() => ({}));
+  const selected = blocks.map((block, b) => selectMatrices(block, kind, masks[b]));
+  const groups = scope === "global" ? [selected.flat()] : selected;
+  const thresholds: number[] = [];
+  let kept = 0;
+  let total = 0;
+  for (const group of groups) {
+    const threshold = magnitudeThreshold(group.map((s) => s.weights), percent);
+    thresholds.push(threshold);
+    for (const s of group) {
+      const mask = thresholdMask(s.weights, threshold, s.previous);
+      s.put(mask);
+      kept += countOnes(mask);
+      total += mask.length;
+    }
+  }
+  return { masks, thresholds, kept, total };
+}
+
+export function countOnes(mask: Uint8Array): number {
+  let ones = 0;
+  for (let i = 0; i < mask.length; i++) ones += mask[i];
+  return ones;
+}
+
+/** Kept fraction of a mask (1 = dense); an absent mask is dense. */
+export function density(mask: Uint8Array | undefined): number {
+  return mask && mask.length > 0 ? countOnes(mask) / mask.length : 1;
+}
+
+/** What pruning needs of a network; the engine's Network has it. */
+export interface MaskableNetwork {
+  readonly blocks: readonly WeightBlock[];
+  setMasks(block: number, masks: BlockMasks): void;
+}
+
+/** Prune a network in place: compute the masks and hand them to the engine (which zeroes the weights). */
+export function pruneNetwork(net: MaskableNetwork, options: PruneOptions): PrunePlan {
+  const plan = magnitudeMasks(net.blocks, options);
+  plan.masks.forEach((masks, b) => net.setMasks(b, masks));
+  return plan;
+}
