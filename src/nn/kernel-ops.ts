@@ -1,15 +1,36 @@
 /**
  * The seam between the fused recurrent kernels (src/nn, plain JS orchestration of
- * the time loop) and the arithmetic backends: plain JS (float64 or float32) and
- * WebAssembly SIMD (float32, src/nn/wasm). The fused kernel only ever calls these
- * operations on buffers it obtained from the same backend's `alloc`, so the wasm
- * backend can hand its own linear memory out as typed-array views and pass byte
- * offsets to wasm without copying.
+ * the time loop) and the arithmetic backends: plain JS (float64 or float32,
+ * src/nn/js-ops.ts) and WebAssembly SIMD (float32, src/nn/wasm). The fused kernel
+ * only ever calls these operations on buffers it obtained from the same backend's
+ * `alloc` / `allocInt`, so the wasm backend can hand its own linear memory out as
+ * typed-array views and pass byte offsets to wasm without copying.
  *
- * All matrices are row-major and dense. Sizes are in elements.
- * The engine helper extends this interface with the element-wise cell
- * operations (forward/backward per mode); the wasm backend mirrors them.
+ * Conventions (every operation):
+ * - All matrices are row-major and dense. Sizes and offsets are in ELEMENTS.
+ * - Every buffer argument `x` is followed by (or paired with) an element offset
+ *   `xOff`: the operation reads/writes x[xOff …]. The engine allocates each buffer
+ *   once for the largest batch shape and addresses time steps by offset, so the
+ *   hot loop creates no views (no `subarray`).
+ * - Sequence buffers are TIME-MAJOR and PACKED: step t occupies `rows_t`
+ *   consecutive rows starting at row `off_t = Σ_{t'<t} rows_t'`. With padding
+ *   "post" rows_t = B for every t; with "packed" the batch is sorted by length
+ *   descending and rows_t = #{strings longer than t}, so row r of step t and row r
+ *   of step t−1 are the same string. A per-step slice is therefore contiguous.
+ * - A plain-JS implementation of any operation works on views of wasm memory too,
+ *   so a backend may delegate operations it does not accelerate to JsOps.
+ *
+ * Recurrent cell (one block, hidden size H, G = GATES[mode] gate blocks, gate
+ * layout within a row: G blocks of H, PyTorch order GRU r,z,n / LSTM i,f,g,o):
+ *   gi = x·W_ihᵀ + b_ih   (all steps at once, before the time loop)
+ *   gh = h_{t−1}·W_hhᵀ + b_hh   (per step)
+ * and `cellForward` / `cellBackward` below do everything element-wise.
+ *
+ * Compatibility: this file only grows compatibly (new optional trailing
+ * parameters, new methods). A breaking change is announced here.
  */
+import type { CellMode } from "./spec";
+
 export type Floats = Float32Array | Float64Array;
 
 export interface KernelOps<F extends Floats = Floats> {
@@ -17,19 +38,101 @@ export interface KernelOps<F extends Floats = Floats> {
   readonly precision: "f32" | "f64";
 
   /**
-   * Reserve room for `elements` more floats, then hand out views with `alloc`.
-   * Views from before a `reserve` may be detached (wasm memory.grow): callers
-   * reserve once for a batch shape, then allocate.
+   * Reserve room for `elements` more floats (and `ints` more Int32 elements), then
+   * hand out views with `alloc` / `allocInt`. Views from before a `reserve` may be
+   * detached (wasm memory.grow): the engine reserves ONCE for everything it will
+   * allocate (parameters and workspace for the largest batch shape), then allocates.
    */
-  reserve(elements: number): void;
+  reserve(elements: number, ints?: number): void;
+  /** A zero-filled float view of `elements` elements. */
   alloc(elements: number): F;
-  /** Forget every allocation (start of a new batch shape). */
+  /** A zero-filled Int32 view (token indices, gather/scatter rows). */
+  allocInt(elements: number): Int32Array;
+  /** Forget every allocation (the engine is being rebuilt). */
   reset(): void;
 
+  // ---- matrix products (the offsets are optional and default to 0) ----
+
   /** C[m×n] = (accumulate ? C : 0) + A[m×k] · B[n×k]ᵀ — inputs times weightsᵀ */
-  gemmNT(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean): void;
+  gemmNT(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff?: number, bOff?: number, cOff?: number): void;
   /** C[m×n] = (accumulate ? C : 0) + A[m×k] · B[k×n] — gate gradients times weights */
-  gemmNN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean): void;
+  gemmNN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff?: number, bOff?: number, cOff?: number): void;
   /** C[m×n] = (accumulate ? C : 0) + A[k×m]ᵀ · B[k×n] — weight gradients over all steps */
-  gemmTN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean): void;
+  gemmTN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff?: number, bOff?: number, cOff?: number): void;
+
+  // ---- vector helpers ----
+
+  /** c[cOff + r·cols + j] += v[vOff + j] for r < rows, j < cols (bias add). */
+  addRowVector(rows: number, cols: number, v: F, vOff: number, c: F, cOff: number): void;
+  /** out[outOff + j] = (accumulate ? out : 0) + Σ_{r<rows} a[aOff + r·cols + j] (bias gradient). */
+  colSums(rows: number, cols: number, a: F, aOff: number, out: F, outOff: number, accumulate: boolean): void;
+  /** dst[dstOff + i] += src[srcOff + i], i < n. */
+  add(n: number, src: F, srcOff: number, dst: F, dstOff: number): void;
+  /** dst[dstOff + i] = src[srcOff + i], i < n. */
+  copy(n: number, src: F, srcOff: number, dst: F, dstOff: number): void;
+  /** dst[dstOff + i] = value, i < n. */
+  fill(n: number, value: number, dst: F, dstOff: number): void;
+  /** dst[dstOff + i] *= src[srcOff + i], i < n (0/1 float masks on weights and gradients). */
+  multiply(n: number, src: F, srcOff: number, dst: F, dstOff: number): void;
+  /** Σ a[aOff + i]², i < n, accumulated in float64 (global gradient norm). */
+  sumSquares(n: number, a: F, aOff: number): number;
+  /** out[outOff + r·cols + j] = table[tableOff + index[indexOff + r]·cols + j] (embedding lookup). */
+  gatherRows(rows: number, cols: number, table: F, tableOff: number, index: Int32Array, indexOff: number, out: F, outOff: number): void;
+  /** table[tableOff + index[indexOff + r]·cols + j] += src[srcOff + r·cols + j] (embedding gradient; rows in order). */
+  scatterAddRows(rows: number, cols: number, src: F, srcOff: number, index: Int32Array, indexOff: number, table: F, tableOff: number): void;
+
+  // ---- recurrent cell, one time step over `rows` strings ----
+
+  /**
+   * Element-wise forward of one step. Shapes (rows × …, each at its offset):
+   *   gi   rows×G·H  input projection incl. b_ih. OVERWRITTEN with the activated
+   *                  gates needed by the backward pass ("act"):
+   *                  GRU [r | z | n], LSTM [i | f | g | o], RNN_* left unchanged.
+   *   gh   rows×G·H  recurrent projection incl. b_hh (read only; GRU keeps gh_n for backward)
+   *   hPrev rows×H   h_{t−1} (read by GRU)
+   *   cPrev rows×H   c_{t−1} (LSTM only)
+   *   h    rows×H    written: h_t
+   *   c    rows×H    written: c_t (LSTM only)
+   * Equations: RNN_TANH h = tanh(gi+gh); RNN_RELU h = max(0, gi+gh);
+   *   GRU r = σ(gi_r+gh_r), z = σ(gi_z+gh_z), n = tanh(gi_n + r∘gh_n), h = n + z∘(hPrev − n)
+   *   LSTM i,f,o = σ(gi+gh), g = tanh(gi_g+gh_g), c = f∘cPrev + i∘g, h = o∘tanh(c).
+   * Arguments a mode does not use are ignored (pass any buffer and 0).
+   */
+  cellForward(
+    mode: CellMode, rows: number, hidden: number,
+    gi: F, giOff: number, gh: F, ghOff: number,
+    hPrev: F, hPrevOff: number, cPrev: F, cPrevOff: number,
+    h: F, hOff: number, c: F, cOff: number,
+  ): void;
+
+  /**
+   * Element-wise backward of one step (buffers as in cellForward; `act` is the gi
+   * buffer after cellForward, h and c the step's outputs).
+   *   dh  rows×H  in: ∂L/∂h_t (total). out: the part of ∂L/∂h_{t−1} that does not
+   *               flow through W_hh — GRU dh∘z, other modes 0. (The engine then adds
+   *               dGh·W_hh with gemmNN.)
+   *   dc  rows×H  LSTM only. in: ∂L/∂c_t from step t+1. out: ∂L/∂c_{t−1}.
+   *   dGi rows×G·H written: ∂L/∂gi (pre-activation gate gradients).
+   *   dGh rows×G·H written: ∂L/∂gh — GRU only (it differs in the n block:
+   *               dGh_n = dGi_n∘r). For the other modes ∂L/∂gh = ∂L/∂gi and dGh is
+   *               NOT written: the engine passes the dGi buffer for both.
+   */
+  cellBackward(
+    mode: CellMode, rows: number, hidden: number,
+    act: F, actOff: number, gh: F, ghOff: number,
+    hPrev: F, hPrevOff: number, h: F, hOff: number,
+    cPrev: F, cPrevOff: number, c: F, cOff: number,
+    dh: F, dhOff: number, dc: F, dcOff: number,
+    dGi: F, dGiOff: number, dGh: F, dGhOff: number,
+  ): void;
+
+  // ---- optimizer ----
+
+  /**
+   * One Adam step (PyTorch semantics, no weight decay) over a flat parameter vector:
+   *   g = grad·gradScale; m = β1 m + (1−β1) g; v = β2 v + (1−β2) g²;
+   *   θ −= lr / (1−β1^step) · m / (√v / √(1−β2^step) + ε)
+   * `step` is 1-based. gradScale carries the gradient-norm clipping factor.
+   */
+  adam(n: number, theta: F, grad: F, m: F, v: F, lr: number, beta1: number, beta2: number, eps: number, step: number, gradScale: number): void;
 }

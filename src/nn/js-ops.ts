@@ -1,0 +1,320 @@
+/**
+ * Plain-JS KernelOps for float64 and float32. The reference for the wasm backend's
+ * semantics and the fallback wherever wasm is unavailable. Buffers are slices of
+ * one arena per `reserve`, so the engine's whole working set is contiguous.
+ */
+import type { Floats, KernelOps } from "./kernel-ops";
+import type { CellMode } from "./spec";
+
+type FloatCtor<F extends Floats> = { new (length: number): F };
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+export class JsOps<F extends Floats> implements KernelOps<F> {
+  readonly name: string;
+  private arena: F;
+  private used = 0;
+  private ints: Int32Array = new Int32Array(0);
+  private intsUsed = 0;
+
+  constructor(readonly precision: "f32" | "f64", private readonly Ctor: FloatCtor<F>) {
+    this.name = `js-${precision}`;
+    this.arena = new Ctor(0);
+  }
+
+  reserve(elements: number, ints = 0): void {
+    if (this.used + elements > this.arena.length) {
+      // Earlier views stay valid (they keep the old buffer alive) — only wasm detaches.
+      this.arena = new this.Ctor(this.used + elements);
+      this.used = 0;
+    }
+    if (this.intsUsed + ints > this.ints.length) {
+      this.ints = new Int32Array(this.intsUsed + ints);
+      this.intsUsed = 0;
+    }
+  }
+
+  alloc(elements: number): F {
+    if (this.used + elements > this.arena.length) this.reserve(elements);
+    const view = this.arena.subarray(this.used, this.used + elements) as F;
+    this.used += elements;
+    view.fill(0);
+    return view;
+  }
+
+  allocInt(elements: number): Int32Array {
+    if (this.intsUsed + elements > this.ints.length) this.reserve(0, elements);
+    const view = this.ints.subarray(this.intsUsed, this.intsUsed + elements);
+    this.intsUsed += elements;
+    view.fill(0);
+    return view;
+  }
+
+  reset(): void {
+    this.arena = new this.Ctor(0);
+    this.used = 0;
+    this.ints = new Int32Array(0);
+    this.intsUsed = 0;
+  }
+
+  // C[m×n] (+)= A[m×k]·B[n×k]ᵀ: every entry is a dot product of two contiguous rows;
+  // 2 rows of A × 2 rows of B per pass reuse each load twice (V8 emits no SIMD).
+  gemmNT(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+    let i = 0;
+    for (; i + 1 < m; i += 2) {
+      const a0 = aOff + i * k, a1 = a0 + k;
+      const c0 = cOff + i * n, c1 = c0 + n;
+      let j = 0;
+      for (; j + 1 < n; j += 2) {
+        const b0 = bOff + j * k, b1 = b0 + k;
+        let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
+        for (let p = 0; p < k; p++) {
+          const x0 = a[a0 + p], x1 = a[a1 + p], y0 = b[b0 + p], y1 = b[b1 + p];
+          s00 += x0 * y0; s01 += x0 * y1; s10 += x1 * y0; s11 += x1 * y1;
+        }
+        if (accumulate) { c[c0 + j] += s00; c[c0 + j + 1] += s01; c[c1 + j] += s10; c[c1 + j + 1] += s11; }
+        else { c[c0 + j] = s00; c[c0 + j + 1] = s01; c[c1 + j] = s10; c[c1 + j + 1] = s11; }
+      }
+      if (j < n) {
+        const b0 = bOff + j * k;
+        let s0 = 0, s1 = 0;
+        for (let p = 0; p < k; p++) { const y = b[b0 + p]; s0 += a[a0 + p] * y; s1 += a[a1 + p] * y; }
+        if (accumulate) { c[c0 + j] += s0; c[c1 + j] += s1; } else { c[c0 + j] = s0; c[c1 + j] = s1; }
+      }
+    }
+    if (i < m) {
+      const a0 = aOff + i * k, c0 = cOff + i * n;
+      for (let j = 0; j < n; j++) {
+        const b0 = bOff + j * k;
+        let s = 0;
+        for (let p = 0; p < k; p++) s += a[a0 + p] * b[b0 + p];
+        c[c0 + j] = accumulate ? c[c0 + j] + s : s;
+      }
+    }
+  }
+
+  // C[m×n] (+)= A[m×k]·B[k×n]: row i of C accumulates a[i,p]·(row p of B), 2 rows at a time.
+  gemmNN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+    if (!accumulate) c.fill(0, cOff, cOff + m * n);
+    let i = 0;
+    for (; i + 1 < m; i += 2) {
+      const a0 = aOff + i * k, a1 = a0 + k, c0 = cOff + i * n, c1 = c0 + n;
+      for (let p = 0; p < k; p++) {
+        const x0 = a[a0 + p], x1 = a[a1 + p], b0 = bOff + p * n;
+        if (x0 === 0 && x1 === 0) continue;
+        for (let j = 0; j < n; j++) { const y = b[b0 + j]; c[c0 + j] += x0 * y; c[c1 + j] += x1 * y; }
+      }
+    }
+    if (i < m) {
+      const a0 = aOff + i * k, c0 = cOff + i * n;
+      for (let p = 0; p < k; p++) {
+        const x = a[a0 + p], b0 = bOff + p * n;
+        if (x === 0) continue;
+        for (let j = 0; j < n; j++) c[c0 + j] += x * b[b0 + j];
+      }
+    }
+  }
+
+  // C[m×n] (+)= A[k×m]ᵀ·B[k×n]: for each shared row p, C += a[p,:]ᵀ ⊗ b[p,:], 2 rows of C at a time.
+  gemmTN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+    if (!accumulate) c.fill(0, cOff, cOff + m * n);
+    for (let p = 0; p < k; p++) {
+      const ap = aOff + p * m, b0 = bOff + p * n;
+      let i = 0;
+      for (; i + 1 < m; i += 2) {
+        const x0 = a[ap + i], x1 = a[ap + i + 1];
+        if (x0 === 0 && x1 === 0) continue;
+        const c0 = cOff + i * n, c1 = c0 + n;
+        for (let j = 0; j < n; j++) { const y = b[b0 + j]; c[c0 + j] += x0 * y; c[c1 + j] += x1 * y; }
+      }
+      if (i < m) {
+        const x = a[ap + i], c0 = cOff + i * n;
+        if (x !== 0) for (let j = 0; j < n; j++) c[c0 + j] += x * b[b0 + j];
+      }
+    }
+  }
+
+  addRowVector(rows: number, cols: number, v: F, vOff: number, c: F, cOff: number): void {
+    for (let r = 0; r < rows; r++) {
+      const o = cOff + r * cols;
+      for (let j = 0; j < cols; j++) c[o + j] += v[vOff + j];
+    }
+  }
+
+  colSums(rows: number, cols: number, a: F, aOff: number, out: F, outOff: number, accumulate: boolean): void {
+    if (!accumulate) out.fill(0, outOff, outOff + cols);
+    for (let r = 0; r < rows; r++) {
+      const o = aOff + r * cols;
+      for (let j = 0; j < cols; j++) out[outOff + j] += a[o + j];
+    }
+  }
+
+  add(n: number, src: F, srcOff: number, dst: F, dstOff: number): void {
+    for (let i = 0; i < n; i++) dst[dstOff + i] += src[srcOff + i];
+  }
+
+  copy(n: number, src: F, srcOff: number, dst: F, dstOff: number): void {
+    dst.set(src.subarray(srcOff, srcOff + n), dstOff);
+  }
+
+  fill(n: number, value: number, dst: F, dstOff: number): void {
+    dst.fill(value, dstOff, dstOff + n);
+  }
+
+  multiply(n: number, src: F, srcOff: number, dst: F, dstOff: number): void {
+    for (let i = 0; i < n; i++) dst[dstOff + i] *= src[srcOff + i];
+  }
+
+  sumSquares(n: number, a: F, aOff: number): number {
+    let s = 0;
+    for (let i = 0; i < n; i++) { const x = a[aOff + i]; s += x * x; }
+    return s;
+  }
+
+  gatherRows(rows: number, cols: number, table: F, tableOff: number, index: Int32Array, indexOff: number, out: F, outOff: number): void {
+    for (let r = 0; r < rows; r++) {
+      const src = tableOff + index[indexOff + r] * cols, dst = outOff + r * cols;
+      for (let j = 0; j < cols; j++) out[dst + j] = table[src + j];
+    }
+  }
+
+  scatterAddRows(rows: number, cols: number, src: F, srcOff: number, index: Int32Array, indexOff: number, table: F, tableOff: number): void {
+    for (let r = 0; r < rows; r++) {
+      const dst = tableOff + index[indexOff + r] * cols, s = srcOff + r * cols;
+      for (let j = 0; j < cols; j++) table[dst + j] += src[s + j];
+    }
+  }
+
+  cellForward(
+    mode: CellMode, rows: number, H: number,
+    gi: F, giOff: number, gh: F, ghOff: number,
+    hPrev: F, hPrevOff: number, cPrev: F, cPrevOff: number,
+    h: F, hOff: number, c: F, cOff: number,
+  ): void {
+    switch (mode) {
+      case "RNN_TANH":
+        for (let i = 0; i < rows * H; i++) h[hOff + i] = Math.tanh(gi[giOff + i] + gh[ghOff + i]);
+        return;
+      case "RNN_RELU":
+        for (let i = 0; i < rows * H; i++) { const x = gi[giOff + i] + gh[ghOff + i]; h[hOff + i] = x > 0 ? x : 0; }
+        return;
+      case "GRU":
+        for (let r = 0; r < rows; r++) {
+          const g = r * 3 * H, o = r * H;
+          for (let j = 0; j < H; j++) {
+            const ir = giOff + g + j, iz = ir + H, inn = iz + H, hr = ghOff + g + j;
+            const rg = sigmoid(gi[ir] + gh[hr]);
+            const zg = sigmoid(gi[iz] + gh[hr + H]);
+            const ng = Math.tanh(gi[inn] + rg * gh[hr + 2 * H]);
+            gi[ir] = rg; gi[iz] = zg; gi[inn] = ng;
+            h[hOff + o + j] = ng + zg * (hPrev[hPrevOff + o + j] - ng);
+          }
+        }
+        return;
+      case "LSTM":
+        for (let r = 0; r < rows; r++) {
+          const g = r * 4 * H, o = r * H;
+          for (let j = 0; j < H; j++) {
+            const ii = giOff + g + j, hi = ghOff + g + j;
+            const ig = sigmoid(gi[ii] + gh[hi]);
+            const fg = sigmoid(gi[ii + H] + gh[hi + H]);
+            const gg = Math.tanh(gi[ii + 2 * H] + gh[hi + 2 * H]);
+            const og = sigmoid(gi[ii + 3 * H] + gh[hi + 3 * H]);
+            gi[ii] = ig; gi[ii + H] = fg; gi[ii + 2 * H] = gg; gi[ii + 3 * H] = og;
+            const cn = fg * cPrev[cPrevOff + o + j] + ig * gg;
+            c[cOff + o + j] = cn;
+            h[hOff + o + j] = og * Math.tanh(cn);
+          }
+        }
+        return;
+      default:
+        throw new Error(`cellForward: unknown cell mode ${String(mode)}`);
+    }
+  }
+
+  cellBackward(
+    mode: CellMode, rows: number, H: number,
+    act: F, actOff: number, gh: F, ghOff: number,
+    hPrev: F, hPrevOff: number, h: F, hOff: number,
+    cPrev: F, cPrevOff: number, c: F, cOff: number,
+    dh: F, dhOff: number, dc: F, dcOff: number,
+    dGi: F, dGiOff: number, dGh: F, dGhOff: number,
+  ): void {
+    switch (mode) {
+      case "RNN_TANH":
+        for (let i = 0; i < rows * H; i++) {
+          const y = h[hOff + i];
+          dGi[dGiOff + i] = dh[dhOff + i] * (1 - y * y);
+          dh[dhOff + i] = 0;
+        }
+        return;
+      case "RNN_RELU":
+        for (let i = 0; i < rows * H; i++) {
+          dGi[dGiOff + i] = h[hOff + i] > 0 ? dh[dhOff + i] : 0;
+          dh[dhOff + i] = 0;
+        }
+        return;
+      case "GRU":
+        for (let r = 0; r < rows; r++) {
+          const g = r * 3 * H, o = r * H;
+          for (let j = 0; j < H; j++) {
+            const ar = actOff + g + j;
+            const rg = act[ar], zg = act[ar + H], ng = act[ar + 2 * H];
+            const d = dh[dhOff + o + j];
+            const dn = d * (1 - zg) * (1 - ng * ng);
+            const dz = d * (hPrev[hPrevOff + o + j] - ng) * zg * (1 - zg);
+            const dr = dn * gh[ghOff + g + 2 * H + j] * rg * (1 - rg);
+            const gi0 = dGiOff + g + j, gh0 = dGhOff + g + j;
+            dGi[gi0] = dr; dGi[gi0 + H] = dz; dGi[gi0 + 2 * H] = dn;
+            dGh[gh0] = dr; dGh[gh0 + H] = dz; dGh[gh0 + 2 * H] = dn * rg;
+            dh[dhOff + o + j] = d * zg;
+          }
+        }
+        return;
+      case "LSTM":
+        for (let r = 0; r < rows; r++) {
+          const g = r * 4 * H, o = r * H;
+          for (let j = 0; j < H; j++) {
+            const ai = actOff + g + j;
+            const ig = act[ai], fg = act[ai + H], gg = act[ai + 2 * H], og = act[ai + 3 * H];
+            const tc = Math.tanh(c[cOff + o + j]);
+            const d = dh[dhOff + o + j];
+            const dct = dc[dcOff + o + j] + d * og * (1 - tc * tc);
+            const gi0 = dGiOff + g + j;
+            dGi[gi0] = dct * gg * ig * (1 - ig);
+            dGi[gi0 + H] = dct * cPrev[cPrevOff + o + j] * fg * (1 - fg);
+            dGi[gi0 + 2 * H] = dct * ig * (1 - gg * gg);
+            dGi[gi0 + 3 * H] = d * tc * og * (1 - og);
+            dc[dcOff + o + j] = dct * fg;
+            dh[dhOff + o + j] = 0;
+          }
+        }
+        return;
+      default:
+        throw new Error(`cellBackward: unknown cell mode ${String(mode)}`);
+    }
+  }
+
+  adam(n: number, theta: F, grad: F, m: F, v: F, lr: number, beta1: number, beta2: number, eps: number, step: number, gradScale: number): void {
+    const stepSize = lr / (1 - Math.pow(beta1, step));
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    for (let i = 0; i < n; i++) {
+      const g = grad[i] * gradScale;
+      const mi = beta1 * m[i] + (1 - beta1) * g;
+      const vi = beta2 * v[i] + (1 - beta2) * g * g;
+      m[i] = mi; v[i] = vi;
+      theta[i] -= stepSize * mi / (Math.sqrt(vi) / bc2Sqrt + eps);
+    }
+  }
+}
+
+export function jsOps(precision: "f32"): JsOps<Float32Array>;
+export function jsOps(precision: "f64"): JsOps<Float64Array>;
+export function jsOps(precision: "f32" | "f64"): JsOps<Floats>;
+export function jsOps(precision: "f32" | "f64"): JsOps<Floats> {
+  return precision === "f64"
+    ? (new JsOps<Float64Array>("f64", Float64Array) as unknown as JsOps<Floats>)
+    : (new JsOps<Float32Array>("f32", Float32Array) as unknown as JsOps<Floats>);
+}
