@@ -1,2 +1,4 @@
 export * from "./percentile";
 export * from "./magnitude";
+export * from "./records";
+export * from "./measures";
