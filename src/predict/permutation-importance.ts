@@ -1,0 +1,46 @@
+/**
+ * Permutation importance (sklearn.inspection.permutation_importance semantics): the drop in R² on
+ * (X, y) when one feature's column is shuffled, repeated nRepeats times.
+ */
+import { r2Score } from "./preprocess";
+import { createRng, shuffleInPlace } from "./random";
+import type { Regressor } from "./regressor";
+
+export interface PermutationImportance {
+  mean: number[];
+  std: number[];
+  /** importances[feature][repeat] */
+  importances: number[][];
+}
+
+export function permutationImportance(
+  model: Regressor, X: readonly (readonly number[])[], y: readonly number[], options: { nRepeats?: number; seed?: number } = {},
+): PermutationImportance {
+  const { nRepeats = 5, seed = 0 } = options;
+  const rng = createRng(seed);
+  const baseline = r2Score(y, model.predict(X));
+  const p = X[0].length;
+  const shuffled = X.map((row) => row.slice());
+  const order = Int32Array.from({ length: X.length }, (_, i) => i);
+  const importances = Array.from({ length: p }, (_, f) => {
+    const drops: number[] = [];
+    for (let r = 0; r < nRepeats; r++) {
+      shuffleInPlace(order, rng);
+      for (let i = 0; i < X.length; i++) shuffled[i][f] = X[order[i]][f];
+      drops.push(baseline - r2Score(y, model.predict(shuffled)));
+    }
+    for (let i = 0; i < X.length; i++) shuffled[i][f] = X[i][f];
+    return drops;
+  });
+  return { mean: importances.map(meanOf), std: importances.map(stdOf), importances };
+}
+
+export function meanOf(values: readonly number[]): number {
+  return values.reduce((a, v) => a + v, 0) / values.length;
+}
+
+/** Population standard deviation (numpy's default ddof = 0). */
+export function stdOf(values: readonly number[]): number {
+  const m = meanOf(values);
+  return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / values.length);
+}

@@ -1,0 +1,130 @@
+/**
+ * The prediction experiment end to end: the three regressors by name, the thesis's single 90/10
+ * split per variant, and the repeated k-fold table over variants × regressors × feature sets.
+ */
+import { AdaBoostRegressor, type AdaBoostOptions } from "./adaboost";
+import { BayesianRidge, type BayesianRidgeOptions } from "./bayesian-ridge";
+import { crossValidateR2, fitAndPredict, type ModelFactory } from "./cross-validation";
+import { FEATURE_SETS, type FeatureSet } from "./feature-sets";
+import { permutationImportance } from "./permutation-importance";
+import { r2Score, take, trainTestSplit } from "./preprocess";
+import { RandomForestRegressor, type RandomForestOptions } from "./random-forest";
+import type { Regressor } from "./regressor";
+import { PROPERTY_COLUMNS, variantData, type Property, type ResultsTable } from "./results-table";
+import { pearson, type Correlation } from "./stats";
+
+export const REGRESSOR_NAMES = ["BayesianRidge", "RandomForestRegressor", "AdaBoostRegressor"] as const;
+export type RegressorName = (typeof REGRESSOR_NAMES)[number];
+
+export interface RegressorSettings {
+  BayesianRidge?: BayesianRidgeOptions;
+  RandomForestRegressor?: Omit<RandomForestOptions, "seed">;
+  AdaBoostRegressor?: Omit<AdaBoostOptions, "seed">;
+}
+
+export function regressorFactory(name: RegressorName, settings: RegressorSettings = {}): ModelFactory {
+  switch (name) {
+    case "BayesianRidge": return () => new BayesianRidge(settings.BayesianRidge);
+    case "RandomForestRegressor": return (seed) => new RandomForestRegressor({ ...settings.RandomForestRegressor, seed });
+    case "AdaBoostRegressor": return (seed) => new AdaBoostRegressor({ ...settings.AdaBoostRegressor, seed });
+    default: throw new Error(`Unknown regressor "${name as string}"; expected one of: ${REGRESSOR_NAMES.join(", ")}`);
+  }
+}
+
+export interface PropertyCorrelation extends Correlation {
+  variant: string;
+  property: Property;
+}
+
+/** Pearson r of every property with test accuracy, per variant. */
+export function correlationTable(table: ResultsTable): PropertyCorrelation[] {
+  return table.variants.flatMap((variant) => {
+    const { X, y } = variantData(table, variant, PROPERTY_COLUMNS);
+    return PROPERTY_COLUMNS.map((property, j) => ({ variant, property, ...pearson(X.map((r) => r[j]), y) }));
+  });
+}
+
+export interface SplitResult {
+  variant: string;
+  regressor: RegressorName;
+  featureSet: string;
+  r2: number;
+  yTest: number[];
+  yPred: number[];
+  model: Regressor;
+  /** Model importances (coefficients / impurity / weighted impurity), one per feature. */
+  importances: number[];
+  /** Permutation importance on the test rows: mean drop in R². */
+  permutation: { mean: number[]; std: number[] };
+  features: readonly Property[];
+}
+
+export interface SplitOptions {
+  testFraction?: number;
+  splitSeed?: number;
+  modelSeed?: number;
+  permutationRepeats?: number;
+  settings?: RegressorSettings;
+}
+
+/** The thesis's protocol: one seeded 90/10 split, min–max scaling fitted on the training rows, R² on the test rows. */
+export function evaluateSplit(
+  table: ResultsTable, variant: string, regressor: RegressorName, featureSet: FeatureSet = FEATURE_SETS[0], options: SplitOptions = {},
+): SplitResult {
+  const { testFraction = 0.1, splitSeed = 0, modelSeed = 0, permutationRepeats = 10, settings = {} } = options;
+  const { X, y } = variantData(table, variant, featureSet.features);
+  const split = trainTestSplit(X.length, testFraction, splitSeed);
+  const { model, scaler, predictions } = fitAndPredict(regressorFactory(regressor, settings), X, y, split.train, split.test, modelSeed);
+  const yTest = take(y, split.test);
+  const perm = permutationImportance(model, scaler.transform(take(X, split.test)), yTest, { nRepeats: permutationRepeats, seed: modelSeed });
+  return {
+    variant, regressor, featureSet: featureSet.name, r2: r2Score(yTest, predictions), yTest, yPred: predictions, model,
+    importances: model.featureImportances(), permutation: { mean: perm.mean, std: perm.std }, features: featureSet.features,
+  };
+}
+
+export interface CvRow {
+  variant: string;
+  regressor: RegressorName;
+  featureSet: string;
+  mean: number;
+  std: number;
+  scores: number[];
+}
+
+export interface CvOptions {
+  folds?: number;
+  repeats?: number;
+  seed?: number;
+  settings?: RegressorSettings;
+  featureSets?: readonly FeatureSet[];
+  regressors?: readonly RegressorName[];
+  /** Called after each cell (for progress bars). */
+  onCell?: (row: CvRow) => void;
+}
+
+/** Repeated k-fold R² for every variant × regressor × feature set (same folds for every regressor). */
+export function crossValidationTable(table: ResultsTable, options: CvOptions = {}): CvRow[] {
+  const { folds = 5, repeats = 10, seed = 0, settings = {}, featureSets = FEATURE_SETS, regressors = REGRESSOR_NAMES, onCell } = options;
+  const rows: CvRow[] = [];
+  for (const variant of table.variants) {
+    for (const set of featureSets) {
+      const { X, y } = variantData(table, variant, set.features);
+      for (const regressor of regressors) {
+        const cv = crossValidateR2(regressorFactory(regressor, settings), X, y, { folds, repeats, seed });
+        const row = { variant, regressor, featureSet: set.name, mean: cv.mean, std: cv.std, scores: cv.scores };
+        rows.push(row);
+        onCell?.(row);
+      }
+    }
+  }
+  return rows;
+}
+
+/** The thesis's published R² (results 6.4) for comparison when its r_squared.csv is not at hand. */
+export const THESIS_R2: Readonly<Record<string, Record<RegressorName, number>>> = {
+  RNN_TANH: { BayesianRidge: 0.48, RandomForestRegressor: 0.43, AdaBoostRegressor: 0.36 },
+  RNN_RELU: { BayesianRidge: 0.36, RandomForestRegressor: 0.62, AdaBoostRegressor: 0.53 },
+  LSTM: { BayesianRidge: 0.37, RandomForestRegressor: 0.58, AdaBoostRegressor: 0.60 },
+  GRU: { BayesianRidge: 0.67, RandomForestRegressor: 0.88, AdaBoostRegressor: 0.78 },
+};
