@@ -1,0 +1,3 @@
+// Entry point of the wasm kernels: every export takes byte offsets into the one
+// imported linear memory (the JS side owns all allocation).
+export { gemmNN, gemmTN, gemmNT, SCRATCH_FLOATS } from "./gemm";

@@ -1,0 +1,77 @@
+/**
+ * Compiles the AssemblyScript kernels (src/nn/wasm/assembly) into build/wasm:
+ * kernels-simd.wasm (SIMD128) and kernels-relaxed.wasm (plus relaxed-SIMD FMA).
+ * Run by `npm run build:wasm` (and the `prepare` script on install); the loader
+ * also calls `ensureWasmBuilt` so a fresh clone or an edited kernel source
+ * rebuilds on first use.
+ */
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+export type WasmVariant = "simd" | "relaxed";
+export const WASM_VARIANTS: readonly WasmVariant[] = ["simd", "relaxed"];
+
+// realpath: notebooks import src/ through a symlink, the build lives at the repo root
+const wasmSourceDir = fs.realpathSync(__dirname);
+const assemblyDir = path.join(wasmSourceDir, "assembly");
+const repoRoot = path.resolve(wasmSourceDir, "../../..");
+
+export const WASM_BUILD_DIR = path.join(repoRoot, "build", "wasm");
+
+export function wasmFile(variant: WasmVariant): string {
+  return path.join(WASM_BUILD_DIR, `kernels-${variant}.wasm`);
+}
+
+function newestSourceTime(): number {
+  const files = fs.readdirSync(assemblyDir).map((f) => path.join(assemblyDir, f));
+  files.push(path.join(wasmSourceDir, "asconfig.json"));
+  return Math.max(...files.map((f) => fs.statSync(f).mtimeMs));
+}
+
+function isStale(variant: WasmVariant, sourceTime: number): boolean {
+  const file = wasmFile(variant);
+  return !fs.existsSync(file) || fs.statSync(file).mtimeMs < sourceTime;
+}
+
+/** Compile one variant with the AssemblyScript compiler (a devDependency). */
+export function buildWasm(variant: WasmVariant): void {
+  let asc: string;
+  try {
+    asc = path.join(path.dirname(require.resolve("assemblyscript/package.json")), "bin", "asc.js");
+  } catch {
+    throw new Error(
+      `Cannot build the wasm kernels: the AssemblyScript compiler is not installed ` +
+        `(npm install, then npm run build:wasm; missing ${wasmFile(variant)})`,
+    );
+  }
+  fs.mkdirSync(WASM_BUILD_DIR, { recursive: true });
+  const args = [asc, path.join(assemblyDir, "index.ts"), "--config", path.join(wasmSourceDir, "asconfig.json"),
+    "--target", variant, "--outFile", wasmFile(variant)];
+  try {
+    execFileSync(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? "";
+    throw new Error(`AssemblyScript build of ${wasmFile(variant)} failed:\n${stderr}`);
+  }
+}
+
+/** Build every variant that is missing or older than its sources; returns the variants built. */
+export function ensureWasmBuilt(): WasmVariant[] {
+  const sourceTime = newestSourceTime();
+  const built: WasmVariant[] = [];
+  for (const variant of WASM_VARIANTS) {
+    if (isStale(variant, sourceTime)) {
+      buildWasm(variant);
+      built.push(variant);
+    }
+  }
+  return built;
+}
+
+if (require.main === module) {
+  for (const variant of WASM_VARIANTS) {
+    buildWasm(variant);
+    console.log(`built ${path.relative(repoRoot, wasmFile(variant))}`);
+  }
+}
