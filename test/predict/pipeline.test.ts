@@ -1,0 +1,106 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync } from "node:fs";
+import {
+  FEATURE_SETS, PROPERTY_COLUMNS, REQUIRED_COLUMNS, BayesianRidge, RandomForestRegressor, correlationTable, crossValidateR2,
+  crossValidationTable, evaluateSplit, loadResultsFiles, parseResultsCsv, permutationImportance, regressorFactory,
+  repeatedKFold, trainTestSplit, createRng,
+} from "../../src/predict";
+
+/** A synthetic results table: accuracy depends on nodes and degree_var only. */
+function syntheticCsv(rows: number, extraColumns = true): string {
+  const rng = createRng(5);
+  const header = [...(extraColumns ? ["seed"] : []), ...REQUIRED_COLUMNS, ...(extraColumns ? ["edges_list"] : [])];
+  const lines = [header.join(",")];
+  for (let i = 0; i < rows; i++) {
+    const values: Record<string, number> = {};
+    for (const p of PROPERTY_COLUMNS) values[p] = rng.next() * 10;
+    const acc = 0.5 + 0.03 * values.nodes - 0.02 * values.degree_var + 0.01 * rng.next();
+    const cells = header.map((h) => (h === "mode" ? (i % 2 ? "GRU" : "LSTM") : h === "test_acc" ? acc : h === "seed" ? i : h === "edges_list" ? "\"[1,2]\"" : values[h]));
+    lines.push(cells.join(","));
+  }
+  return lines.join("\n") + "\n";
+}
+
+test("the loader ignores unknown columns and names file, line and column on bad input", () => {
+  const table = parseResultsCsv(syntheticCsv(20), "own.csv");
+  assert.deepEqual(table.variants, ["LSTM", "GRU"]);
+  assert.equal(table.rows.length, 20);
+  assert.equal(table.rows[3].origin, "own.csv:5");
+  const noAcc = syntheticCsv(3).replace("test_acc", "accuracy");
+  assert.throws(() => parseResultsCsv(noAcc, "x.csv"), /x\.csv:1: missing required column\(s\) test_acc/);
+  const lines = syntheticCsv(3, false).split("\n");
+  const cells = lines[2].split(",");
+  cells[REQUIRED_COLUMNS.indexOf("density")] = "n/a";
+  lines[2] = cells.join(",");
+  assert.throws(() => parseResultsCsv(lines.join("\n"), "y.csv"), /y\.csv:3: column "density" must be a finite number, got "n\/a"/);
+});
+
+test("feature sets are the thesis's four and name only known properties", () => {
+  assert.deepEqual(FEATURE_SETS.map((s) => s.name), ["all", "nodes_edges", "without_nodes_edges", "variances"]);
+  for (const s of FEATURE_SETS) for (const f of s.features) assert.ok((PROPERTY_COLUMNS as readonly string[]).includes(f), f);
+  assert.equal(FEATURE_SETS[3].features.length, 5);
+  assert.ok(!FEATURE_SETS[2].features.includes("nodes") && !FEATURE_SETS[2].features.includes("edges"));
+});
+
+test("train/test split and repeated k-fold partition the rows, reproducibly per seed", () => {
+  const s = trainTestSplit(200, 0.1, 3);
+  assert.equal(s.test.length, 20);
+  assert.deepEqual([...s.train, ...s.test].sort((a, b) => a - b), Array.from({ length: 200 }, (_, i) => i));
+  assert.deepEqual(trainTestSplit(200, 0.1, 3).test, s.test);
+  assert.notDeepEqual(trainTestSplit(200, 0.1, 4).test, s.test);
+  const folds = repeatedKFold(23, 5, 2, 1);
+  assert.equal(folds.length, 10);
+  for (const r of [0, 1]) {
+    const tests = folds.filter((f) => f.repeat === r).flatMap((f) => [...f.test]);
+    assert.deepEqual(tests.sort((a, b) => a - b), Array.from({ length: 23 }, (_, i) => i));
+  }
+  assert.deepEqual(folds.filter((f) => f.repeat === 0).map((f) => f.test.length), [5, 5, 5, 4, 4]);
+  for (const f of folds) assert.equal(f.train.length + f.test.length, 23);
+  assert.throws(() => repeatedKFold(10, 1, 1, 0), /folds must be an integer in \[2, 10\], got 1/);
+});
+
+test("correlations, split R², permutation importance and CV find the planted signal", () => {
+  const table = parseResultsCsv(syntheticCsv(200), "synthetic.csv");
+  const corr = correlationTable(table).filter((c) => c.variant === "GRU");
+  const nodes = corr.find((c) => c.property === "nodes")!;
+  assert.ok(nodes.r > 0.6 && nodes.pValue < 1e-6 && nodes.ci[0] < nodes.r && nodes.r < nodes.ci[1]);
+  const split = evaluateSplit(table, "GRU", "BayesianRidge");
+  assert.ok(split.r2 > 0.8, `Bayesian ridge split R² ${split.r2}`);
+  const top = split.permutation.mean.indexOf(Math.max(...split.permutation.mean));
+  assert.equal(split.features[top], "nodes");
+  const cv = crossValidateR2(regressorFactory("RandomForestRegressor", { RandomForestRegressor: { nEstimators: 20 } }), ...xy(table), { folds: 5, repeats: 2, seed: 1 });
+  assert.equal(cv.scores.length, 10);
+  assert.ok(cv.mean > 0.5, `forest CV R² ${cv.mean}`);
+  const rows = crossValidationTable(table, { repeats: 1, folds: 3, regressors: ["BayesianRidge"], featureSets: FEATURE_SETS.slice(0, 2) });
+  assert.equal(rows.length, 2 * 2);
+});
+
+test("permutation importance is ~0 for a feature the model ignores", () => {
+  const rng = createRng(9);
+  const X = Array.from({ length: 100 }, () => [rng.next(), rng.next()]);
+  const y = X.map((r) => 3 * r[0]);
+  const f = new RandomForestRegressor({ nEstimators: 10, seed: 1 });
+  f.train(X, y);
+  const imp = permutationImportance(f, X, y, { nRepeats: 5, seed: 2 });
+  assert.ok(imp.mean[0] > 0.5 && Math.abs(imp.mean[1]) < 0.02, JSON.stringify(imp.mean));
+  const br = new BayesianRidge();
+  br.train(X, y);
+  assert.ok(Math.abs(br.coefficients[0] - 3) < 1e-3 && Math.abs(br.coefficients[1]) < 1e-3);
+});
+
+function xy(table: ReturnType<typeof parseResultsCsv>): [number[][], number[]] {
+  const rows = table.rows.filter((r) => r.variant === "GRU");
+  return [rows.map((r) => PROPERTY_COLUMNS.map((p) => r.properties[p])), rows.map((r) => r.testAcc)];
+}
+
+const THESIS = "../shared/thesis-data/results/structure/";
+test("the thesis's four tables load and run through the split protocol",
+  existsSync(THESIS) ? {} : { skip: "thesis data not present at ../shared/thesis-data" }, () => {
+    const table = loadResultsFiles(["rnn_tanh", "rnn_relu", "lstm", "gru"].map((v) => `${THESIS}${v}.csv`));
+    assert.deepEqual(table.variants, ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"]);
+    assert.equal(table.rows.length, 800);
+    const gru = evaluateSplit(table, "GRU", "BayesianRidge");
+    assert.equal(gru.yTest.length, 20);
+    assert.ok(gru.r2 > 0, `GRU Bayesian ridge R² ${gru.r2}`);
+  });
