@@ -1,0 +1,414 @@
+/**
+ * The fused engine: forward pass and backpropagation through time of a masked
+ * recurrent network over one batch, plus the clipped Adam step. All arithmetic goes
+ * through KernelOps (plain JS or wasm SIMD); this file only orchestrates.
+ *
+ * Memory: one flat parameter vector θ (per block wIH, wHH, bIH, bHH; then embedding,
+ * headW, headB) with its gradient, 0/1 mask and Adam moments, plus a workspace sized
+ * for the largest batch shape, all from ONE `reserve` of the backend. Sequence
+ * buffers are time-major and packed (see kernel-ops.ts): step t holds rows_t rows
+ * from row off_t. Nothing is allocated per batch except the schedule bookkeeping.
+ */
+import type { Batch } from "../data/types";
+import type { Floats, KernelOps } from "./kernel-ops";
+import type { Network } from "./network";
+import { CellMode, GATES, Padding } from "./spec";
+
+interface BlockPlan {
+  name: string;
+  /** index of the layer whose output sequence feeds it (−1 = embedding) */
+  source: number;
+  /** layer whose output it writes (own layer, or the skip's target) */
+  target: number;
+  inputSize: number;
+  hidden: number;
+  wIH: number; wHH: number; bIH: number; bHH: number;
+  gi: Floats; gh: Floats; h: Floats; hPrev: Floats; c: Floats;
+}
+
+export interface BatchResult {
+  /** mean cross-entropy over the batch (PyTorch's CrossEntropyLoss) */
+  loss: number;
+  /** strings classified correctly */
+  correct: number;
+}
+
+export class Engine {
+  readonly ops: KernelOps;
+  readonly mode: CellMode;
+  readonly parameterCount: number;
+  private readonly L: number;
+  private readonly G: number;
+  private readonly E: number;
+  private readonly C: number;
+  private readonly top: number;
+  private readonly blocks: BlockPlan[];
+  /** per layer: skip block indices into it */
+  private readonly skipsInto: number[][];
+  private readonly paramOffsets: number[];
+  private readonly embOff: number;
+  private readonly headWOff: number;
+  private readonly headBOff: number;
+
+  readonly theta: Floats;
+  readonly grad: Floats;
+  private readonly mask: Floats;
+  private readonly adamM: Floats;
+  private readonly adamV: Floats;
+  private adamStep = 0;
+
+  private readonly maxBatch: number;
+  private readonly maxSteps: number;
+  private readonly out: Floats[];
+  private readonly dOut: Floats[];
+  private readonly x0: Floats;
+  private readonly dX0: Floats;
+  private readonly dGi: Floats;
+  private readonly dGh: Floats;
+  private readonly dh: Floats;
+  private readonly dc: Floats;
+  private readonly zeros: Floats;
+  private readonly final: Floats;
+  private readonly dFinal: Floats;
+  private readonly logits: Floats;
+  private readonly dLogits: Floats;
+  private readonly tokens: Int32Array;
+  private readonly finalIdx: Int32Array;
+
+  // schedule of the current batch (JS side, reused)
+  private readonly rowsAt: Int32Array;
+  private readonly offAt: Int32Array;
+  private readonly order: Int32Array;
+  private readonly labels: Uint8Array;
+  private B = 0;
+  private T = 0;
+  private R = 0;
+
+  constructor(net: Network, ops: KernelOps, capacity: { batch: number; steps: number }) {
+    this.ops = ops;
+    const spec = net.spec;
+    this.mode = spec.mode;
+    this.L = spec.layers.length;
+    this.G = GATES[spec.mode];
+    this.E = spec.layers[0].size;
+    this.C = spec.classes;
+    this.top = spec.layers[this.L - 1].size;
+    this.maxBatch = capacity.batch;
+    this.maxSteps = capacity.steps;
+    const R = capacity.batch * capacity.steps;
+    const G = this.G;
+    const isLSTM = spec.mode === "LSTM";
+
+    // ---- sizes, then one reserve ----
+    const arrays = net.parameterArrays();
+    this.paramOffsets = [];
+    let P = 0;
+    for (const a of arrays) { this.paramOffsets.push(P); P += a.length; }
+    this.parameterCount = P;
+    const nb = net.blocks.length;
+    this.embOff = this.paramOffsets[4 * nb];
+    this.headWOff = this.paramOffsets[4 * nb + 1];
+    this.headBOff = this.paramOffsets[4 * nb + 2];
+    this.skipsInto = spec.layers.map(() => [] as number[]);
+    spec.skips.forEach((s, k) => this.skipsInto[s.to].push(this.L + k));
+    let maxGH = 0, maxH = 0, work = 0;
+    for (const b of net.blocks) {
+      maxGH = Math.max(maxGH, G * b.hidden);
+      maxH = Math.max(maxH, b.hidden);
+      work += R * (2 * G * b.hidden + 2 * b.hidden + (isLSTM ? b.hidden : 0));
+    }
+    spec.layers.forEach((layer, l) => { work += R * layer.size * (this.skipsInto[l].length > 0 ? 2 : 1); });
+    work += 2 * R * this.E + R * maxGH * (spec.mode === "GRU" ? 2 : 1) + 3 * capacity.batch * maxH;
+    work += 2 * capacity.batch * this.top + 2 * capacity.batch * this.C;
+    ops.reserve(5 * P + work, R + capacity.batch);
+
+    // ---- parameters ----
+    this.theta = ops.alloc(P);
+    this.grad = ops.alloc(P);
+    this.mask = ops.alloc(P);
+    this.adamM = ops.alloc(P);
+    this.adamV = ops.alloc(P);
+    this.loadParameters(net);
+
+    // ---- workspace ----
+    const dummy = ops.alloc(0);
+    this.blocks = net.blocks.map((b, i) => {
+      const skip = i >= this.L ? spec.skips[i - this.L] : undefined;
+      return {
+        name: b.name,
+        source: skip ? skip.from : i - 1,
+        target: skip ? skip.to : i,
+        inputSize: b.inputSize,
+        hidden: b.hidden,
+        wIH: this.paramOffsets[4 * i], wHH: this.paramOffsets[4 * i + 1],
+        bIH: this.paramOffsets[4 * i + 2], bHH: this.paramOffsets[4 * i + 3],
+        gi: ops.alloc(R * G * b.hidden), gh: ops.alloc(R * G * b.hidden),
+        h: ops.alloc(R * b.hidden), hPrev: ops.alloc(R * b.hidden),
+        c: isLSTM ? ops.alloc(R * b.hidden) : dummy,
+      };
+    });
+    this.out = spec.layers.map((layer, l) => (this.skipsInto[l].length > 0 ? ops.alloc(R * layer.size) : this.blocks[l].h));
+    this.dOut = spec.layers.map((layer) => ops.alloc(R * layer.size));
+    this.x0 = ops.alloc(R * this.E);
+    this.dX0 = ops.alloc(R * this.E);
+    this.dGi = ops.alloc(R * maxGH);
+    this.dGh = spec.mode === "GRU" ? ops.alloc(R * maxGH) : this.dGi;
+    this.dh = ops.alloc(capacity.batch * maxH);
+    this.dc = ops.alloc(capacity.batch * maxH);
+    this.zeros = ops.alloc(capacity.batch * maxH);
+    this.final = ops.alloc(capacity.batch * this.top);
+    this.dFinal = ops.alloc(capacity.batch * this.top);
+    this.logits = ops.alloc(capacity.batch * this.C);
+    this.dLogits = ops.alloc(capacity.batch * this.C);
+    this.tokens = ops.allocInt(R);
+    this.finalIdx = ops.allocInt(capacity.batch);
+
+    this.rowsAt = new Int32Array(capacity.steps);
+    this.offAt = new Int32Array(capacity.steps + 1);
+    this.order = new Int32Array(capacity.batch);
+    this.labels = new Uint8Array(capacity.batch);
+  }
+
+  /** Whether a batch of this shape fits the workspace. */
+  fits(batch: Batch): boolean {
+    return batch.size <= this.maxBatch && batch.steps <= this.maxSteps;
+  }
+
+  /** Copy the network's weights and masks into θ (masked weights forced to zero). */
+  loadParameters(net: Network): void {
+    const arrays = net.parameterArrays();
+    arrays.forEach((a, i) => this.theta.set(a, this.paramOffsets[i]));
+    this.mask.fill(1);
+    net.blocks.forEach((b, i) => {
+      const ih = this.paramOffsets[4 * i], hh = this.paramOffsets[4 * i + 1];
+      for (let j = 0; j < b.maskIH.length; j++) if (!b.maskIH[j]) this.mask[ih + j] = 0;
+      for (let j = 0; j < b.maskHH.length; j++) if (!b.maskHH[j]) this.mask[hh + j] = 0;
+    });
+    this.ops.multiply(this.parameterCount, this.mask, 0, this.theta, 0);
+  }
+
+  /** Copy θ back into the network. */
+  storeParameters(net: Network): void {
+    net.parameterArrays().forEach((a, i) => a.set(this.theta.subarray(this.paramOffsets[i], this.paramOffsets[i] + a.length)));
+  }
+
+  /** Views of the gradient in Network.parameterArrays() order (valid until the next batch). */
+  gradientArrays(net: Network): Floats[] {
+    return net.parameterArrays().map((a, i) => this.grad.subarray(this.paramOffsets[i], this.paramOffsets[i] + a.length) as Floats);
+  }
+
+  /** Forget the Adam moments and step count (a fresh optimizer). */
+  resetOptimizer(): void {
+    this.adamM.fill(0);
+    this.adamV.fill(0);
+    this.adamStep = 0;
+  }
+
+  // ---------------------------------------------------------------- schedule
+
+  /**
+   * Order the batch's strings and lay out the packed time-major schedule:
+   * post → every step has all B rows, the head reads step T−1;
+   * packed → strings sorted by length descending, rows_t = #{len > t}, the head
+   * reads each string at its true last step.
+   */
+  private schedule(batch: Batch, padding: Padding): void {
+    if (!this.fits(batch)) throw new Error(`Engine: batch ${batch.size}×${batch.steps} exceeds the workspace ${this.maxBatch}×${this.maxSteps}`);
+    const B = batch.size, order = this.order;
+    for (let b = 0; b < B; b++) order[b] = b;
+    let T = batch.steps;
+    if (padding === "packed") {
+      const len = batch.lengths;
+      // insertion sort, stable, descending by length (B ≤ a few hundred)
+      for (let i = 1; i < B; i++) {
+        const v = order[i];
+        let j = i - 1;
+        while (j >= 0 && len[order[j]] < len[v]) { order[j + 1] = order[j]; j--; }
+        order[j + 1] = v;
+      }
+      T = len[order[0]];
+      for (let t = 0; t < T; t++) {
+        let n = 0;
+        while (n < B && len[order[n]] > t) n++;
+        this.rowsAt[t] = n;
+      }
+    } else if (padding === "post") {
+      for (let t = 0; t < T; t++) this.rowsAt[t] = B;
+    } else {
+      throw new Error(`Engine: unknown padding ${JSON.stringify(padding)}; expected "post" or "packed"`);
+    }
+    this.offAt[0] = 0;
+    for (let t = 0; t < T; t++) this.offAt[t + 1] = this.offAt[t] + this.rowsAt[t];
+    this.B = B; this.T = T; this.R = this.offAt[T];
+    const steps = batch.steps;
+    for (let t = 0; t < T; t++) {
+      const o = this.offAt[t];
+      for (let r = 0; r < this.rowsAt[t]; r++) this.tokens[o + r] = batch.tokens[order[r] * steps + t];
+    }
+    for (let r = 0; r < B; r++) {
+      const last = padding === "packed" ? batch.lengths[order[r]] - 1 : T - 1;
+      this.finalIdx[r] = this.offAt[last] + r;
+      this.labels[r] = batch.labels[order[r]];
+    }
+  }
+
+  // ----------------------------------------------------------------- forward
+
+  private blockForward(k: number, X: Floats): void {
+    const ops = this.ops, p = this.blocks[k], th = this.theta;
+    const H = p.hidden, GH = this.G * H;
+    ops.gemmNT(this.R, GH, p.inputSize, X, th, p.gi, false, 0, p.wIH, 0);
+    ops.addRowVector(this.R, GH, th, p.bIH, p.gi, 0);
+    for (let t = 0; t < this.T; t++) {
+      const n = this.rowsAt[t], o = this.offAt[t];
+      if (t === 0) {
+        ops.fill(n * H, 0, p.hPrev, 0);
+        ops.fill(n * GH, 0, p.gh, 0); // h₀ = 0: gh is the bias alone
+      } else {
+        ops.copy(n * H, p.h, this.offAt[t - 1] * H, p.hPrev, o * H);
+        ops.gemmNT(n, GH, H, p.hPrev, th, p.gh, false, o * H, p.wHH, o * GH);
+      }
+      ops.addRowVector(n, GH, th, p.bHH, p.gh, o * GH);
+      const cPrev = t === 0 ? this.zeros : p.c, cPrevOff = t === 0 ? 0 : this.offAt[t - 1] * H;
+      ops.cellForward(this.mode, n, H, p.gi, o * GH, p.gh, o * GH, p.hPrev, o * H, cPrev, cPrevOff, p.h, o * H, p.c, o * H);
+    }
+  }
+
+  /** Forward pass; leaves logits in the workspace and returns loss and correct count. */
+  private forward(batch: Batch, padding: Padding, withGradient: boolean): BatchResult {
+    this.schedule(batch, padding);
+    const ops = this.ops;
+    ops.gatherRows(this.R, this.E, this.theta, this.embOff, this.tokens, 0, this.x0, 0);
+    for (let l = 0; l < this.L; l++) {
+      this.blockForward(l, l === 0 ? this.x0 : this.out[l - 1]);
+      const skips = this.skipsInto[l];
+      if (skips.length === 0) continue;
+      const n = this.R * this.blocks[l].hidden;
+      ops.copy(n, this.blocks[l].h, 0, this.out[l], 0);
+      for (const k of skips) {
+        this.blockForward(k, this.out[this.blocks[k].source]);
+        ops.add(n, this.blocks[k].h, 0, this.out[l], 0);
+      }
+    }
+    const B = this.B, C = this.C;
+    ops.gatherRows(B, this.top, this.out[this.L - 1], 0, this.finalIdx, 0, this.final, 0);
+    ops.gemmNT(B, C, this.top, this.final, this.theta, this.logits, false, 0, this.headWOff, 0);
+    ops.addRowVector(B, C, this.theta, this.headBOff, this.logits, 0);
+    return this.crossEntropy(withGradient);
+  }
+
+  /** Softmax cross-entropy averaged over the batch; dLogits = (softmax − onehot)/B. */
+  private crossEntropy(withGradient: boolean): BatchResult {
+    const B = this.B, C = this.C, z = this.logits, dz = this.dLogits;
+    let loss = 0, correct = 0;
+    for (let r = 0; r < B; r++) {
+      const o = r * C;
+      let max = -Infinity, arg = 0;
+      for (let j = 0; j < C; j++) if (z[o + j] > max) { max = z[o + j]; arg = j; }
+      let sum = 0;
+      for (let j = 0; j < C; j++) sum += Math.exp(z[o + j] - max);
+      const y = this.labels[r];
+      loss += Math.log(sum) + max - z[o + y];
+      if (arg === y) correct++;
+      if (withGradient) for (let j = 0; j < C; j++) dz[o + j] = (Math.exp(z[o + j] - max) / sum - (j === y ? 1 : 0)) / B;
+    }
+    return { loss: loss / B, correct };
+  }
+
+  // ---------------------------------------------------------------- backward
+
+  /** BPTT of one block: dOutSeq is ∂L/∂(its output sequence); adds ∂L/∂X into dX. */
+  private blockBackward(k: number, X: Floats, dOutSeq: Floats, dX: Floats, accumulateDX: boolean): void {
+    const ops = this.ops, p = this.blocks[k], th = this.theta, g = this.grad;
+    const H = p.hidden, GH = this.G * H, R = this.R;
+    ops.fill(this.B * H, 0, this.dh, 0);
+    ops.fill(this.B * H, 0, this.dc, 0);
+    for (let t = this.T - 1; t >= 0; t--) {
+      const n = this.rowsAt[t], o = this.offAt[t];
+      ops.add(n * H, dOutSeq, o * H, this.dh, 0);
+      const cPrev = t === 0 ? this.zeros : p.c, cPrevOff = t === 0 ? 0 : this.offAt[t - 1] * H;
+      ops.cellBackward(this.mode, n, H, p.gi, o * GH, p.gh, o * GH, p.hPrev, o * H, p.h, o * H,
+        cPrev, cPrevOff, p.c, o * H, this.dh, 0, this.dc, 0, this.dGi, o * GH, this.dGh, o * GH);
+      if (t > 0) ops.gemmNN(n, H, GH, this.dGh, th, this.dh, true, o * GH, p.wHH, 0);
+    }
+    // weight gradients over all steps at once
+    ops.gemmTN(GH, p.inputSize, R, this.dGi, X, g, false, 0, 0, p.wIH);
+    ops.gemmTN(GH, H, R, this.dGh, p.hPrev, g, false, 0, 0, p.wHH);
+    ops.colSums(R, GH, this.dGi, 0, g, p.bIH, false);
+    ops.colSums(R, GH, this.dGh, 0, g, p.bHH, false);
+    ops.gemmNN(R, p.inputSize, GH, this.dGi, th, dX, accumulateDX, 0, p.wIH, 0);
+  }
+
+  private backward(): void {
+    const ops = this.ops, B = this.B, C = this.C, g = this.grad;
+    ops.gemmTN(C, this.top, B, this.dLogits, this.final, g, false, 0, 0, this.headWOff);
+    ops.colSums(B, C, this.dLogits, 0, g, this.headBOff, false);
+    ops.gemmNN(B, this.top, C, this.dLogits, this.theta, this.dFinal, false, 0, this.headWOff, 0);
+    for (let l = 0; l < this.L; l++) ops.fill(this.R * this.blocks[l].hidden, 0, this.dOut[l], 0);
+    ops.scatterAddRows(B, this.top, this.dFinal, 0, this.finalIdx, 0, this.dOut[this.L - 1], 0);
+    for (let l = this.L - 1; l >= 0; l--) {
+      // dOut[l] is complete: layer l+1 and every skip out of l were handled above
+      for (const k of this.skipsInto[l]) {
+        const s = this.blocks[k].source;
+        this.blockBackward(k, this.out[s], this.dOut[l], this.dOut[s], true);
+      }
+      if (l === 0) this.blockBackward(0, this.x0, this.dOut[0], this.dX0, false);
+      else this.blockBackward(l, this.out[l - 1], this.dOut[l], this.dOut[l - 1], true);
+    }
+    const V = this.headWOff - this.embOff;
+    ops.fill(V, 0, g, this.embOff);
+    ops.scatterAddRows(this.R, this.E, this.dX0, 0, this.tokens, 0, g, this.embOff);
+    ops.multiply(this.parameterCount, this.mask, 0, g, 0); // masked weights get no gradient
+  }
+
+  // -------------------------------------------------------------- public API
+
+  /** Loss and gradient of one batch (gradient in `grad`, flat θ order). */
+  lossAndGradient(batch: Batch, padding: Padding): BatchResult {
+    const result = this.forward(batch, padding, true);
+    if (Number.isFinite(result.loss)) this.backward();
+    return result;
+  }
+
+  /** Loss and accuracy of one batch, no gradient. */
+  evaluateBatch(batch: Batch, padding: Padding): BatchResult {
+    return this.forward(batch, padding, false);
+  }
+
+  /** Forward one batch and write P(class 1 = valid) per string, in the batch's order, into out[outOff …]. */
+  predictBatch(batch: Batch, padding: Padding, out: Float64Array, outOff: number): void {
+    this.forward(batch, padding, false);
+    const C = this.C, z = this.logits;
+    for (let r = 0; r < this.B; r++) {
+      let max = -Infinity;
+      for (let j = 0; j < C; j++) max = Math.max(max, z[r * C + j]);
+      let sum = 0;
+      for (let j = 0; j < C; j++) sum += Math.exp(z[r * C + j] - max);
+      out[outOff + this.order[r]] = Math.exp(z[r * C + 1] - max) / sum;
+    }
+  }
+
+  /** Logits of the last forward pass, rows in the batch's order (copies; for tests and interop). */
+  lastLogits(): Float64Array {
+    const out = new Float64Array(this.B * this.C);
+    for (let r = 0; r < this.B; r++) for (let j = 0; j < this.C; j++) out[this.order[r] * this.C + j] = this.logits[r * this.C + j];
+    return out;
+  }
+
+  /** Global gradient L2 norm. */
+  gradientNorm(): number {
+    return Math.sqrt(this.ops.sumSquares(this.parameterCount, this.grad, 0));
+  }
+
+  /**
+   * Clip the gradient to global norm `clip` (torch.nn.utils.clip_grad_norm_:
+   * scale = min(1, clip / (norm + 1e-6))) and take one Adam step (PyTorch semantics).
+   */
+  step(options: { lr: number; clip: number; beta1?: number; beta2?: number; eps?: number }): void {
+    const norm = this.gradientNorm();
+    const scale = Math.min(1, options.clip / (norm + 1e-6));
+    this.adamStep++;
+    this.ops.adam(this.parameterCount, this.theta, this.grad, this.adamM, this.adamV,
+      options.lr, options.beta1 ?? 0.9, options.beta2 ?? 0.999, options.eps ?? 1e-8, this.adamStep, scale);
+  }
+}
