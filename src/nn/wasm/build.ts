@@ -34,34 +34,49 @@ function isStale(variant: WasmVariant, sourceTime: number): boolean {
   return !fs.existsSync(file) || fs.statSync(file).mtimeMs < sourceTime;
 }
 
-/** Compile one variant with the AssemblyScript compiler (a devDependency). */
-export function buildWasm(variant: WasmVariant): void {
-  let asc: string;
+/** the AssemblyScript compiler's entry point, if installed (it is a devDependency) */
+function compilerPath(): string | undefined {
   try {
-    asc = path.join(path.dirname(require.resolve("assemblyscript/package.json")), "bin", "asc.js");
+    return path.join(path.dirname(require.resolve("assemblyscript/package.json")), "bin", "asc.js");
   } catch {
+    return undefined;
+  }
+}
+
+/** Compile one variant with the AssemblyScript compiler. */
+export function buildWasm(variant: WasmVariant): void {
+  const asc = compilerPath();
+  if (asc === undefined) {
     throw new Error(
       `Cannot build the wasm kernels: the AssemblyScript compiler is not installed ` +
-        `(npm install, then npm run build:wasm; missing ${wasmFile(variant)})`,
+        `(run npm install, then npm run build:wasm; missing ${wasmFile(variant)})`,
     );
   }
   fs.mkdirSync(WASM_BUILD_DIR, { recursive: true });
+  // write then rename: concurrent processes (parallel test files) never read a partial file
+  const temporary = `${wasmFile(variant)}.${process.pid}.tmp`;
   const args = [asc, path.join(assemblyDir, "index.ts"), "--config", path.join(wasmSourceDir, "asconfig.json"),
-    "--target", variant, "--outFile", wasmFile(variant)];
+    "--target", variant, "--outFile", temporary];
   try {
     execFileSync(process.execPath, args, { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? "";
     throw new Error(`AssemblyScript build of ${wasmFile(variant)} failed:\n${stderr}`);
   }
+  fs.renameSync(temporary, wasmFile(variant));
 }
 
-/** Build every variant that is missing or older than its sources; returns the variants built. */
+/**
+ * Build every variant that is missing, or older than its sources when the compiler
+ * is installed (an install without devDependencies uses what it has); returns the
+ * variants built.
+ */
 export function ensureWasmBuilt(): WasmVariant[] {
   const sourceTime = newestSourceTime();
+  const canBuild = compilerPath() !== undefined;
   const built: WasmVariant[] = [];
   for (const variant of WASM_VARIANTS) {
-    if (isStale(variant, sourceTime)) {
+    if (!fs.existsSync(wasmFile(variant)) || (canBuild && isStale(variant, sourceTime))) {
       buildWasm(variant);
       built.push(variant);
     }

@@ -1,3 +1,4 @@
 // Entry point of the wasm kernels: every export takes byte offsets into the one
 // imported linear memory (the JS side owns all allocation).
 export { gemmNN, gemmTN, gemmNT, SCRATCH_FLOATS } from "./gemm";
+export { forwardTanh, forwardRelu, backwardTanh, backwardRelu, forwardGRU, backwardGRU, forwardLSTM, backwardLSTM } from "./cell";

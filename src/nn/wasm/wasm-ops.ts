@@ -1,0 +1,186 @@
+/**
+ * KernelOps over WebAssembly SIMD (float32). One WebAssembly.Memory holds every
+ * buffer the engine allocates; `alloc` hands out Float32Array / Int32Array views of
+ * it and each call passes byte offsets to wasm, so nothing is copied per call.
+ * Matrix products and the recurrent cell run in wasm; the remaining once-per-batch
+ * helpers (gather/scatter, norms, Adam, …) delegate to JsOps on the same views.
+ *
+ * Memory layout: [0, 1 KiB) unused, then the gemm packing scratch, then the arena.
+ * The arena grows only in `reserve` (growth detaches earlier views, as the
+ * KernelOps contract allows). A zeroed guard of GUARD_BYTES always follows the last
+ * allocation: the kernels' ragged-edge vectors may read (never write) up to 28
+ * bytes past a buffer.
+ */
+import type { KernelOps } from "../kernel-ops";
+import { JsOps } from "../js-ops";
+import type { CellMode } from "../spec";
+import { loadKernelModule, KernelModule } from "./load";
+import type { WasmVariant } from "./build";
+import { wasmApi, WasmGlobal, WasmMemory } from "./wasm-api";
+
+interface KernelExports {
+  SCRATCH_FLOATS: WasmGlobal;
+  gemmNN(m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number, scratch: number): void;
+  gemmNT(m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number, scratch: number): void;
+  gemmTN(m: number, n: number, k: number, a: number, b: number, c: number, accumulate: number, scratch: number): void;
+  forwardTanh(n: number, gi: number, gh: number, h: number): void;
+  forwardRelu(n: number, gi: number, gh: number, h: number): void;
+  backwardTanh(n: number, h: number, dh: number, dGi: number): void;
+  backwardRelu(n: number, h: number, dh: number, dGi: number): void;
+  forwardGRU(rows: number, H: number, gi: number, gh: number, hPrev: number, h: number): void;
+  backwardGRU(rows: number, H: number, act: number, gh: number, hPrev: number, dh: number, dGi: number, dGh: number): void;
+  forwardLSTM(rows: number, H: number, gi: number, gh: number, cPrev: number, h: number, c: number): void;
+  backwardLSTM(rows: number, H: number, act: number, cPrev: number, c: number, dh: number, dc: number, dGi: number): void;
+}
+
+const PAGE = 65536;
+const ALIGN = 64; // cache-line aligned buffers
+const GUARD_BYTES = 64;
+/** headroom `reserve` adds for alignment padding of the allocations that follow */
+const RESERVE_SLACK = 256 * 1024;
+
+export class WasmOps extends JsOps<Float32Array> implements KernelOps<Float32Array> {
+  override readonly name: string;
+  readonly variant: WasmVariant;
+  readonly memory: WasmMemory;
+  private readonly k: KernelExports;
+  private readonly scratch: number;
+  private readonly arenaStart: number;
+  private top: number;
+  private buffer: ArrayBuffer | SharedArrayBuffer;
+
+  constructor(kernels: KernelModule = loadKernelModule()) {
+    super("f32", Float32Array);
+    this.variant = kernels.variant;
+    this.name = `wasm-${kernels.variant}`;
+    const api = wasmApi!; // loadKernelModule succeeded, so WebAssembly exists
+    this.memory = new api.Memory({ initial: 4 });
+    const instance = new api.Instance(kernels.module, { env: { memory: this.memory } });
+    this.k = instance.exports as unknown as KernelExports;
+    this.scratch = 1024;
+    this.arenaStart = align(this.scratch + (this.k.SCRATCH_FLOATS.value as number) * 4);
+    this.top = this.arenaStart;
+    this.buffer = this.memory.buffer;
+    this.ensureCapacity(this.top + GUARD_BYTES);
+  }
+
+  /** bytes of linear memory currently in use by allocations */
+  get bytesAllocated(): number {
+    return this.top - this.arenaStart;
+  }
+
+  override reserve(elements: number, ints = 0): void {
+    this.ensureCapacity(this.top + (elements + ints) * 4 + RESERVE_SLACK + GUARD_BYTES);
+  }
+
+  override alloc(elements: number): Float32Array {
+    return new Float32Array(this.buffer, this.take(elements, "alloc"), elements);
+  }
+
+  override allocInt(elements: number): Int32Array {
+    return new Int32Array(this.buffer, this.take(elements, "allocInt"), elements);
+  }
+
+  override reset(): void {
+    this.top = this.arenaStart;
+  }
+
+  private take(elements: number, what: string): number {
+    if (!Number.isInteger(elements) || elements < 0) {
+      throw new Error(`WasmOps.${what}: elements must be a non-negative integer, got ${elements}`);
+    }
+    const start = this.top;
+    const end = start + elements * 4;
+    if (end + GUARD_BYTES > this.buffer.byteLength) {
+      // growing here would detach the views already handed out
+      throw new Error(
+        `WasmOps.${what}(${elements}): out of reserved memory (${this.buffer.byteLength - start - GUARD_BYTES} bytes left); ` +
+          `call reserve() with the total size before allocating`,
+      );
+    }
+    this.top = align(end);
+    // zero the new buffer and the guard after it (memory may be reused after reset)
+    new Uint8Array(this.buffer, start, Math.min(this.top + GUARD_BYTES, this.buffer.byteLength) - start).fill(0);
+    return start;
+  }
+
+  private ensureCapacity(bytes: number): void {
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+    this.buffer = this.memory.buffer;
+  }
+
+  /** byte address of x[off], checking that x is a live view of this backend's memory */
+  private at(x: Float32Array, off: number): number {
+    if (x.buffer !== this.buffer) {
+      throw new Error(
+        `${this.name}: buffer is not a live view of this backend's memory ` +
+          `(allocate every operand with this backend's alloc, after the last reserve)`,
+      );
+    }
+    return x.byteOffset + off * 4;
+  }
+
+  override gemmNT(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+    this.k.gemmNT(m, n, k, this.at(a, aOff), this.at(b, bOff), this.at(c, cOff), accumulate ? 1 : 0, this.scratch);
+  }
+
+  override gemmNN(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+    this.k.gemmNN(m, n, k, this.at(a, aOff), this.at(b, bOff), this.at(c, cOff), accumulate ? 1 : 0, this.scratch);
+  }
+
+  override gemmTN(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+    this.k.gemmTN(m, n, k, this.at(a, aOff), this.at(b, bOff), this.at(c, cOff), accumulate ? 1 : 0, this.scratch);
+  }
+
+  override cellForward(
+    mode: CellMode, rows: number, H: number,
+    gi: Float32Array, giOff: number, gh: Float32Array, ghOff: number,
+    hPrev: Float32Array, hPrevOff: number, cPrev: Float32Array, cPrevOff: number,
+    h: Float32Array, hOff: number, c: Float32Array, cOff: number,
+  ): void {
+    if (rows === 0) return;
+    switch (mode) {
+      case "RNN_TANH":
+        return this.k.forwardTanh(rows * H, this.at(gi, giOff), this.at(gh, ghOff), this.at(h, hOff));
+      case "RNN_RELU":
+        return this.k.forwardRelu(rows * H, this.at(gi, giOff), this.at(gh, ghOff), this.at(h, hOff));
+      case "GRU":
+        return this.k.forwardGRU(rows, H, this.at(gi, giOff), this.at(gh, ghOff), this.at(hPrev, hPrevOff), this.at(h, hOff));
+      case "LSTM":
+        return this.k.forwardLSTM(rows, H, this.at(gi, giOff), this.at(gh, ghOff), this.at(cPrev, cPrevOff),
+          this.at(h, hOff), this.at(c, cOff));
+      default:
+        throw new Error(`cellForward: unknown cell mode ${String(mode)}`);
+    }
+  }
+
+  override cellBackward(
+    mode: CellMode, rows: number, H: number,
+    act: Float32Array, actOff: number, gh: Float32Array, ghOff: number,
+    hPrev: Float32Array, hPrevOff: number, h: Float32Array, hOff: number,
+    cPrev: Float32Array, cPrevOff: number, c: Float32Array, cOff: number,
+    dh: Float32Array, dhOff: number, dc: Float32Array, dcOff: number,
+    dGi: Float32Array, dGiOff: number, dGh: Float32Array, dGhOff: number,
+  ): void {
+    if (rows === 0) return;
+    switch (mode) {
+      case "RNN_TANH":
+        return this.k.backwardTanh(rows * H, this.at(h, hOff), this.at(dh, dhOff), this.at(dGi, dGiOff));
+      case "RNN_RELU":
+        return this.k.backwardRelu(rows * H, this.at(h, hOff), this.at(dh, dhOff), this.at(dGi, dGiOff));
+      case "GRU":
+        return this.k.backwardGRU(rows, H, this.at(act, actOff), this.at(gh, ghOff), this.at(hPrev, hPrevOff),
+          this.at(dh, dhOff), this.at(dGi, dGiOff), this.at(dGh, dGhOff));
+      case "LSTM":
+        return this.k.backwardLSTM(rows, H, this.at(act, actOff), this.at(cPrev, cPrevOff), this.at(c, cOff),
+          this.at(dh, dhOff), this.at(dc, dcOff), this.at(dGi, dGiOff));
+      default:
+        throw new Error(`cellBackward: unknown cell mode ${String(mode)}`);
+    }
+  }
+}
+
+function align(bytes: number): number {
+  return Math.ceil(bytes / ALIGN) * ALIGN;
+}
