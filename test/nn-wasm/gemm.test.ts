@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { JsOps, jsOps } from "../../src/nn/js-ops";
 import { WasmOps } from "../../src/nn/wasm/wasm-ops";
+import { loadKernelModule } from "../../src/nn/wasm/load";
 import { assertClose, fillUniform, rng } from "./helpers";
 
 type Kind = "NT" | "NN" | "TN";
@@ -45,9 +46,9 @@ function check(wasm: WasmOps, kind: Kind, m: number, n: number, k: number, accum
   for (const i of [0, cOff - 1, cOff + m * n, cOff + m * n + 1]) assert.equal(c[i], before[i], `${what}: C[${i}] touched`);
 }
 
-for (const kind of ["NT", "NN", "TN"] as Kind[]) {
-  test(`gemm${kind} matches the JS ops on odd shapes, with and without accumulate`, () => {
-    const wasm = new WasmOps();
+for (const kind of ["NT", "NN", "TN"] as Kind[]) for (const variant of ["simd", "relaxed"] as const) {
+  test(`${variant}: gemm${kind} matches the JS ops on odd shapes, with and without accumulate`, () => {
+    const wasm = new WasmOps(loadKernelModule(variant));
     let seed = 1;
     for (const m of SIZES) for (const n of SIZES) for (const k of [1, 3, 50, 151]) {
       check(wasm, kind, m, n, k, false, seed++);
@@ -55,8 +56,8 @@ for (const kind of ["NT", "NN", "TN"] as Kind[]) {
     }
   });
 
-  test(`gemm${kind} on the base GRU shapes and long k (chunked over k)`, () => {
-    const wasm = new WasmOps();
+  test(`${variant}: gemm${kind} on the base GRU shapes and long k (chunked over k)`, () => {
+    const wasm = new WasmOps(loadKernelModule(variant));
     check(wasm, kind, 33 * 32, 150, 50, false, 7);
     check(wasm, kind, 32, 150, 50, true, 8);
     check(wasm, kind, 150, 50, 33 * 32, false, 9);
