@@ -1,0 +1,78 @@
+/**
+ * From strings to the engine's input: ASCII codes (vocabulary 128, 0 = padding)
+ * and mini-batches.
+ *
+ *   "post"   the thesis's way: batches in the given (or a shuffled) order, each
+ *            zero post-padded to its longest string.
+ *   "packed" length-bucketed: samples sorted by length (ties in random order), cut
+ *            into batches, each batch sorted by length DESCENDING so that the rows
+ *            still running at step t are exactly 0 … active(t)−1 and the engine can
+ *            shrink the batch as strings end; batch order shuffled.
+ */
+import type { Padding } from "../nn/spec";
+import { Random } from "./random";
+import type { Batch, Sample } from "./types";
+
+export const VOCABULARY_SIZE = 128;
+
+/** ASCII codes of `text`; refuses characters outside 1 … 127 (0 is the padding token). */
+export function encode(text: string): Uint8Array {
+  const codes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 1 || code > 127) throw new Error(`encode: character ${JSON.stringify(text[i])} (code ${code}) at position ${i} of ${JSON.stringify(text)} is not ASCII 1 … 127`);
+    codes[i] = code;
+  }
+  return codes;
+}
+
+/** the string back from codes (padding zeros dropped) */
+export function decode(codes: ArrayLike<number>): string {
+  let text = "";
+  for (let i = 0; i < codes.length && codes[i] !== 0; i++) text += String.fromCharCode(codes[i]);
+  return text;
+}
+
+/** One batch of `samples` in the given order, zero post-padded to the longest. */
+export function padToBatch(samples: readonly Sample[]): Batch {
+  if (samples.length === 0) throw new Error("padToBatch: no samples");
+  let steps = 0;
+  samples.forEach((s, b) => {
+    if (s.text.length === 0) throw new Error(`padToBatch: sample ${b} is an empty string`);
+    steps = Math.max(steps, s.text.length);
+  });
+  const size = samples.length;
+  const tokens = new Uint8Array(size * steps);
+  const lengths = new Int32Array(size);
+  const labels = new Uint8Array(size);
+  samples.forEach((s, b) => {
+    tokens.set(encode(s.text), b * steps);
+    lengths[b] = s.text.length;
+    labels[b] = s.valid ? 1 : 0;
+  });
+  return { size, steps, tokens, lengths, labels };
+}
+
+export interface BatchOptions {
+  batchSize: number;
+  padding: Padding;
+  /** shuffle: post — the sample order; packed — ties within a length and the batch order (default false) */
+  shuffle?: boolean;
+  /** seed of the shuffle (0); e.g. baseSeed + epoch for a new order each epoch */
+  seed?: number;
+}
+
+/** Cut samples into batches of at most `batchSize` (the last may be smaller). */
+export function makeBatches(samples: readonly Sample[], options: BatchOptions): Batch[] {
+  const { batchSize, padding } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`makeBatches: batchSize must be a positive integer, got ${batchSize}`);
+  if (padding !== "post" && padding !== "packed") throw new Error(`makeBatches: padding must be "post" or "packed", got ${JSON.stringify(padding)}`);
+  const rng = options.shuffle ? new Random(options.seed ?? 0) : undefined;
+  const order = samples.slice();
+  if (rng) rng.shuffle(order);
+  if (padding === "packed") order.sort((a, b) => b.text.length - a.text.length); // stable: ties keep the shuffled order
+  const batches: Batch[] = [];
+  for (let start = 0; start < order.length; start += batchSize) batches.push(padToBatch(order.slice(start, start + batchSize)));
+  if (padding === "packed" && rng) rng.shuffle(batches);
+  return batches;
+}
