@@ -12,6 +12,55 @@ function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
+/** out[outOff + j·rows + i] = src[srcOff + i·cols + j] */
+function transpose(rows: number, cols: number, src: Floats, srcOff: number, out: Floats, outOff: number): void {
+  for (let i = 0; i < rows; i++) {
+    const s = srcOff + i * cols;
+    for (let j = 0; j < cols; j++) out[outOff + j * rows + i] = src[s + j];
+  }
+}
+
+/**
+ * C[m×n] (+)= A[m×k]·B[n×k]ᵀ. Register tile of 4 rows of A × 2 rows of B: 8
+ * accumulators fed by 6 loads per step of p (V8 emits no SIMD, so this is the lever).
+ */
+function ntKernel(m: number, n: number, k: number, a: Floats, aOff: number, b: Floats, bOff: number, c: Floats, cOff: number, acc: boolean): void {
+  const m4 = m - (m % 4), n2 = n - (n % 2);
+  for (let i = 0; i < m4; i += 4) {
+    const a0 = aOff + i * k, a1 = a0 + k, a2 = a1 + k, a3 = a2 + k;
+    const c0 = cOff + i * n, c1 = c0 + n, c2 = c1 + n, c3 = c2 + n;
+    for (let j = 0; j < n2; j += 2) {
+      const b0 = bOff + j * k, b1 = b0 + k;
+      let s00 = 0, s01 = 0, s10 = 0, s11 = 0, s20 = 0, s21 = 0, s30 = 0, s31 = 0;
+      for (let p = 0; p < k; p++) {
+        const y0 = b[b0 + p], y1 = b[b1 + p];
+        const x0 = a[a0 + p], x1 = a[a1 + p], x2 = a[a2 + p], x3 = a[a3 + p];
+        s00 += x0 * y0; s01 += x0 * y1; s10 += x1 * y0; s11 += x1 * y1;
+        s20 += x2 * y0; s21 += x2 * y1; s30 += x3 * y0; s31 += x3 * y1;
+      }
+      if (acc) {
+        c[c0 + j] += s00; c[c0 + j + 1] += s01; c[c1 + j] += s10; c[c1 + j + 1] += s11;
+        c[c2 + j] += s20; c[c2 + j + 1] += s21; c[c3 + j] += s30; c[c3 + j + 1] += s31;
+      } else {
+        c[c0 + j] = s00; c[c0 + j + 1] = s01; c[c1 + j] = s10; c[c1 + j + 1] = s11;
+        c[c2 + j] = s20; c[c2 + j + 1] = s21; c[c3 + j] = s30; c[c3 + j + 1] = s31;
+      }
+    }
+  }
+  // edges: the last odd column of the tiled rows, then the rows below m4
+  if (n2 < n) for (let i = 0; i < m4; i++) dotInto(i, n2, n, k, a, aOff, b, bOff, c, cOff, acc);
+  for (let i = m4; i < m; i++) for (let j = 0; j < n; j++) dotInto(i, j, n, k, a, aOff, b, bOff, c, cOff, acc);
+}
+
+/** C[i, j] (+)= A[i,:]·B[j,:] */
+function dotInto(i: number, j: number, n: number, k: number, a: Floats, aOff: number, b: Floats, bOff: number, c: Floats, cOff: number, acc: boolean): void {
+  const ai = aOff + i * k, bj = bOff + j * k;
+  let s = 0;
+  for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
+  const ci = cOff + i * n + j;
+  c[ci] = acc ? c[ci] + s : s;
+}
+
 export class JsOps<F extends Floats> implements KernelOps<F> {
   readonly name: string;
   private arena: F;
@@ -59,81 +108,33 @@ export class JsOps<F extends Floats> implements KernelOps<F> {
     this.intsUsed = 0;
   }
 
-  // C[m×n] (+)= A[m×k]·B[n×k]ᵀ: every entry is a dot product of two contiguous rows;
-  // 2 rows of A × 2 rows of B per pass reuse each load twice (V8 emits no SIMD).
+  /** Scratch for transposed operands (grown, never shrunk: no allocation in steady state). */
+  private scratch: Float64Array = new Float64Array(0);
+
+  private scratchFor(elements: number): Float64Array {
+    if (this.scratch.length < elements) this.scratch = new Float64Array(elements);
+    return this.scratch;
+  }
+
+  // All three products run through one dot-product kernel (ntKernel): NN and TN first
+  // transpose their operands into scratch, O(k·(m+n)) work against O(k·m·n), which
+  // makes every inner loop two contiguous streams with no stores (≈ 2× faster here).
+
   gemmNT(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
-    let i = 0;
-    for (; i + 1 < m; i += 2) {
-      const a0 = aOff + i * k, a1 = a0 + k;
-      const c0 = cOff + i * n, c1 = c0 + n;
-      let j = 0;
-      for (; j + 1 < n; j += 2) {
-        const b0 = bOff + j * k, b1 = b0 + k;
-        let s00 = 0, s01 = 0, s10 = 0, s11 = 0;
-        for (let p = 0; p < k; p++) {
-          const x0 = a[a0 + p], x1 = a[a1 + p], y0 = b[b0 + p], y1 = b[b1 + p];
-          s00 += x0 * y0; s01 += x0 * y1; s10 += x1 * y0; s11 += x1 * y1;
-        }
-        if (accumulate) { c[c0 + j] += s00; c[c0 + j + 1] += s01; c[c1 + j] += s10; c[c1 + j + 1] += s11; }
-        else { c[c0 + j] = s00; c[c0 + j + 1] = s01; c[c1 + j] = s10; c[c1 + j + 1] = s11; }
-      }
-      if (j < n) {
-        const b0 = bOff + j * k;
-        let s0 = 0, s1 = 0;
-        for (let p = 0; p < k; p++) { const y = b[b0 + p]; s0 += a[a0 + p] * y; s1 += a[a1 + p] * y; }
-        if (accumulate) { c[c0 + j] += s0; c[c1 + j] += s1; } else { c[c0 + j] = s0; c[c1 + j] = s1; }
-      }
-    }
-    if (i < m) {
-      const a0 = aOff + i * k, c0 = cOff + i * n;
-      for (let j = 0; j < n; j++) {
-        const b0 = bOff + j * k;
-        let s = 0;
-        for (let p = 0; p < k; p++) s += a[a0 + p] * b[b0 + p];
-        c[c0 + j] = accumulate ? c[c0 + j] + s : s;
-      }
-    }
+    ntKernel(m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
   }
 
-  // C[m×n] (+)= A[m×k]·B[k×n]: row i of C accumulates a[i,p]·(row p of B), 2 rows at a time.
   gemmNN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
-    if (!accumulate) c.fill(0, cOff, cOff + m * n);
-    let i = 0;
-    for (; i + 1 < m; i += 2) {
-      const a0 = aOff + i * k, a1 = a0 + k, c0 = cOff + i * n, c1 = c0 + n;
-      for (let p = 0; p < k; p++) {
-        const x0 = a[a0 + p], x1 = a[a1 + p], b0 = bOff + p * n;
-        if (x0 === 0 && x1 === 0) continue;
-        for (let j = 0; j < n; j++) { const y = b[b0 + j]; c[c0 + j] += x0 * y; c[c1 + j] += x1 * y; }
-      }
-    }
-    if (i < m) {
-      const a0 = aOff + i * k, c0 = cOff + i * n;
-      for (let p = 0; p < k; p++) {
-        const x = a[a0 + p], b0 = bOff + p * n;
-        if (x === 0) continue;
-        for (let j = 0; j < n; j++) c[c0 + j] += x * b[b0 + j];
-      }
-    }
+    const bt = this.scratchFor(n * k);
+    transpose(k, n, b, bOff, bt, 0);
+    ntKernel(m, n, k, a, aOff, bt, 0, c, cOff, accumulate);
   }
 
-  // C[m×n] (+)= A[k×m]ᵀ·B[k×n]: for each shared row p, C += a[p,:]ᵀ ⊗ b[p,:], 2 rows of C at a time.
   gemmTN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
-    if (!accumulate) c.fill(0, cOff, cOff + m * n);
-    for (let p = 0; p < k; p++) {
-      const ap = aOff + p * m, b0 = bOff + p * n;
-      let i = 0;
-      for (; i + 1 < m; i += 2) {
-        const x0 = a[ap + i], x1 = a[ap + i + 1];
-        if (x0 === 0 && x1 === 0) continue;
-        const c0 = cOff + i * n, c1 = c0 + n;
-        for (let j = 0; j < n; j++) { const y = b[b0 + j]; c[c0 + j] += x0 * y; c[c1 + j] += x1 * y; }
-      }
-      if (i < m) {
-        const x = a[ap + i], c0 = cOff + i * n;
-        if (x !== 0) for (let j = 0; j < n; j++) c[c0 + j] += x * b[b0 + j];
-      }
-    }
+    const t = this.scratchFor(k * (m + n));
+    transpose(k, m, a, aOff, t, 0);
+    transpose(k, n, b, bOff, t, m * k);
+    ntKernel(m, n, k, t, 0, t, m * k, c, cOff, accumulate);
   }
 
   addRowVector(rows: number, cols: number, v: F, vOff: number, c: F, cOff: number): void {

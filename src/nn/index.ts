@@ -1,0 +1,27 @@
+/**
+ * The training engine: masked RNN_TANH / RNN_RELU / GRU / LSTM networks (stacks and
+ * DAGs with skip blocks), fused forward/BPTT kernels over pluggable arithmetic
+ * backends (plain JS f64/f32, WebAssembly SIMD f32), Adam with gradient clipping.
+ *
+ *   const net = Network.create(spec, { seed: 1 });
+ *   const log = train(net, { train, test }, { epochs: 50, batchSize: 32, seed: 1 });
+ *   evaluate(net, test); predict(net, samples); net.save("base.json");
+ *
+ * `train` is synchronous (progress via onBatch / onEpoch callbacks).
+ */
+export * from "./spec";
+export { Network } from "./network";
+export type { Precision, Weights, RecurrentBlock, NetworkJSON } from "./network";
+export { validateSpec } from "./validate";
+export { train, evaluate, predict } from "./train";
+export type { TrainOptions, EpochRecord, Evaluation, EvaluateOptions } from "./train";
+export { Engine } from "./engine";
+export type { BatchResult } from "./engine";
+export { createOps, registerBackend, availableBackends } from "./backend";
+export type { BackendName } from "./backend";
+export type { KernelOps, Floats } from "./kernel-ops";
+export { JsOps, jsOps } from "./js-ops";
+export { encodeSamples, makeBatch, batchesOf } from "./batching";
+export type { EncodedSet } from "./batching";
+export { weightsToTensors, setWeightsFromTensors } from "./tensors";
+export { Rng } from "./rng";
