@@ -2,3 +2,4 @@ export * from "./percentile";
 export * from "./magnitude";
 export * from "./records";
 export * from "./measures";
+export * from "./gradual";

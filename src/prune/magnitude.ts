@@ -140,3 +140,15 @@ export function pruneNetwork(net: MaskableNetwork, options: PruneOptions): Prune
   plan.masks.forEach((masks, b) => net.setMasks(b, masks));
   return plan;
 }
+
+/** How many masked weights are not exactly zero (0 when the masks hold). */
+export function maskViolations(blocks: readonly WeightBlock[]): number {
+  let bad = 0;
+  for (const b of blocks) {
+    for (const [w, mask] of [[b.wIH, b.maskIH], [b.wHH, b.maskHH]] as const) {
+      if (!mask) continue;
+      for (let i = 0; i < w.length; i++) if (mask[i] === 0 && w[i] !== 0) bad++;
+    }
+  }
+  return bad;
+}

@@ -1,0 +1,80 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { generateDataset } from "../../src/data";
+import { Network } from "../../src/nn/network";
+import { train } from "../../src/nn/train";
+import { runPruningProtocol, PruningSettings, PruningTask, pruningCacheKey } from "../../src/experiments/pruning";
+import { pruneNetwork, maskViolations, countOnes, readPruneCsv } from "../../src/prune";
+
+const dataset = generateDataset({ size: 120, testSize: 40, seed: 3 });
+const data = { train: dataset.train, test: dataset.test };
+
+const settings: PruningSettings = {
+  variants: ["GRU"], kinds: ["both", "h2h"], levels: [50, 90], layers: [6, 5],
+  baseEpochs: 2, retrainEpochs: 2, batchSize: 16, lr: 0.01, seed: 1, padding: "post", scope: "global",
+  vocab: 128, backend: "js", gradual: { levels: [90], rampEpochs: 1, intervals: 3 },
+};
+
+function tempDir(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "prune-protocol-"));
+}
+
+const taskName = (t: PruningTask) => `${t.mode}/${t.prune}`;
+
+test("an interrupted run resumes: nothing is computed twice and the results are complete", () => {
+  const cacheDir = tempDir();
+  const started: string[] = [];
+  // interrupt from a callback in the middle of the third task (after its epoch 0)
+  assert.throws(() => runPruningProtocol(data, settings, {
+    cacheDir,
+    onTaskStart: (t) => started.push(taskName(t)),
+    onEpoch: (_t, epoch) => { if (started.length === 3 && epoch === 1) throw new Error("interrupted"); },
+  }), /interrupted/);
+  assert.deepEqual(started, ["gru/0", "gru_prune/50", "gru_prune/90"]);
+
+  const resumed: string[] = [];
+  const result = runPruningProtocol(data, settings, { cacheDir, onTaskStart: (t) => resumed.push(taskName(t)) });
+  // the two finished tasks are not redone; the interrupted one and the rest are
+  assert.deepEqual(resumed, ["gru_prune/90", "gru_gradual/90", "gru_prune_h2h/50", "gru_prune_h2h/90", "gru_gradual_h2h/90"]);
+  assert.deepEqual(result.computed.map(taskName), resumed);
+
+  // complete: base epochs 1…2, every pruned level epochs 0…2, gradual epochs 1…2, each row exactly once
+  const keys = result.records.map((r) => `${r.mode}/${r.prune}/${r.epoch}`);
+  assert.equal(new Set(keys).size, keys.length, "a row was written twice");
+  const expected = ["gru/0/1", "gru/0/2"];
+  for (const mode of ["gru_prune", "gru_prune_h2h"]) for (const p of [50, 90]) for (const e of [0, 1, 2]) expected.push(`${mode}/${p}/${e}`);
+  for (const mode of ["gru_gradual", "gru_gradual_h2h"]) for (const e of [1, 2]) expected.push(`${mode}/90/${e}`);
+  assert.deepEqual([...keys].sort(), expected.sort());
+  // the CSV on disk reads back in the thesis's schema
+  assert.equal(readPruneCsv(path.join(result.dir, "results.csv")).length, expected.length);
+
+  // a third run with the same settings only reads the cache
+  const again = runPruningProtocol(data, settings, { cacheDir, onTaskStart: () => assert.fail("recomputed a cached task") });
+  assert.deepEqual(again.records, result.records);
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+});
+
+test("the cache key follows every setting and the data, not the key order", () => {
+  const key = pruningCacheKey(settings, data);
+  assert.equal(pruningCacheKey({ ...settings }, data), key);
+  const reordered = Object.fromEntries(Object.entries(settings).reverse()) as unknown as PruningSettings;
+  assert.equal(pruningCacheKey(reordered, data), key);
+  assert.notEqual(pruningCacheKey({ ...settings, levels: [50] }, data), key);
+  assert.notEqual(pruningCacheKey(settings, { train: data.train.slice(1), test: data.test }), key);
+});
+
+test("masks stay exactly zero through retraining with a fresh optimizer", () => {
+  const net = Network.create({ mode: "LSTM", vocab: 128, layers: [{ size: 6 }, { size: 4 }], skips: [], classes: 2 }, { seed: 5 });
+  train(net, data, { epochs: 1, batchSize: 16, seed: 2, backend: "js" });
+  const plan = pruneNetwork(net, { percent: 70, kind: "both" });
+  const kept = net.blocks.map((b) => countOnes(b.maskIH) + countOnes(b.maskHH));
+  assert.equal(kept.reduce((a, b) => a + b, 0), plan.kept);
+  const before = net.blocks.map((b) => Float64Array.from(b.wHH));
+  train(net, data, { epochs: 2, batchSize: 16, seed: 3, lr: 0.05, backend: "js" });
+  assert.equal(maskViolations(net.blocks), 0);
+  // the kept weights did train
+  assert.ok(net.blocks.some((b, i) => b.wHH.some((w, j) => b.maskHH[j] === 1 && w !== before[i][j])));
+});
