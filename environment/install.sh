@@ -51,7 +51,15 @@ command -v npm >/dev/null || die "'npm' is not on PATH (it ships with Node.js). 
 # --- node_modules -----------------------------------------------------------
 LOCK_HASH="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
 NPM_STAMP="$ROOT/node_modules/.sparse-rnn-lab-npm-ci"
-if [ ! -x "$ROOT/node_modules/.bin/tslab" ] || [ "$(cat "$NPM_STAMP" 2>/dev/null)" != "$LOCK_HASH" ]; then
+HIDDEN_LOCK="$ROOT/node_modules/.package-lock.json"  # npm rewrites it after every install
+npm_tree_current() {
+  [ -x "$ROOT/node_modules/.bin/tslab" ] || return 1
+  [ "$(cat "$NPM_STAMP" 2>/dev/null)" = "$LOCK_HASH" ] && return 0
+  [ -f "$HIDDEN_LOCK" ] && ! [ "$ROOT/package-lock.json" -nt "$HIDDEN_LOCK" ]
+}
+if npm_tree_current; then
+  [ "$(cat "$NPM_STAMP" 2>/dev/null)" = "$LOCK_HASH" ] || echo "$LOCK_HASH" > "$NPM_STAMP"
+else
   say "npm ci (package-lock.json changed or node_modules missing)"
   (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error >&2)
   echo "$LOCK_HASH" > "$NPM_STAMP"
@@ -115,7 +123,8 @@ SPEC_DIR="$KERNEL_HOME/kernels/tslab-sparse-rnn"
 SPEC="{
   \"argv\": [\"$ROOT/node_modules/.bin/tslab\", \"kernel\", \"--config-path\", \"{connection_file}\"],
   \"display_name\": \"TypeScript (sparse-rnn-lab)\",
-  \"language\": \"typescript\"
+  \"language\": \"typescript\",
+  \"env\": {\"NODE_OPTIONS\": \"--require \\\"$ENV_DIR/tslab-folder-imports.js\\\"\"}
 }"
 if [ "$(cat "$SPEC_DIR/kernel.json" 2>/dev/null)" != "$SPEC" ]; then
   mkdir -p "$SPEC_DIR"
