@@ -1,0 +1,66 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import type { Sample } from "../../src/data/types";
+import { Network } from "../../src/nn/network";
+import { Rng } from "../../src/nn/rng";
+import { NetworkSpec } from "../../src/nn/spec";
+import { evaluate, predict, train } from "../../src/nn/train";
+
+/** A toy task the network can learn quickly: valid ⇔ the string contains 'X'. */
+function toy(n: number, seed: number): Sample[] {
+  const rng = new Rng(seed);
+  return Array.from({ length: n }, () => {
+    const len = 2 + rng.nextInt(7);
+    let text = "";
+    for (let i = 0; i < len; i++) text += "ABCX"[rng.nextInt(4)];
+    return { text, valid: text.includes("X") };
+  });
+}
+
+const spec = (mode: NetworkSpec["mode"]): NetworkSpec => ({ mode, vocab: 128, classes: 2, layers: [{ size: 8 }, { size: 8 }], skips: [] });
+const data = { train: toy(400, 1), test: toy(100, 2) };
+
+test("training learns a toy task; records carry loss sums, means and accuracies", () => {
+  const net = Network.create(spec("GRU"), { seed: 1 });
+  const seen: number[] = [];
+  const log = train(net, data, { epochs: 6, batchSize: 16, lr: 0.01, seed: 3, padding: "packed", onEpoch: (r) => seen.push(r.epoch) });
+  assert.deepEqual(seen, [1, 2, 3, 4, 5, 6]);
+  const last = log[log.length - 1];
+  assert.ok(last.testAcc > 0.9, `test accuracy ${last.testAcc}`);
+  assert.ok(last.trainLoss < log[0].trainLoss);
+  assert.ok(Math.abs(last.trainLoss / 25 - last.trainLossMean) < 1e-12); // 400 / 16 = 25 batches
+  const ev = evaluate(net, data.test, { batchSize: 16, padding: "packed" });
+  assert.ok(Math.abs(ev.acc - last.testAcc) < 1e-12 && Math.abs(ev.loss - last.testLoss) < 1e-9);
+  const p = predict(net, data.test, { padding: "packed" });
+  const acc = data.test.filter((s, i) => (p[i] > 0.5) === s.valid).length / data.test.length;
+  assert.ok(Math.abs(acc - ev.acc) < 1e-12);
+});
+
+test("the same seed gives identical numbers; another seed differs", () => {
+  const run = (seed: number) => train(Network.create(spec("LSTM"), { seed: 1 }), data, { epochs: 2, batchSize: 32, seed }).map((r) => [r.trainLoss, r.testLoss, r.trainAcc]);
+  assert.deepEqual(run(5), run(5));
+  assert.notDeepEqual(run(5), run(6));
+});
+
+test("a diverging RNN_RELU run throws naming mode, epoch and batch", () => {
+  const net = Network.create(spec("RNN_RELU"), { seed: 1 });
+  net.blocks.forEach((b) => { b.wHH.fill(1e40); b.wIH.fill(1e40); }); // activations overflow
+  assert.throws(() => train(net, data, { epochs: 1, batchSize: 16, seed: 1 }), /RNN_RELU: loss is (NaN|Infinity) at epoch 1, batch 1 of 25/);
+});
+
+test("afterStep sees current weights and its mask changes persist", () => {
+  const net = Network.create(spec("GRU"), { seed: 1 });
+  let steps = 0;
+  train(net, data, {
+    epochs: 1, batchSize: 50, seed: 1,
+    afterStep: (n, step) => { steps = step; if (step === 2) n.setMasks(1, { maskHH: new Uint8Array(n.blocks[1].maskHH.length) }); },
+  });
+  assert.equal(steps, 8);
+  assert.ok(net.blocks[1].wHH.every((x) => x === 0));
+});
+
+test("bad options are rejected with their names", () => {
+  const net = Network.create(spec("GRU"), { seed: 1 });
+  assert.throws(() => train(net, data, { epochs: 0, batchSize: 8, seed: 1 }), /TrainOptions\.epochs/);
+  assert.throws(() => train(net, { train: [{ text: "a\u00ffb", valid: true }], test: [] }, { epochs: 1, batchSize: 8, seed: 1 }), /data\.train\[0\]: character/);
+});
