@@ -34,7 +34,7 @@ test("thesis initialisation: recurrent U(±1/√H), embedding N(0,1), head U(±1
   const net = Network.create(base(), { seed: 3 });
   const k = 1 / Math.sqrt(50);
   for (const b of net.blocks) for (const w of [b.wIH, b.wHH, b.bIH, b.bHH]) {
-    const max = w.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+    const max = Array.from(w).reduce((m, x) => Math.max(m, Math.abs(x)), 0);
     assert.ok(max <= k && max > 0.9 * k, `${b.name}: max |w| ${max} vs bound ${k}`);
   }
   const e = Array.from(net.embedding);
