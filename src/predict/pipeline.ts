@@ -2,6 +2,7 @@
  * The prediction experiment end to end: the three regressors by name, the thesis's single 90/10
  * split per variant, and the repeated k-fold table over variants × regressors × feature sets.
  */
+import { readFileSync } from "node:fs";
 import { AdaBoostRegressor, type AdaBoostOptions } from "./adaboost";
 import { BayesianRidge, type BayesianRidgeOptions } from "./bayesian-ridge";
 import { crossValidateR2, fitAndPredict, type ModelFactory } from "./cross-validation";
@@ -128,3 +129,22 @@ export const THESIS_R2: Readonly<Record<string, Record<RegressorName, number>>> 
   LSTM: { BayesianRidge: 0.37, RandomForestRegressor: 0.58, AdaBoostRegressor: 0.60 },
   GRU: { BayesianRidge: 0.67, RandomForestRegressor: 0.88, AdaBoostRegressor: 0.78 },
 };
+
+/** Read the thesis's r_squared.csv (columns mode, BayesianRidge, RandomForestRegressor, AdaBoostRegressor). */
+export function loadR2Table(path: string): Record<string, Record<RegressorName, number>> {
+  const lines = readFileSync(path, "utf8").trim().split(/\r?\n/);
+  const header = lines[0].split(",").map((h) => h.trim());
+  const missing = ["mode", ...REGRESSOR_NAMES].filter((c) => !header.includes(c));
+  if (missing.length > 0) throw new Error(`${path}:1: missing column(s) ${missing.join(", ")}`);
+  const table: Record<string, Record<RegressorName, number>> = {};
+  lines.slice(1).forEach((line, i) => {
+    const cells = line.split(",");
+    const row = {} as Record<RegressorName, number>;
+    for (const name of REGRESSOR_NAMES) {
+      row[name] = Number(cells[header.indexOf(name)]);
+      if (!Number.isFinite(row[name])) throw new Error(`${path}:${i + 2}: column "${name}" is not a number: ${JSON.stringify(cells[header.indexOf(name)])}`);
+    }
+    table[cells[header.indexOf("mode")].trim()] = row;
+  });
+  return table;
+}

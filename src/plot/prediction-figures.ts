@@ -1,0 +1,165 @@
+/**
+ * Figure builders for notebook 05 (performance prediction). Pure functions returning PlotlyFigure.
+ */
+import type { PlotlyFigure } from "./figure";
+import type { CvRow, PropertyCorrelation, RegressorName, SplitResult } from "../predict";
+
+const REGRESSOR_COLORS: Record<string, string> = {
+  BayesianRidge: "#1f77b4", RandomForestRegressor: "#2ca02c", AdaBoostRegressor: "#d62728",
+};
+const SHORT: Record<string, string> = { BayesianRidge: "Bayesian ridge", RandomForestRegressor: "Random forest", AdaBoostRegressor: "AdaBoost" };
+const label = (name: string) => SHORT[name] ?? name;
+
+/** Heatmap of Pearson r (property × variant); cells with p < alpha are marked with *. */
+export function correlationHeatmap(correlations: readonly PropertyCorrelation[], alpha = 0.05): PlotlyFigure {
+  const variants = [...new Set(correlations.map((c) => c.variant))];
+  const properties = [...new Set(correlations.map((c) => c.property))];
+  const cell = (p: string, v: string) => correlations.find((c) => c.property === p && c.variant === v)!;
+  return {
+    data: [{
+      type: "heatmap", x: variants, y: properties, zmin: -1, zmax: 1, colorscale: "RdBu", reversescale: true,
+      z: properties.map((p) => variants.map((v) => cell(p, v).r)),
+      text: properties.map((p) => variants.map((v) => `${cell(p, v).r.toFixed(2)}${cell(p, v).pValue < alpha ? "*" : ""}`)),
+      texttemplate: "%{text}", colorbar: { title: { text: "r" } },
+      hovertemplate: "%{y} vs test accuracy (%{x}): r = %{z:.3f}<extra></extra>",
+    }],
+    layout: {
+      title: { text: `Pearson correlation of graph properties with test accuracy (* p < ${alpha})` },
+      height: 720, margin: { l: 230 }, yaxis: { autorange: "reversed" },
+    },
+  };
+}
+
+/** Bars of r with their confidence intervals, one trace per variant. */
+export function correlationBars(correlations: readonly PropertyCorrelation[]): PlotlyFigure {
+  const variants = [...new Set(correlations.map((c) => c.variant))];
+  return {
+    data: variants.map((v) => {
+      const rows = correlations.filter((c) => c.variant === v);
+      return {
+        type: "bar", name: v, x: rows.map((c) => c.property), y: rows.map((c) => c.r),
+        error_y: { type: "data", symmetric: false, array: rows.map((c) => c.ci[1] - c.r), arrayminus: rows.map((c) => c.r - c.ci[0]) },
+      };
+    }),
+    layout: {
+      title: { text: "Correlation with test accuracy, 95% Fisher-z intervals" }, barmode: "group", height: 520,
+      yaxis: { title: { text: "Pearson r" }, range: [-1, 1] }, xaxis: { tickangle: -45 }, margin: { b: 200 },
+    },
+  };
+}
+
+/** Least-squares line through (x, y). */
+export function fitLine(x: readonly number[], y: readonly number[]): { slope: number; intercept: number } {
+  const n = x.length;
+  const mx = x.reduce((a, v) => a + v, 0) / n, my = y.reduce((a, v) => a + v, 0) / n;
+  let sxy = 0, sxx = 0;
+  for (let i = 0; i < n; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) ** 2; }
+  const slope = sxx === 0 ? 0 : sxy / sxx;
+  return { slope, intercept: my - slope * mx };
+}
+
+/** Predicted vs actual test accuracy, one panel per (variant, regressor), with the fitted line and y = x. */
+export function predictedVsActual(results: readonly SplitResult[]): PlotlyFigure {
+  const variants = [...new Set(results.map((r) => r.variant))];
+  const regressors = [...new Set(results.map((r) => r.regressor))];
+  const data: any[] = [];
+  const annotations: any[] = [];
+  results.forEach((res) => {
+    const i = variants.indexOf(res.variant) * regressors.length + regressors.indexOf(res.regressor) + 1;
+    const axes = { xaxis: `x${i === 1 ? "" : i}`, yaxis: `y${i === 1 ? "" : i}` };
+    const lo = Math.min(...res.yTest, ...res.yPred), hi = Math.max(...res.yTest, ...res.yPred);
+    const { slope, intercept } = fitLine(res.yTest, res.yPred);
+    const color = REGRESSOR_COLORS[res.regressor];
+    data.push(
+      { type: "scatter", mode: "markers", x: res.yTest, y: res.yPred, marker: { color, size: 6 }, showlegend: false, ...axes,
+        hovertemplate: "actual %{x:.4f}<br>predicted %{y:.4f}<extra></extra>" },
+      { type: "scatter", mode: "lines", x: [lo, hi], y: [slope * lo + intercept, slope * hi + intercept], line: { color }, showlegend: false, ...axes },
+      { type: "scatter", mode: "lines", x: [lo, hi], y: [lo, hi], line: { color: "#888", dash: "dot", width: 1 }, showlegend: false, ...axes },
+    );
+    annotations.push({
+      text: `${res.variant} · ${label(res.regressor)} · R² ${res.r2.toFixed(2)}`, xref: `${axes.xaxis} domain`, yref: `${axes.yaxis} domain`,
+      x: 0.02, y: 1.12, showarrow: false, xanchor: "left", font: { size: 11 },
+    });
+  });
+  return {
+    data,
+    layout: {
+      title: { text: "Predicted vs actual test accuracy (held-out rows; line: least-squares fit, dotted: y = x)" },
+      grid: { rows: variants.length, columns: regressors.length, pattern: "independent", ygap: 0.45, xgap: 0.12 },
+      height: 260 * variants.length + 80, width: 900, annotations,
+    },
+  };
+}
+
+/** Our single-split R² beside the thesis's, per variant and regressor. */
+export function r2Comparison(ours: readonly SplitResult[], thesis: Readonly<Record<string, Partial<Record<RegressorName, number>>>>): PlotlyFigure {
+  const variants = [...new Set(ours.map((r) => r.variant))];
+  const regressors = [...new Set(ours.map((r) => r.regressor))];
+  return {
+    data: regressors.flatMap((reg) => [
+      { type: "bar", name: `${label(reg)} (ours)`, x: variants, y: variants.map((v) => ours.find((r) => r.variant === v && r.regressor === reg)!.r2),
+        marker: { color: REGRESSOR_COLORS[reg] }, offsetgroup: reg },
+      { type: "scatter", mode: "markers", name: `${label(reg)} (thesis)`, x: variants, y: variants.map((v) => thesis[v]?.[reg] ?? null),
+        marker: { color: REGRESSOR_COLORS[reg], symbol: "diamond-open", size: 12, line: { width: 2 } }, offsetgroup: reg },
+    ]),
+    layout: { title: { text: "R² on one 90/10 split: ours (bars) vs the thesis (diamonds)" }, barmode: "group", scattermode: "group", yaxis: { title: { text: "R²" } } },
+  };
+}
+
+/** Cross-validated R² (mean ± std over folds × repeats) per variant and regressor for one feature set, thesis marked. */
+export function cvBars(rows: readonly CvRow[], featureSet: string, thesis?: Readonly<Record<string, Partial<Record<RegressorName, number>>>>): PlotlyFigure {
+  const subset = rows.filter((r) => r.featureSet === featureSet);
+  const variants = [...new Set(subset.map((r) => r.variant))];
+  const regressors = [...new Set(subset.map((r) => r.regressor))];
+  const data: any[] = regressors.map((reg) => {
+    const cells = variants.map((v) => subset.find((r) => r.variant === v && r.regressor === reg)!);
+    return { type: "bar", name: label(reg), x: variants, y: cells.map((c) => c.mean), marker: { color: REGRESSOR_COLORS[reg] },
+      error_y: { type: "data", array: cells.map((c) => c.std) }, offsetgroup: reg };
+  });
+  if (thesis) {
+    for (const reg of regressors) {
+      data.push({ type: "scatter", mode: "markers", name: `${label(reg)} (thesis, one split)`, x: variants, y: variants.map((v) => thesis[v]?.[reg] ?? null),
+        marker: { color: REGRESSOR_COLORS[reg], symbol: "diamond-open", size: 12, line: { width: 2 } }, offsetgroup: reg });
+    }
+  }
+  return {
+    data,
+    layout: { title: { text: `Repeated k-fold R² (mean ± std), feature set "${featureSet}"` }, barmode: "group", scattermode: "group", yaxis: { title: { text: "R²" } } },
+  };
+}
+
+/** Model importances beside permutation importances (± std) for one fitted split. */
+export function importanceBars(result: SplitResult): PlotlyFigure {
+  const names = result.features as readonly string[];
+  const modelKind = result.regressor === "BayesianRidge" ? "coefficient (scaled features)"
+    : result.regressor === "RandomForestRegressor" ? "impurity importance" : "weighted impurity importance";
+  return {
+    data: [
+      { type: "bar", orientation: "h", name: modelKind, y: names, x: result.importances, marker: { color: REGRESSOR_COLORS[result.regressor] }, xaxis: "x", yaxis: "y" },
+      { type: "bar", orientation: "h", name: "permutation importance (drop in R²)", y: names, x: result.permutation.mean,
+        error_x: { type: "data", array: result.permutation.std }, marker: { color: "#7f7f7f" }, xaxis: "x2", yaxis: "y2" },
+    ],
+    layout: {
+      title: { text: `${result.variant} · ${label(result.regressor)}: feature importances` },
+      grid: { rows: 1, columns: 2, pattern: "independent", xgap: 0.35 }, height: 40 + 22 * names.length + 120, width: 980, margin: { l: 220 },
+      yaxis: { autorange: "reversed" }, yaxis2: { autorange: "reversed" },
+      xaxis: { title: { text: modelKind } }, xaxis2: { title: { text: "drop in R²" } }, legend: { orientation: "h", y: -0.15 },
+    },
+  };
+}
+
+/** Mean CV R² for every variant × regressor (rows) and feature set (columns). */
+export function featureSetHeatmap(rows: readonly CvRow[], featureSetLabels: Readonly<Record<string, string>> = {}): PlotlyFigure {
+  const sets = [...new Set(rows.map((r) => r.featureSet))];
+  const keys = [...new Set(rows.map((r) => `${r.variant} · ${label(r.regressor)}`))];
+  const cell = (k: string, s: string) => rows.find((r) => `${r.variant} · ${label(r.regressor)}` === k && r.featureSet === s)!;
+  return {
+    data: [{
+      type: "heatmap", x: sets.map((s) => featureSetLabels[s] ?? s), y: keys, colorscale: "Viridis", zmin: 0, zmax: 1,
+      z: keys.map((k) => sets.map((s) => cell(k, s).mean)),
+      text: keys.map((k) => sets.map((s) => `${cell(k, s).mean.toFixed(2)} ± ${cell(k, s).std.toFixed(2)}`)), texttemplate: "%{text}",
+      colorbar: { title: { text: "mean R²" } },
+    }],
+    layout: { title: { text: "Cross-validated R² by feature set" }, height: 120 + 28 * keys.length, width: 980, margin: { l: 220 }, yaxis: { autorange: "reversed" } },
+  };
+}
