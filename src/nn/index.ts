@@ -24,4 +24,3 @@ export { JsOps, jsOps } from "./js-ops";
 export { encodeSamples, makeBatch, batchesOf } from "./batching";
 export type { EncodedSet } from "./batching";
 export { weightsToTensors, setWeightsFromTensors } from "./tensors";
-export { Rng } from "./rng";

@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import { CellMode, GATES, NetworkSpec } from "./spec";
-import { Rng } from "./rng";
+import { Random } from "../data/random";
 import { layerInputSize, validateSpec } from "./validate";
 
 export type Precision = "f32" | "f64";
@@ -115,7 +115,7 @@ export class Network {
    */
   static create(spec: NetworkSpec, options: { seed: number; precision?: Precision }): Network {
     const net = new Network(spec, options.precision ?? "f64");
-    const rng = new Rng(options.seed);
+    const rng = new Random(options.seed);
     const uniform = (w: Weights, bound: number) => { for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-bound, bound); };
     for (const b of net.blocks) {
       const k = 1 / Math.sqrt(b.hidden);

@@ -9,7 +9,7 @@ import { BackendName, createOps } from "./backend";
 import { batchesOf, EncodedSet, encodeSamples } from "./batching";
 import { Engine } from "./engine";
 import type { Network } from "./network";
-import { Rng } from "./rng";
+import { Random } from "../data/random";
 import type { Padding } from "./spec";
 
 export interface TrainOptions {
@@ -108,7 +108,7 @@ export function train(net: Network, data: { train: Sample[]; test: Sample[] }, o
   const trainSet = encodeSamples(data.train, net.spec.vocab, "data.train");
   const testSet = encodeSamples(data.test, net.spec.vocab, "data.test");
   const engine = engineFor(net, [trainSet, testSet], options.batchSize, options.backend, options.precision);
-  const rng = new Rng(options.seed);
+  const rng = new Random(options.seed);
   const order = identity(trainSet.tokens.length);
   const records: EpochRecord[] = [];
   const first = options.startEpoch ?? 1;

@@ -1,9 +1,9 @@
 import type { Batch } from "../../src/data/types";
-import { Rng } from "../../src/nn/rng";
+import { Random } from "../../src/data/random";
 import { CellMode, GATES, NetworkSpec } from "../../src/nn/spec";
 
 /** A small random spec: `sizes` layers, optional skips, random masks with density ≈ 0.7. */
-export function smallSpec(mode: CellMode, sizes: number[], skips: Array<[number, number]>, rng: Rng, masked: boolean): NetworkSpec {
+export function smallSpec(mode: CellMode, sizes: number[], skips: Array<[number, number]>, rng: Random, masked: boolean): NetworkSpec {
   const G = GATES[mode];
   const mask = (n: number) => (masked ? Uint8Array.from({ length: n }, () => (rng.nextFloat() < 0.7 ? 1 : 0)) : undefined);
   return {
@@ -14,7 +14,7 @@ export function smallSpec(mode: CellMode, sizes: number[], skips: Array<[number,
 }
 
 /** A random batch with distinct lengths in 1…steps (at least one string of full length). */
-export function randomBatch(size: number, steps: number, vocab: number, rng: Rng): Batch {
+export function randomBatch(size: number, steps: number, vocab: number, rng: Random): Batch {
   const lengths = Int32Array.from({ length: size }, (_, b) => (b === 1 ? steps : 1 + rng.nextInt(steps)));
   const tokens = new Uint8Array(size * steps);
   for (let b = 0; b < size; b++) for (let t = 0; t < lengths[b]; t++) tokens[b * steps + t] = 1 + rng.nextInt(vocab - 1);

@@ -14,14 +14,14 @@ import { Engine } from "../../src/nn/engine";
 import { jsOps } from "../../src/nn/js-ops";
 import { Network } from "../../src/nn/network";
 import { referenceGradients } from "../../src/nn/reference/model";
-import { Rng } from "../../src/nn/rng";
+import { Random } from "../../src/data/random";
 import { CELL_MODES, Padding } from "../../src/nn/spec";
 import { randomBatch, relativeError, smallSpec } from "./helpers";
 
 const PADDINGS: Padding[] = ["post", "packed"];
 
 function instance(mode: (typeof CELL_MODES)[number], seed: number) {
-  const rng = new Rng(seed);
+  const rng = new Random(seed);
   const spec = smallSpec(mode, [4, 3, 5, 3], [[0, 2], [1, 3], [0, 3]], rng, true);
   const net = Network.create(spec, { seed: seed + 1 });
   const batch = randomBatch(5, 6, spec.vocab, rng);
@@ -50,7 +50,7 @@ for (const mode of CELL_MODES) {
       engine.lossAndGradient(batch, padding);
       const grad = Float64Array.from(engine.grad);
       const theta = engine.theta;
-      const rng = new Rng(5);
+      const rng = new Random(5);
       const eps = 1e-5;
       let checked = 0;
       for (let probe = 0; probe < 60; probe++) {

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Network } from "../../src/nn/network";
-import { Rng } from "../../src/nn/rng";
+import { Random } from "../../src/data/random";
 import { NetworkSpec } from "../../src/nn/spec";
 import { weightsToTensors, setWeightsFromTensors } from "../../src/nn/tensors";
 import { smallSpec } from "./helpers";
@@ -48,7 +48,7 @@ test("thesis initialisation: recurrent U(±1/√H), embedding N(0,1), head U(±1
 });
 
 test("masks zero weights at creation and through setMasks; spec shares them", () => {
-  const spec = smallSpec("LSTM", [4, 3, 5], [[0, 2]], new Rng(2), true);
+  const spec = smallSpec("LSTM", [4, 3, 5], [[0, 2]], new Random(2), true);
   const net = Network.create(spec, { seed: 1 });
   net.blocks.forEach((b) => b.maskIH.forEach((m, i) => { if (!m) assert.ok(b.wIH[i] === 0); }));
   const mask = new Uint8Array(net.blocks[3].maskHH.length); // skip block: prune everything
@@ -60,7 +60,7 @@ test("masks zero weights at creation and through setMasks; spec shares them", ()
 });
 
 test("toJSON/load, save/loadFile and clone round-trip exactly", () => {
-  const net = Network.create(smallSpec("GRU", [4, 3, 5], [[0, 2]], new Rng(9), true), { seed: 5 });
+  const net = Network.create(smallSpec("GRU", [4, 3, 5], [[0, 2]], new Random(9), true), { seed: 5 });
   const copy = Network.load(JSON.parse(JSON.stringify(net.toJSON())));
   assert.deepEqual(copy.parameterArrays(), net.parameterArrays());
   assert.deepEqual(copy.blocks.map((b) => b.maskHH), net.blocks.map((b) => b.maskHH));
@@ -75,11 +75,11 @@ test("toJSON/load, save/loadFile and clone round-trip exactly", () => {
 });
 
 test("tf.Tensor interop: read, write, shapes and masks", () => {
-  const net = Network.create(smallSpec("GRU", [4, 3], [], new Rng(1), true), { seed: 2 });
+  const net = Network.create(smallSpec("GRU", [4, 3], [], new Random(1), true), { seed: 2 });
   const tensors = weightsToTensors(net);
   assert.deepEqual(tensors["layer1.weight_hh"].shape, [9, 3]);
   assert.deepEqual(tensors["embedding.weight"].shape, [12, 4]);
-  const other = Network.create(smallSpec("GRU", [4, 3], [], new Rng(1), true), { seed: 99 });
+  const other = Network.create(smallSpec("GRU", [4, 3], [], new Random(1), true), { seed: 99 });
   setWeightsFromTensors(other, tensors);
   other.parameterArrays().forEach((a, i) => a.forEach((x, j) => assert.ok(Math.abs(x - net.parameterArrays()[i][j]) < 1e-6)));
   assert.throws(() => setWeightsFromTensors(other, { nope: tensors["head.bias"] }), /unknown weight "nope"/);

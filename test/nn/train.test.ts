@@ -2,13 +2,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Sample } from "../../src/data/types";
 import { Network } from "../../src/nn/network";
-import { Rng } from "../../src/nn/rng";
+import { Random } from "../../src/data/random";
 import { NetworkSpec } from "../../src/nn/spec";
 import { evaluate, predict, train } from "../../src/nn/train";
 
 /** A toy task the network can learn quickly: valid ⇔ the string contains 'X'. */
 function toy(n: number, seed: number): Sample[] {
-  const rng = new Rng(seed);
+  const rng = new Random(seed);
   return Array.from({ length: n }, () => {
     const len = 2 + rng.nextInt(7);
     let text = "";
