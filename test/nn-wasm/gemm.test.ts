@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { JsOps, jsOps } from "../../src/nn/js-ops";
+import { jsOps } from "../../src/nn/js-ops";
+import type { Floats, KernelOps } from "../../src/nn/kernel-ops";
 import { WasmOps } from "../../src/nn/wasm/wasm-ops";
 import { loadKernelModule } from "../../src/nn/wasm/load";
 import { assertClose, fillUniform, rng } from "./helpers";
@@ -13,8 +14,8 @@ function shapes(kind: Kind, m: number, n: number, k: number): { a: number; b: nu
   return kind === "NT" ? { a: m * k, b: n * k } : kind === "NN" ? { a: m * k, b: k * n } : { a: k * m, b: k * n };
 }
 
-function gemm(ops: JsOps<Float32Array> | JsOps<Float64Array>, kind: Kind, m: number, n: number, k: number,
-              a: any, b: any, c: any, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+function gemm<F extends Floats>(ops: KernelOps<F>, kind: Kind, m: number, n: number, k: number,
+                                a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
   if (kind === "NT") ops.gemmNT(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
   else if (kind === "NN") ops.gemmNN(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
   else ops.gemmTN(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);

@@ -2,8 +2,9 @@
  * KernelOps over WebAssembly SIMD (float32). One WebAssembly.Memory holds every
  * buffer the engine allocates; `alloc` hands out Float32Array / Int32Array views of
  * it and each call passes byte offsets to wasm, so nothing is copied per call.
- * Matrix products and the recurrent cell run in wasm; the remaining once-per-batch
- * helpers (gather/scatter, norms, Adam, …) delegate to JsOps on the same views.
+ * Matrix products, the recurrent cell and the per-step / per-parameter vector
+ * helpers run in wasm; copy and fill (native typed-array methods) and the embedding
+ * gather/scatter (index-driven row copies) delegate to JsOps on the same views.
  *
  * Memory layout: [0, 1 KiB) unused, then the gemm packing scratch, then the arena.
  * The arena grows only in `reserve` (growth detaches earlier views, as the
@@ -12,7 +13,7 @@
  * bytes past a buffer.
  */
 import type { KernelOps } from "../kernel-ops";
-import { JsOps } from "../js-ops";
+import { JsOps, jsOps } from "../js-ops";
 import type { CellMode } from "../spec";
 import { loadKernelModule, KernelModule } from "./load";
 import type { WasmVariant } from "./build";
@@ -31,6 +32,13 @@ interface KernelExports {
   backwardGRU(rows: number, H: number, act: number, gh: number, hPrev: number, dh: number, dGi: number, dGh: number): void;
   forwardLSTM(rows: number, H: number, gi: number, gh: number, cPrev: number, h: number, c: number): void;
   backwardLSTM(rows: number, H: number, act: number, cPrev: number, c: number, dh: number, dc: number, dGi: number): void;
+  addRowVector(rows: number, cols: number, v: number, c: number): void;
+  colSums(rows: number, cols: number, a: number, out: number, accumulate: number): void;
+  add(n: number, src: number, dst: number): void;
+  multiply(n: number, src: number, dst: number): void;
+  sumSquares(n: number, a: number): number;
+  adam(n: number, theta: number, grad: number, m: number, v: number,
+       stepSize: number, beta1: number, beta2: number, eps: number, bc2Sqrt: number, gradScale: number): void;
 }
 
 const PAGE = 65536;
@@ -39,18 +47,19 @@ const GUARD_BYTES = 64;
 /** headroom `reserve` adds for alignment padding of the allocations that follow */
 const RESERVE_SLACK = 256 * 1024;
 
-export class WasmOps extends JsOps<Float32Array> implements KernelOps<Float32Array> {
-  override readonly name: string;
+export class WasmOps implements KernelOps<Float32Array> {
+  readonly name: string;
+  readonly precision = "f32";
   readonly variant: WasmVariant;
   readonly memory: WasmMemory;
   private readonly k: KernelExports;
+  private readonly js: JsOps<Float32Array> = jsOps("f32");
   private readonly scratch: number;
   private readonly arenaStart: number;
   private top: number;
   private buffer: ArrayBuffer | SharedArrayBuffer;
 
   constructor(kernels: KernelModule = loadKernelModule()) {
-    super("f32", Float32Array);
     this.variant = kernels.variant;
     this.name = `wasm-${kernels.variant}`;
     const api = wasmApi!; // loadKernelModule succeeded, so WebAssembly exists
@@ -69,19 +78,19 @@ export class WasmOps extends JsOps<Float32Array> implements KernelOps<Float32Arr
     return this.top - this.arenaStart;
   }
 
-  override reserve(elements: number, ints = 0): void {
+  reserve(elements: number, ints = 0): void {
     this.ensureCapacity(this.top + (elements + ints) * 4 + RESERVE_SLACK + GUARD_BYTES);
   }
 
-  override alloc(elements: number): Float32Array {
+  alloc(elements: number): Float32Array {
     return new Float32Array(this.buffer, this.take(elements, "alloc"), elements);
   }
 
-  override allocInt(elements: number): Int32Array {
+  allocInt(elements: number): Int32Array {
     return new Int32Array(this.buffer, this.take(elements, "allocInt"), elements);
   }
 
-  override reset(): void {
+  reset(): void {
     this.top = this.arenaStart;
   }
 
@@ -121,19 +130,19 @@ export class WasmOps extends JsOps<Float32Array> implements KernelOps<Float32Arr
     return x.byteOffset + off * 4;
   }
 
-  override gemmNT(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+  gemmNT(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
     this.k.gemmNT(m, n, k, this.at(a, aOff), this.at(b, bOff), this.at(c, cOff), accumulate ? 1 : 0, this.scratch);
   }
 
-  override gemmNN(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+  gemmNN(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
     this.k.gemmNN(m, n, k, this.at(a, aOff), this.at(b, bOff), this.at(c, cOff), accumulate ? 1 : 0, this.scratch);
   }
 
-  override gemmTN(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+  gemmTN(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
     this.k.gemmTN(m, n, k, this.at(a, aOff), this.at(b, bOff), this.at(c, cOff), accumulate ? 1 : 0, this.scratch);
   }
 
-  override cellForward(
+  cellForward(
     mode: CellMode, rows: number, H: number,
     gi: Float32Array, giOff: number, gh: Float32Array, ghOff: number,
     hPrev: Float32Array, hPrevOff: number, cPrev: Float32Array, cPrevOff: number,
@@ -155,7 +164,7 @@ export class WasmOps extends JsOps<Float32Array> implements KernelOps<Float32Arr
     }
   }
 
-  override cellBackward(
+  cellBackward(
     mode: CellMode, rows: number, H: number,
     act: Float32Array, actOff: number, gh: Float32Array, ghOff: number,
     hPrev: Float32Array, hPrevOff: number, h: Float32Array, hOff: number,
@@ -178,6 +187,50 @@ export class WasmOps extends JsOps<Float32Array> implements KernelOps<Float32Arr
       default:
         throw new Error(`cellBackward: unknown cell mode ${String(mode)}`);
     }
+  }
+
+  addRowVector(rows: number, cols: number, v: Float32Array, vOff: number, c: Float32Array, cOff: number): void {
+    this.k.addRowVector(rows, cols, this.at(v, vOff), this.at(c, cOff));
+  }
+
+  colSums(rows: number, cols: number, a: Float32Array, aOff: number, out: Float32Array, outOff: number, accumulate: boolean): void {
+    this.k.colSums(rows, cols, this.at(a, aOff), this.at(out, outOff), accumulate ? 1 : 0);
+  }
+
+  add(n: number, src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number): void {
+    this.k.add(n, this.at(src, srcOff), this.at(dst, dstOff));
+  }
+
+  multiply(n: number, src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number): void {
+    this.k.multiply(n, this.at(src, srcOff), this.at(dst, dstOff));
+  }
+
+  sumSquares(n: number, a: Float32Array, aOff: number): number {
+    return this.k.sumSquares(n, this.at(a, aOff));
+  }
+
+  adam(n: number, theta: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
+       lr: number, beta1: number, beta2: number, eps: number, step: number, gradScale: number): void {
+    const stepSize = lr / (1 - Math.pow(beta1, step));
+    const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
+    this.k.adam(n, this.at(theta, 0), this.at(grad, 0), this.at(m, 0), this.at(v, 0),
+      stepSize, beta1, beta2, eps, bc2Sqrt, gradScale);
+  }
+
+  copy(n: number, src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number): void {
+    this.js.copy(n, src, srcOff, dst, dstOff);
+  }
+
+  fill(n: number, value: number, dst: Float32Array, dstOff: number): void {
+    this.js.fill(n, value, dst, dstOff);
+  }
+
+  gatherRows(rows: number, cols: number, table: Float32Array, tableOff: number, index: Int32Array, indexOff: number, out: Float32Array, outOff: number): void {
+    this.js.gatherRows(rows, cols, table, tableOff, index, indexOff, out, outOff);
+  }
+
+  scatterAddRows(rows: number, cols: number, src: Float32Array, srcOff: number, index: Int32Array, indexOff: number, table: Float32Array, tableOff: number): void {
+    this.js.scatterAddRows(rows, cols, src, srcOff, index, indexOff, table, tableOff);
   }
 }
 

@@ -5,19 +5,7 @@
 // lanes of the next block (or the next row / the zeroed guard past the last
 // allocation); only the valid lanes are stored, so in-place updates of a block
 // never touch its neighbour before that neighbour is read.
-import { sigmoid4, tanh4 } from "./simd";
-
-// @ts-ignore: decorator
-@inline function storeLanes(p: usize, v: v128, lanes: i32): void {
-  if (lanes >= 4) {
-    v128.store(p, v);
-  } else if (lanes >= 2) {
-    v128.store64_lane(p, v, 0);
-    if (lanes == 3) v128.store32_lane(p, v, 2, 8);
-  } else {
-    v128.store32_lane(p, v, 0);
-  }
-}
+import { sigmoid4, storeLanes, tanh4 } from "./simd";
 
 const ONE: v128 = f32x4.splat(1.0);
 

@@ -55,3 +55,16 @@
   const small = f32x4.add(f32x4.mul(f32x4.mul(p, x2), x), x);
   return v128.bitselect(small, signed, f32x4.lt(ax, f32x4.splat(0.625)));
 }
+
+/** Store the first `lanes` (≥ 1) lanes of v: ragged ends of rows and vectors. */
+// @ts-ignore: decorator
+@inline export function storeLanes(p: usize, v: v128, lanes: i32): void {
+  if (lanes >= 4) {
+    v128.store(p, v);
+  } else if (lanes >= 2) {
+    v128.store64_lane(p, v, 0);
+    if (lanes == 3) v128.store32_lane(p, v, 2, 8);
+  } else {
+    v128.store32_lane(p, v, 0);
+  }
+}

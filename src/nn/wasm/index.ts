@@ -1,0 +1,45 @@
+/**
+ * WebAssembly SIMD float32 backend for the training engine. Loading this module
+ * registers it as the "wasm" backend (src/nn/backend.ts loads it on demand), which
+ * `train` then uses by default ("auto").
+ *
+ *   createWasmOps()      KernelOps<Float32Array> over one WebAssembly.Memory
+ *   wasmAvailable()      whether this runtime can run the kernels
+ *   kernelVariant()      "relaxed" (fused multiply-add) or "simd"
+ *
+ * Environment: SPARSE_RNN_WASM=off disables the backend, =simd forces the build
+ * without relaxed SIMD.
+ */
+import { registerBackend } from "../backend";
+import { loadKernelModule, wasmAvailable } from "./load";
+import { WasmOps } from "./wasm-ops";
+import type { WasmVariant } from "./build";
+
+export { WasmOps } from "./wasm-ops";
+export { wasmAvailable, relaxedSimdSupported, loadKernelModule } from "./load";
+export { buildWasm, ensureWasmBuilt, WASM_VARIANTS } from "./build";
+export type { WasmVariant } from "./build";
+
+/** A fresh wasm backend (its own memory) using the fastest build this runtime supports. */
+export function createWasmOps(): WasmOps {
+  return new WasmOps(loadKernelModule());
+}
+
+/** Which build createWasmOps uses here. */
+export function kernelVariant(): WasmVariant {
+  return loadKernelModule().variant;
+}
+
+function register(): void {
+  if (!wasmAvailable()) return;
+  try {
+    loadKernelModule(); // builds if needed and compiles once, so a broken build surfaces here
+  } catch (error) {
+    // training still works on the JS backend; say why it is slower
+    process.emitWarning(`wasm backend unavailable, falling back to JS: ${(error as Error).message}`);
+    return;
+  }
+  registerBackend("wasm", createWasmOps);
+}
+
+register();

@@ -1,0 +1,65 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { jsOps } from "../../src/nn/js-ops";
+import { WasmOps } from "../../src/nn/wasm/wasm-ops";
+import { assertClose, fillUniform, rng } from "./helpers";
+
+const SIZES = [1, 3, 49, 50, 150, 151];
+
+/** the same random float32 contents in a wasm view and a plain Float32Array */
+function twin(wasm: WasmOps, n: number, random: () => number): [Float32Array, Float32Array] {
+  const w = wasm.alloc(n);
+  fillUniform(w, random);
+  return [w, Float32Array.from(w)];
+}
+
+test("addRowVector, colSums, add and multiply match the float32 JS ops exactly", () => {
+  const wasm = new WasmOps();
+  const js = jsOps("f32");
+  const random = rng(3);
+  for (const rows of SIZES) for (const cols of SIZES) {
+    wasm.reset();
+    wasm.reserve(8 * rows * cols + 1000);
+    const what = `rows=${rows} cols=${cols}`;
+    const [v, vj] = twin(wasm, cols + 2, random);
+    const [c, cj] = twin(wasm, rows * cols + 4, random);
+    wasm.addRowVector(rows, cols, v, 1, c, 2);
+    js.addRowVector(rows, cols, vj, 1, cj, 2);
+    assert.deepEqual(c, cj, `addRowVector ${what}`);
+    for (const accumulate of [false, true]) {
+      const [out, outj] = twin(wasm, cols + 3, random);
+      wasm.colSums(rows, cols, c, 1, out, 1, accumulate);
+      js.colSums(rows, cols, cj, 1, outj, 1, accumulate);
+      assert.deepEqual(out, outj, `colSums ${what} accumulate=${accumulate}`);
+    }
+    const n = rows * cols;
+    const [src, srcj] = twin(wasm, n + 1, random);
+    wasm.add(n, src, 1, c, 3);
+    js.add(n, srcj, 1, cj, 3);
+    assert.deepEqual(c, cj, `add ${what}`);
+    wasm.multiply(n, src, 0, c, 1);
+    js.multiply(n, srcj, 0, cj, 1);
+    assert.deepEqual(c, cj, `multiply ${what}`);
+    assertClose([wasm.sumSquares(n, c, 2)], [js.sumSquares(n, cj, 2)], `sumSquares ${what}`, { rel: 1e-12, abs: 0 });
+  }
+});
+
+test("adam matches the float32 JS ops over several steps with clipping scale", () => {
+  const wasm = new WasmOps();
+  const js = jsOps("f32");
+  const random = rng(4);
+  for (const n of [1, 3, 50, 151]) {
+    wasm.reset();
+    wasm.reserve(5 * n + 1000);
+    const [theta, thetaJ] = twin(wasm, n, random);
+    const m = wasm.alloc(n), v = wasm.alloc(n), mj = new Float32Array(n), vj = new Float32Array(n);
+    for (let step = 1; step <= 3; step++) {
+      const [grad, gradJ] = twin(wasm, n, random);
+      wasm.adam(n, theta, grad, m, v, 0.001, 0.9, 0.999, 1e-8, step, 0.7);
+      js.adam(n, thetaJ, gradJ, mj, vj, 0.001, 0.9, 0.999, 1e-8, step, 0.7);
+    }
+    assert.deepEqual(theta, thetaJ, `theta n=${n}`);
+    assert.deepEqual(m, mj, `m n=${n}`);
+    assert.deepEqual(v, vj, `v n=${n}`);
+  }
+});
