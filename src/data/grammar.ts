@@ -103,13 +103,13 @@ export function embed(inner: Grammar = REBER, closers: "matched" | "crossed" = "
   const states: GrammarState[] = [{ id: 0, name: "start", x: 0, y: 0 }, { id: 1, name: "1", x: 1, y: 0 }];
   const transitions: Transition[] = [{ from: 0, to: 1, symbol: "B" }];
   const copies: Array<{ letter: string; close: string; y: number }> = [
-    { letter: "T", close: closers === "matched" ? "T" : "P", y: 2.5 },
-    { letter: "P", close: closers === "matched" ? "P" : "T", y: -2.5 },
+    { letter: "T", close: closers === "matched" ? "T" : "P", y: 2.6 },
+    { letter: "P", close: closers === "matched" ? "P" : "T", y: -2.6 },
   ];
   const join = 2 + 2 * n;
   copies.forEach((copy, c) => {
     const offset = 2 + c * n;
-    for (const s of inner.states) states.push({ id: offset + s.id, name: `${copy.letter}${s.name}`, x: 2 + s.x, y: copy.y + s.y * 0.8 });
+    for (const s of inner.states) states.push({ id: offset + s.id, name: `${copy.letter}${s.name}`, x: 2 + s.x, y: copy.y + s.y });
     transitions.push({ from: 1, to: offset + inner.start, symbol: copy.letter });
     for (const t of inner.transitions) transitions.push({ from: offset + t.from, to: offset + t.to, symbol: t.symbol });
     transitions.push({ from: offset + inner.accept, to: join, symbol: copy.close });
