@@ -1,0 +1,131 @@
+/**
+ * Engine benchmark (not a timed test): seconds per training epoch of the thesis's
+ * base configuration — 18,750 strings, batch 32 (586 batches), 3×50, post padding —
+ * for each mode and backend, beside PyTorch's nn.RNN/GRU/LSTM on one thread (same
+ * batches), plus one epoch (batch 128) of a GRU random-structure network from a
+ * Barabási–Albert graph (n = 30, m = 3) with 11 layers and 31 skip blocks.
+ *
+ *   node --import tsx bench/engine.ts [--batches N] [--modes GRU,LSTM] [--backends js-f64,wasm]
+ *        [--no-torch] [--no-random] [--out bench/results/engine.json]
+ *
+ * --batches N times the first N batches of the epoch and extrapolates to the whole
+ * epoch (for speed). The machine may be shared: numbers are wall-clock and noisy.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { execFileSync } from "child_process";
+import { generateDataset } from "../src/data";
+import { Random } from "../src/data/random";
+import type { Batch, Sample } from "../src/data/types";
+import { barabasiAlbert, graphToSpec, layerGraph } from "../src/graph";
+import { availableBackends, batchesOf, CELL_MODES, CellMode, createOps, encodeSamples, Engine, Network, NetworkSpec } from "../src/nn";
+
+interface Args { batches?: number; modes: CellMode[]; backends: string[]; torch: boolean; random: boolean; out: string }
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { modes: [...CELL_MODES], backends: availableBackends(), torch: true, random: true, out: "bench/results/engine.json" };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--batches") args.batches = Number(argv[++i]);
+    else if (a === "--modes") args.modes = argv[++i].split(",") as CellMode[];
+    else if (a === "--backends") args.backends = argv[++i].split(",");
+    else if (a === "--no-torch") args.torch = false;
+    else if (a === "--no-random") args.random = false;
+    else if (a === "--out") args.out = argv[++i];
+    else throw new Error(`bench/engine.ts: unknown argument ${a}`);
+  }
+  if (args.batches !== undefined && !(Number.isInteger(args.batches) && args.batches > 0)) throw new Error(`--batches must be a positive integer`);
+  return args;
+}
+
+/** The epoch's batches in a fixed shuffled order (seed 1), so every contender sees the same. */
+function epochBatches(train: Sample[], batchSize: number, vocab: number): { batches: Batch[]; maxLength: number } {
+  const set = encodeSamples(train, vocab, "train");
+  const order = new Random(1).shuffle(Int32Array.from({ length: train.length }, (_, i) => i));
+  return { batches: batchesOf(set, order, batchSize), maxLength: set.maxLength };
+}
+
+/** Seconds for one epoch (measured over the first `limit` batches, extrapolated). */
+function timeEpoch(spec: NetworkSpec, backend: string, batches: Batch[], maxLength: number, batchSize: number, limit: number): number {
+  const net = Network.create(spec, { seed: 1 });
+  const engine = new Engine(net, createOps(backend), { batch: batchSize, steps: maxLength });
+  for (const b of batches.slice(0, 3)) { engine.lossAndGradient(b, "post"); engine.step({ lr: 1e-3, clip: 5 }); } // warm-up
+  const start = process.hrtime.bigint();
+  for (const b of batches.slice(0, limit)) {
+    engine.lossAndGradient(b, "post");
+    engine.step({ lr: 1e-3, clip: 5 });
+  }
+  return (Number(process.hrtime.bigint() - start) / 1e9) * (batches.length / limit);
+}
+
+function torchEpochs(batches: Batch[], modes: CellMode[], limit: number): Record<string, number> {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "batches.json");
+  const rows = batches.map((b) => ({
+    tokens: Array.from({ length: b.size }, (_, i) => Array.from(b.tokens.subarray(i * b.steps, (i + 1) * b.steps))),
+    labels: Array.from(b.labels),
+  }));
+  fs.writeFileSync(file, JSON.stringify({ batches: rows }));
+  const out: Record<string, number> = {};
+  try {
+    const text = execFileSync("/usr/bin/python3", [path.join(__dirname, "torch_epoch.py"), file, modes.join(","), String(limit)], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });
+    for (const line of text.trim().split("\n")) { const r = JSON.parse(line); out[r.mode] = r.secondsPerEpoch; }
+  } catch (e) {
+    console.log(`PyTorch peer unavailable: ${(e as Error).message.split("\n")[0]}`);
+  }
+  return out;
+}
+
+/** The GRU random-structure network: the first BA(30, 3) seed whose layering has 11 layers and 31 skips. */
+function randomStructureSpec(): { spec: NetworkSpec; seed: number } {
+  for (let seed = 0; seed < 1000; seed++) {
+    const spec = graphToSpec(layerGraph(barabasiAlbert(30, 3, new Random(seed))), { mode: "GRU" });
+    if (spec.layers.length === 11 && spec.skips.length === 31) return { spec, seed };
+  }
+  throw new Error("no BA(30, 3) graph with 11 layers and 31 skips among seeds 0…999");
+}
+
+function main(): void {
+  const args = parseArgs(process.argv.slice(2));
+  const data = generateDataset({ seed: 1 });
+  const { batches, maxLength } = epochBatches(data.train, 32, 128);
+  const limit = Math.min(args.batches ?? batches.length, batches.length);
+  const base = (mode: CellMode): NetworkSpec => ({ mode, vocab: 128, classes: 2, layers: [{ size: 50 }, { size: 50 }, { size: 50 }], skips: [] });
+  console.log(`thesis base configuration: ${data.train.length} strings, ${batches.length} batches of 32, 3×50, post padding; timing ${limit} batches${limit < batches.length ? " (extrapolated)" : ""}`);
+  console.log(`backends: ${args.backends.join(", ")}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} on ${os.cpus().length} cores (shared machine: noisy)`);
+  const ours: Record<string, Record<string, number>> = {};
+  for (const backend of args.backends) {
+    ours[backend] = {};
+    for (const mode of args.modes) {
+      ours[backend][mode] = timeEpoch(base(mode), backend, batches, maxLength, 32, limit);
+      console.log(`  ${backend.padEnd(8)} ${mode.padEnd(9)} ${ours[backend][mode].toFixed(2)} s/epoch`);
+    }
+  }
+  const torch = args.torch ? torchEpochs(batches, args.modes, limit) : {};
+  for (const mode of args.modes) if (torch[mode] !== undefined) {
+    const ratios = args.backends.map((b) => `${b} ${(ours[b][mode] / torch[mode]).toFixed(2)}`).join(", ");
+    console.log(`  pytorch  ${mode.padEnd(9)} ${torch[mode].toFixed(2)} s/epoch   ratio ours/PyTorch: ${ratios}`);
+  }
+  let randomNet: { seed: number; layers: number[]; skips: number; backends: Record<string, number> } | undefined;
+  if (args.random) {
+    const { spec, seed } = randomStructureSpec();
+    const rb = epochBatches(data.train, 128, 128);
+    const rlimit = Math.min(args.batches ? Math.max(1, Math.round(args.batches / 4)) : rb.batches.length, rb.batches.length);
+    randomNet = { seed, layers: spec.layers.map((l) => l.size), skips: spec.skips.length, backends: {} };
+    for (const backend of args.backends) {
+      randomNet.backends[backend] = timeEpoch(spec, backend, rb.batches, rb.maxLength, 128, rlimit);
+      console.log(`  random-structure GRU (BA seed ${seed}: ${spec.layers.length} layers [${randomNet.layers}], ${spec.skips.length} skips), batch 128, ${backend}: ${randomNet.backends[backend].toFixed(2)} s/epoch`);
+    }
+  }
+  const peakMB = process.resourceUsage().maxRSS / 1024;
+  console.log(`peak memory (maxRSS): ${peakMB.toFixed(0)} MB; heap used now ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`);
+  const result = {
+    date: new Date().toISOString(), node: process.version, cores: os.cpus().length, loadavg: os.loadavg(),
+    batches: batches.length, measuredBatches: limit, ours, torch, randomNet, peakRssMB: peakMB,
+  };
+  fs.mkdirSync(path.dirname(args.out), { recursive: true });
+  fs.writeFileSync(args.out, JSON.stringify(result, null, 2));
+  console.log(`wrote ${args.out}`);
+}
+
+main();
