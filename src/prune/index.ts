@@ -3,3 +3,4 @@ export * from "./magnitude";
 export * from "./records";
 export * from "./measures";
 export * from "./gradual";
+export * from "./sparse";

@@ -1,2 +1,3 @@
 export * from "./pattern";
 export * from "./kernels";
+export * from "./sparse-ops";

@@ -19,15 +19,16 @@ export interface SparsePattern {
   readonly rowIdx: Int32Array;
 }
 
-export function sparsePattern(mask: Uint8Array, rows: number, cols: number): SparsePattern {
-  if (mask.length !== rows * cols) {
-    throw new Error(`sparsePattern: mask has ${mask.length} entries, expected rows·cols = ${rows}·${cols} = ${rows * cols}`);
+/** The pattern of the nonzero entries of mask[offset … offset + rows·cols) (a 0/1 byte or float mask). */
+export function sparsePattern(mask: ArrayLike<number>, rows: number, cols: number, offset = 0): SparsePattern {
+  if (mask.length < offset + rows * cols) {
+    throw new Error(`sparsePattern: mask has ${mask.length} entries, expected offset + rows·cols = ${offset} + ${rows}·${cols} = ${offset + rows * cols}`);
   }
   const rowPtr = new Int32Array(rows + 1);
   const colPtr = new Int32Array(cols + 1);
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      if (mask[r * cols + c]) { rowPtr[r + 1]++; colPtr[c + 1]++; }
+      if (mask[offset + r * cols + c]) { rowPtr[r + 1]++; colPtr[c + 1]++; }
     }
   }
   for (let r = 0; r < rows; r++) rowPtr[r + 1] += rowPtr[r];
@@ -39,7 +40,7 @@ export function sparsePattern(mask: Uint8Array, rows: number, cols: number): Spa
   let e = 0;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
-      if (mask[r * cols + c]) { colIdx[e++] = c; rowIdx[colFill[c]++] = r; }
+      if (mask[offset + r * cols + c]) { colIdx[e++] = c; rowIdx[colFill[c]++] = r; }
     }
   }
   return { rows, cols, nnz, rowPtr, colIdx, colPtr, rowIdx };
