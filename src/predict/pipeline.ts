@@ -3,6 +3,7 @@
  * split per variant, and the repeated k-fold table over variants × regressors × feature sets.
  */
 import { readFileSync } from "node:fs";
+import { ResultStore } from "../experiments/result-store";
 import { AdaBoostRegressor, type AdaBoostOptions } from "./adaboost";
 import { BayesianRidge, type BayesianRidgeOptions } from "./bayesian-ridge";
 import { crossValidateR2, fitAndPredict, type ModelFactory } from "./cross-validation";
@@ -102,24 +103,49 @@ export interface CvOptions {
   regressors?: readonly RegressorName[];
   /** Called after each cell (for progress bars). */
   onCell?: (row: CvRow) => void;
+  /**
+   * CSV file that stores each finished cell; a rerun (e.g. after an interruption) reuses the cells whose
+   * data, feature set, regressor settings, folds, repeats and seed are unchanged.
+   */
+  cacheFile?: string;
 }
+
+const CACHE_COLUMNS = ["key", "variant", "regressor", "featureSet", "mean", "std", "scores"];
 
 /** Repeated k-fold R² for every variant × regressor × feature set (same folds for every regressor). */
 export function crossValidationTable(table: ResultsTable, options: CvOptions = {}): CvRow[] {
-  const { folds = 5, repeats = 10, seed = 0, settings = {}, featureSets = FEATURE_SETS, regressors = REGRESSOR_NAMES, onCell } = options;
+  const { folds = 5, repeats = 10, seed = 0, settings = {}, featureSets = FEATURE_SETS, regressors = REGRESSOR_NAMES, onCell, cacheFile } = options;
+  const store = cacheFile ? new ResultStore(cacheFile, CACHE_COLUMNS, (r) => String(r.key)) : null;
+  const cached = new Map((store?.rows() ?? []).map((r) => [String(r.key), r]));
   const rows: CvRow[] = [];
   for (const variant of table.variants) {
     for (const set of featureSets) {
       const { X, y } = variantData(table, variant, set.features);
+      const data = fingerprint(JSON.stringify([X, y]));
       for (const regressor of regressors) {
-        const cv = crossValidateR2(regressorFactory(regressor, settings), X, y, { folds, repeats, seed });
-        const row = { variant, regressor, featureSet: set.name, mean: cv.mean, std: cv.std, scores: cv.scores };
+        const key = [variant, set.name, regressor, data, folds, repeats, seed, JSON.stringify(settings[regressor] ?? {})].join("|");
+        const hit = cached.get(key);
+        let row: CvRow;
+        if (hit) {
+          row = { variant, regressor, featureSet: set.name, mean: Number(hit.mean), std: Number(hit.std), scores: JSON.parse(String(hit.scores)) };
+        } else {
+          const cv = crossValidateR2(regressorFactory(regressor, settings), X, y, { folds, repeats, seed });
+          row = { variant, regressor, featureSet: set.name, mean: cv.mean, std: cv.std, scores: cv.scores };
+          store?.append([{ key, variant, regressor, featureSet: set.name, mean: cv.mean, std: cv.std, scores: JSON.stringify(cv.scores) }]);
+        }
         rows.push(row);
         onCell?.(row);
       }
     }
   }
   return rows;
+}
+
+/** FNV-1a hash of a string, as 8 hex digits (identifies a cell's data in the CV cache). */
+function fingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /** The thesis's published R² (results 6.4) for comparison when its r_squared.csv is not at hand. */

@@ -1,6 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import {
   FEATURE_SETS, PROPERTY_COLUMNS, REQUIRED_COLUMNS, BayesianRidge, RandomForestRegressor, correlationTable, crossValidateR2,
   crossValidationTable, evaluateSplit, loadResultsFiles, parseResultsCsv, permutationImportance, regressorFactory,
@@ -87,6 +89,22 @@ test("permutation importance is ~0 for a feature the model ignores", () => {
   const br = new BayesianRidge();
   br.train(X, y);
   assert.ok(Math.abs(br.coefficients[0] - 3) < 1e-3 && Math.abs(br.coefficients[1]) < 1e-3);
+});
+
+test("the CV table resumes from its cache file and recomputes only changed cells", () => {
+  const table = parseResultsCsv(syntheticCsv(60), "synthetic.csv");
+  const cacheFile = join(mkdtempSync(join(tmpdir(), "cv-cache-")), "cv.csv");
+  const options = { repeats: 1, folds: 3, regressors: ["BayesianRidge"] as const, featureSets: FEATURE_SETS.slice(0, 2), cacheFile };
+  const first = crossValidationTable(table, options);
+  const lines = readFileSync(cacheFile, "utf8").trim().split("\n");
+  assert.equal(lines.length, 1 + first.length);
+  // Tamper with one stored mean: a resumed run must return the stored value, proving it did not refit.
+  writeFileSync(cacheFile, lines.map((l, i) => (i === 1 ? l.replace(/,(-?[0-9.e-]+),(-?[0-9.e-]+),"\[/, ",0.123,$2,\"[") : l)).join("\n") + "\n");
+  const resumed = crossValidationTable(table, options);
+  assert.equal(resumed[0].mean, 0.123);
+  assert.deepEqual(resumed.slice(1), first.slice(1));
+  crossValidationTable(table, { ...options, seed: 9 });
+  assert.equal(readFileSync(cacheFile, "utf8").trim().split("\n").length, 1 + 2 * first.length);
 });
 
 function xy(table: ReturnType<typeof parseResultsCsv>): [number[][], number[]] {
