@@ -4,7 +4,7 @@ import {
   barabasiAlbert, connectedWattsStrogatz, connectedErdosRenyi, wattsStrogatz, edgesOf, isConnected, layerGraph, UGraph,
 } from "../../src/graph";
 import { fixture, TapeRng, TapeEntry } from "./helpers";
-import { seededRng } from "../../src/graph/seeded";
+import { Random } from "../../src/data";
 
 interface GeneratorCase {
   name: string;
@@ -33,7 +33,7 @@ test("generators replaying networkx's draws build networkx's graphs exactly", ()
 });
 
 test("Barabási–Albert (networkx 2.5): m·(n−m) edges, connected, exactly m = n//10 sources after layering", () => {
-  const rng = seededRng(1);
+  const rng = new Random(1);
   for (let n = 10; n <= 50; n++) {
     const m = Math.floor(n / 10);
     const g = barabasiAlbert(n, m, rng);
@@ -45,7 +45,7 @@ test("Barabási–Albert (networkx 2.5): m·(n−m) edges, connected, exactly m 
 });
 
 test("connected Watts–Strogatz: n·⌊k/2⌋ edges, connected, no duplicates; error after `tries`", () => {
-  const rng = seededRng(2);
+  const rng = new Random(2);
   for (let n = 10; n <= 50; n++) {
     const k = Math.floor(n / 5);
     const g = connectedWattsStrogatz(n, k, 1, 10, rng);

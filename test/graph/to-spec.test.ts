@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { graphToSpec, expandGateMask, vertexMask, layerEdges, layerGraph, barabasiAlbert, connectedWattsStrogatz, Edge } from "../../src/graph";
 import { GATES, CELL_MODES } from "../../src/nn/spec";
 import { validateSpec } from "../../src/nn/validate";
-import { seededRng } from "../../src/graph/seeded";
+import { Random } from "../../src/data";
 
 const worked: Edge[] = [[0, 2], [1, 2], [1, 3], [2, 3], [2, 4], [3, 4]];
 
@@ -29,7 +29,7 @@ test("gate layouts: repeat = np.repeat(mask, gates, axis=0), tile = each gate bl
 });
 
 test("row rules hold for every layer and skip of BA / WS graphs, and the specs validate", () => {
-  const rng = seededRng(5);
+  const rng = new Random(5);
   for (let i = 0; i < 12; i++) {
     const n = 10 + rng.nextInt(41);
     const g = i % 2 ? barabasiAlbert(n, Math.floor(n / 10), rng) : connectedWattsStrogatz(n, Math.floor(n / 5), 1, 10, rng);

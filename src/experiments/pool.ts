@@ -1,0 +1,48 @@
+/**
+ * A pool of worker threads (piscina) running a TypeScript worker module. Node's workers
+ * load JavaScript only, so each worker starts in worker-entry.js, which registers tsx
+ * and then requires the .ts module; that works the same under `node --test`, under
+ * `tsx`, and inside the tslab kernel (which does not hook worker threads itself).
+ */
+import * as path from "path";
+import * as os from "os";
+import Piscina from "piscina";
+
+export interface WorkerPool<Task, Result> {
+  run(task: Task): Promise<Result>;
+  readonly size: number;
+  destroy(): Promise<void>;
+}
+
+export interface PoolOptions {
+  /** absolute path of the worker's .ts module; its default export handles one task */
+  module: string;
+  /** worker threads; default: one per core */
+  workers?: number;
+  /** cloned once into every worker (e.g. the dataset), read there via `require("worker_threads").workerData.shared` */
+  shared?: unknown;
+}
+
+/** Cores available to this process. */
+export function coreCount(): number {
+  return Math.max(1, os.availableParallelism?.() ?? os.cpus().length);
+}
+
+export function createPool<Task, Result>(options: PoolOptions): WorkerPool<Task, Result> {
+  const size = options.workers ?? coreCount();
+  if (!Number.isInteger(size) || size < 1) throw new Error(`createPool: workers must be a positive integer, got ${options.workers}`);
+  if (!path.isAbsolute(options.module)) throw new Error(`createPool: module must be an absolute path, got "${options.module}"`);
+  const piscina = new Piscina({
+    filename: path.join(__dirname, "worker-entry.js"),
+    minThreads: size,
+    maxThreads: size,
+    // a model takes minutes; keep idle workers (and their copy of the data) alive
+    idleTimeout: 60_000,
+    workerData: { module: options.module, shared: options.shared },
+  });
+  return {
+    size,
+    run: (task: Task) => piscina.run(task) as Promise<Result>,
+    destroy: () => piscina.destroy(),
+  };
+}

@@ -1,0 +1,39 @@
+/**
+ * One model of the random-structure experiment: graph → layered DAG → sparse recurrent
+ * network → trained and tested. Pure apart from the clock; the sweep's workers run it.
+ */
+import type { Sample } from "../data/types";
+import { CellMode } from "../nn/spec";
+import { Network, train } from "../nn";
+import { Edge, GateLayout, layerEdges, graphToSpec } from "../graph";
+
+export interface StructureTask {
+  mode: CellMode;
+  nodes: number;
+  edges: Edge[];
+  layout: GateLayout;
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  precision: "f32" | "f64";
+}
+
+export interface StructureOutcome {
+  /** test accuracy after the last epoch */
+  test_acc: number;
+  /** test loss after the last epoch, summed over batches (the thesis's column) */
+  test_loss: number;
+  /** training seconds */
+  time: number;
+}
+
+export async function trainStructureModel(task: StructureTask, data: { train: Sample[]; test: Sample[] }): Promise<StructureOutcome> {
+  const spec = graphToSpec(layerEdges(task.nodes, task.edges), { mode: task.mode, layout: task.layout });
+  const net = Network.create(spec, { seed: task.seed, precision: task.precision });
+  const start = process.hrtime.bigint();
+  const records = await train(net, data, { epochs: task.epochs, batchSize: task.batchSize, lr: task.lr, seed: task.seed, precision: task.precision, threads: 1 });
+  const time = Number(process.hrtime.bigint() - start) / 1e9;
+  const last = records[records.length - 1];
+  return { test_acc: last.testAcc, test_loss: last.testLoss, time };
+}
