@@ -13,7 +13,7 @@ export * from "./spec";
 export { Network } from "./network";
 export type { Precision, Weights, RecurrentBlock, NetworkJSON } from "./network";
 export { validateSpec } from "./validate";
-export { train, evaluate, predict } from "./train";
+export { train, trainAsync, Trainer, evaluate, predict } from "./train";
 export type { TrainOptions, EpochRecord, Evaluation, EvaluateOptions } from "./train";
 export { Engine } from "./engine";
 export type { BatchResult } from "./engine";

@@ -94,61 +94,104 @@ function evaluateWith(engine: Engine, set: EncodedSet, batchSize: number, paddin
 }
 
 /**
- * Train `net` in place. Synchronous: progress arrives through onBatch/onEpoch.
- * Throws (naming mode, epoch and batch) when the loss becomes NaN or infinite;
- * the network then keeps the weights of the last finite step.
+ * A training run that keeps its engine and Adam state between epochs, so a caller
+ * can run epochs one at a time (e.g. yielding to a notebook's event loop between
+ * them) with exactly the numbers of one `train` call.
  */
-export function train(net: Network, data: { train: Sample[]; test: Sample[] }, options: TrainOptions): EpochRecord[] {
-  checkPositiveInt(options.epochs, "TrainOptions.epochs");
-  checkPositiveInt(options.batchSize, "TrainOptions.batchSize");
-  const lr = options.lr ?? 0.001, clip = options.clip ?? 5, padding = options.padding ?? "post";
-  if (!(lr > 0)) throw new Error(`TrainOptions.lr must be positive, got ${lr}`);
-  if (!(clip > 0)) throw new Error(`TrainOptions.clip must be positive, got ${clip}`);
-  if (data.train.length === 0) throw new Error("train: data.train is empty");
-  const trainSet = encodeSamples(data.train, net.spec.vocab, "data.train");
-  const testSet = encodeSamples(data.test, net.spec.vocab, "data.test");
-  const engine = engineFor(net, [trainSet, testSet], options.batchSize, options.backend, options.precision);
-  const rng = new Random(options.seed);
-  const order = identity(trainSet.tokens.length);
-  const records: EpochRecord[] = [];
-  const first = options.startEpoch ?? 1;
-  let step = 0;
-  for (let epoch = first; epoch < first + options.epochs; epoch++) {
+export class Trainer {
+  private readonly engine: Engine;
+  private readonly trainSet: EncodedSet;
+  private readonly testSet: EncodedSet;
+  private readonly rng: Random;
+  private readonly order: Int32Array;
+  private readonly lr: number;
+  private readonly clip: number;
+  private readonly padding: Padding;
+  private step = 0;
+  /** the next epoch's number (1-based) */
+  epoch: number;
+
+  constructor(readonly net: Network, data: { train: Sample[]; test: Sample[] }, readonly options: TrainOptions) {
+    checkPositiveInt(options.epochs, "TrainOptions.epochs");
+    checkPositiveInt(options.batchSize, "TrainOptions.batchSize");
+    this.lr = options.lr ?? 0.001;
+    this.clip = options.clip ?? 5;
+    this.padding = options.padding ?? "post";
+    if (!(this.lr > 0)) throw new Error(`TrainOptions.lr must be positive, got ${this.lr}`);
+    if (!(this.clip > 0)) throw new Error(`TrainOptions.clip must be positive, got ${this.clip}`);
+    if (data.train.length === 0) throw new Error("train: data.train is empty");
+    this.trainSet = encodeSamples(data.train, net.spec.vocab, "data.train");
+    this.testSet = encodeSamples(data.test, net.spec.vocab, "data.test");
+    this.engine = engineFor(net, [this.trainSet, this.testSet], options.batchSize, options.backend, options.precision);
+    this.rng = new Random(options.seed);
+    this.order = identity(this.trainSet.tokens.length);
+    this.epoch = options.startEpoch ?? 1;
+  }
+
+  /** Name of the arithmetic backend in use (e.g. "js-f64", "wasm-f32"). */
+  get backend(): string {
+    return this.engine.ops.name;
+  }
+
+  /** One epoch: train on every batch, then evaluate on the test set; the network is updated in place. */
+  runEpoch(): EpochRecord {
+    const { engine, net, options } = this;
+    const epoch = this.epoch++;
     const start = process.hrtime.bigint();
-    if (options.shuffle ?? true) rng.shuffle(order);
-    const batches = batchesOf(trainSet, order, options.batchSize);
+    if (options.shuffle ?? true) this.rng.shuffle(this.order);
+    const batches = batchesOf(this.trainSet, this.order, options.batchSize);
     let loss = 0, correct = 0;
     batches.forEach((batch, i) => {
-      const r = engine.lossAndGradient(batch, padding);
+      const r = engine.lossAndGradient(batch, this.padding);
       if (!Number.isFinite(r.loss)) {
         engine.storeParameters(net);
-        throw new Error(`${net.spec.mode}: loss is ${r.loss} at epoch ${epoch}, batch ${i + 1} of ${batches.length} (lr ${lr}); the network keeps the weights before this batch`);
+        throw new Error(`${net.spec.mode}: loss is ${r.loss} at epoch ${epoch}, batch ${i + 1} of ${batches.length} (lr ${this.lr}); the network keeps the weights before this batch`);
       }
-      engine.step({ lr, clip });
-      step++;
+      engine.step({ lr: this.lr, clip: this.clip });
+      this.step++;
       loss += r.loss;
       correct += r.correct;
       if (options.afterStep) {
         engine.storeParameters(net);
-        options.afterStep(net, step);
+        options.afterStep(net, this.step);
         engine.loadParameters(net);
       }
       options.onBatch?.(i + 1, batches.length);
     });
     engine.storeParameters(net);
-    const test = evaluateWith(engine, testSet, options.batchSize, padding);
+    const test = evaluateWith(engine, this.testSet, options.batchSize, this.padding);
     const record: EpochRecord = {
       epoch,
       trainLoss: loss,
       trainLossMean: loss / batches.length,
-      trainAcc: correct / trainSet.tokens.length,
+      trainAcc: correct / this.trainSet.tokens.length,
       testLoss: test.loss,
       testLossMean: test.lossMean,
       testAcc: test.acc,
       seconds: Number(process.hrtime.bigint() - start) / 1e9,
     };
-    records.push(record);
     options.onEpoch?.(record);
+    return record;
+  }
+}
+
+/**
+ * Train `net` in place for options.epochs epochs. Synchronous: progress arrives
+ * through onBatch/onEpoch. Throws (naming mode, epoch and batch) when the loss
+ * becomes NaN or infinite; the network then keeps the weights of the last finite step.
+ */
+export function train(net: Network, data: { train: Sample[]; test: Sample[] }, options: TrainOptions): EpochRecord[] {
+  const trainer = new Trainer(net, data, options);
+  return Array.from({ length: options.epochs }, () => trainer.runEpoch());
+}
+
+/** `train`, yielding to the event loop after every epoch so a notebook can redraw its progress bar. Same numbers. */
+export async function trainAsync(net: Network, data: { train: Sample[]; test: Sample[] }, options: TrainOptions): Promise<EpochRecord[]> {
+  const trainer = new Trainer(net, data, options);
+  const records: EpochRecord[] = [];
+  for (let e = 0; e < options.epochs; e++) {
+    records.push(trainer.runEpoch());
+    await new Promise((resolve) => setImmediate(resolve));
   }
   return records;
 }

@@ -4,7 +4,7 @@ import type { Sample } from "../../src/data/types";
 import { Network } from "../../src/nn/network";
 import { Random } from "../../src/data/random";
 import { NetworkSpec } from "../../src/nn/spec";
-import { evaluate, predict, train } from "../../src/nn/train";
+import { evaluate, predict, train, trainAsync, Trainer } from "../../src/nn/train";
 
 /** A toy task the network can learn quickly: valid ⇔ the string contains 'X'. */
 function toy(n: number, seed: number): Sample[] {
@@ -63,4 +63,14 @@ test("bad options are rejected with their names", () => {
   const net = Network.create(spec("GRU"), { seed: 1 });
   assert.throws(() => train(net, data, { epochs: 0, batchSize: 8, seed: 1 }), /TrainOptions\.epochs/);
   assert.throws(() => train(net, { train: [{ text: "a\u00ffb", valid: true }], test: [] }, { epochs: 1, batchSize: 8, seed: 1 }), /data\.train\[0\]: character/);
+});
+
+test("Trainer epoch by epoch and trainAsync give the numbers of one train call", async () => {
+  const options = { epochs: 3, batchSize: 32, seed: 7 };
+  const whole = train(Network.create(spec("GRU"), { seed: 2 }), data, options).map((r) => [r.trainLoss, r.testAcc]);
+  const trainer = new Trainer(Network.create(spec("GRU"), { seed: 2 }), data, options);
+  const stepwise = [trainer.runEpoch(), trainer.runEpoch(), trainer.runEpoch()].map((r) => [r.trainLoss, r.testAcc]);
+  assert.deepEqual(stepwise, whole);
+  const asyncRun = (await trainAsync(Network.create(spec("GRU"), { seed: 2 }), data, options)).map((r) => [r.trainLoss, r.testAcc]);
+  assert.deepEqual(asyncRun, whole);
 });
