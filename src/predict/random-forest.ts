@@ -2,9 +2,10 @@
  * Random forest regressor with scikit-learn 1.2 RandomForestRegressor defaults: 100 trees, each grown
  * on a bootstrap sample (n draws with replacement, passed as integer sample weights exactly as sklearn
  * does), every feature considered at each split, squared error, no depth limit, min_samples_split 2;
- * prediction = mean of the trees. ml-random-forest bags features per tree rather than per split and
- * builds on ml-cart's tree (see regression-tree.ts for why that tree does not match sklearn), so the
- * forest is assembled here on the shared CART tree.
+ * prediction = mean of the trees. ml-random-forest's RandomForestRegression could express the sampling
+ * (useSampleBagging, and its per-tree feature bagging is a no-op when maxFeatures is all features), but its
+ * trees are ml-cart's, which split differently from sklearn (see regression-tree.ts), and it has no impurity
+ * importances; so the forest is assembled here on the shared CART tree.
  */
 import { prepareTreeData, RegressionTree } from "./regression-tree";
 import { childSeed, createRng } from "./random";

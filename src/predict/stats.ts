@@ -1,7 +1,7 @@
 /**
  * Pearson correlation with a two-sided p-value (Student's t) and a Fisher-z confidence interval,
- * matching scipy.stats.pearsonr. No installed package (ml-*, ml-stat is not a dependency) provides the
- * regularized incomplete beta function or the normal quantile, so both are written here.
+ * matching scipy.stats.pearsonr. No installed package (the ml-* family included) provides the regularized
+ * incomplete beta function, the t distribution or the normal quantile, so they are written here.
  */
 
 export interface Correlation {
