@@ -24,3 +24,5 @@ export { JsOps, jsOps } from "./js-ops";
 export { encodeSamples, makeBatch, batchesOf } from "./batching";
 export type { EncodedSet } from "./batching";
 export { weightsToTensors, setWeightsFromTensors } from "./tensors";
+export { readThesisBaseLog, locateThesisPruneResults, THESIS_PRUNE_DIRS } from "./thesis-log";
+export type { ThesisEpoch } from "./thesis-log";
