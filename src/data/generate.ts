@@ -9,7 +9,7 @@
  *   spelled with one of eight other labellings (THESIS_INVALID_KINDS): four over the
  *   Reber letters (near-misses, 5,500 strings) and four with other letters (7,000).
  */
-import { embed, languagesIntersect, grammarByName, relabel, REBER, type Grammar, type GrammarName } from "./grammar";
+import { check, embed, languagesIntersect, grammarByName, relabel, REBER, type Grammar, type GrammarName } from "./grammar";
 import { Random } from "./random";
 import type { Sample } from "./types";
 import { WalkSampler } from "./walks";
@@ -179,6 +179,12 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
     milliseconds: performance.now() - started,
   };
   return { train, test, all, report };
+}
+
+/** the name of the first kind whose automaton spells `text`, or null */
+export function invalidKindOf(text: string, kinds: readonly InvalidKind[] = THESIS_INVALID_KINDS): string | null {
+  for (const kind of kinds) if (check(text, kind.grammar).valid) return kind.name;
+  return null;
 }
 
 /** distinct strings of `b` that also occur in `a` */

@@ -162,7 +162,14 @@ export function compile(grammar: Grammar): CompiledGrammar {
   return result;
 }
 
-export type Verdict = { valid: true } | { valid: false; position: number; char: string; reason: string };
+/**
+ * A validation result. The valid case declares the other fields as absent so that
+ * `v.position` etc. can be read without narrowing (notebooks compile non-strict,
+ * where narrowing on `valid` does not apply).
+ */
+export type Verdict =
+  | { valid: true; position?: undefined; char?: undefined; reason?: undefined }
+  | { valid: false; position: number; char: string; reason: string };
 
 /**
  * Whether `text` is in the language of `grammar`; when not, the first offending

@@ -23,6 +23,7 @@ export {
   EMBEDDED_INVALID_KINDS,
   overlapCount,
   apportion,
+  invalidKindOf,
 } from "./generate";
 export type { Dataset, DatasetOptions, DatasetReport, InvalidKind, ResolvedDatasetOptions } from "./generate";
 export { readSamplesCsv, writeSamplesCsv, parseSamplesCsv, formatSamplesCsv } from "./csv";
@@ -31,5 +32,5 @@ export { encode, decode, padToBatch, makeBatches, VOCABULARY_SIZE } from "./batc
 export type { BatchOptions } from "./batch";
 export { datasetStats, lengthSummary, charCounts, splitCounts, compareLengths, usesOnlyReberLetters } from "./stats";
 export type { DatasetStats, LengthSummary, SplitCounts } from "./stats";
-export { THESIS_PUBLISHED, THESIS_DATASET_DIRS, locateThesisDataset, loadThesisDataset } from "./thesis";
-export type { ThesisDataset } from "./thesis";
+export { THESIS_PUBLISHED, THESIS_DATASET_DIRS, locateThesisDataset, loadThesisDataset, thesisNumbers, sideBySide } from "./thesis";
+export type { ThesisDataset, ThesisNumbers } from "./thesis";

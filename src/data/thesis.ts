@@ -5,6 +5,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { readSamplesCsv } from "./csv";
+import { overlapCount } from "./generate";
+import { datasetStats, lengthSummary, splitCounts, type SplitCounts } from "./stats";
 import type { Sample } from "./types";
 
 /** The thesis's own numbers (thesis chapter 4 and /work/shared/thesis-data/README.md). */
@@ -50,4 +52,50 @@ export function loadThesisDataset(dir: string | null = locateThesisDataset()): T
     train: readSamplesCsv(path.join(dir, "train_data.csv")),
     test: readSamplesCsv(path.join(dir, "test_data.csv")),
   };
+}
+
+/** The thesis's numbers as the notebook compares them: from its files when present, else as published. */
+export interface ThesisNumbers {
+  source: "thesis CSV files" | "published numbers";
+  minLength: number;
+  maxLength: number;
+  mode: number;
+  modeCount: number;
+  nearMiss: number;
+  otherLetters: number;
+  duplicates: number;
+  overlap: number;
+  splits: SplitCounts[];
+  /** per-set length histograms and character counts, only from the files */
+  histograms?: { entire: number[]; train: number[]; test: number[]; valid: number[]; invalid: number[] };
+  charCounts?: Record<string, number>;
+}
+
+export function thesisNumbers(data: ThesisDataset | null): ThesisNumbers {
+  const P = THESIS_PUBLISHED;
+  if (!data) {
+    return {
+      source: "published numbers",
+      minLength: P.minLength, maxLength: P.maxLength, mode: P.mode, modeCount: P.modeCount,
+      nearMiss: P.nearMiss, otherLetters: P.otherLetters, duplicates: P.duplicates, overlap: P.overlap,
+      splits: [{ split: "train", ...P.train }, { split: "test", ...P.test }],
+    };
+  }
+  const s = datasetStats(data.all);
+  return {
+    source: "thesis CSV files",
+    minLength: s.length.min, maxLength: s.length.max, mode: s.length.mode, modeCount: s.length.modeCount,
+    nearMiss: s.nearMiss, otherLetters: s.otherLetters, duplicates: s.duplicates, overlap: overlapCount(data.train, data.test),
+    splits: splitCounts({ train: data.train, test: data.test }),
+    histograms: {
+      entire: s.length.histogram, train: lengthSummary(data.train).histogram, test: lengthSummary(data.test).histogram,
+      valid: s.validLength.histogram, invalid: s.invalidLength.histogram,
+    },
+    charCounts: s.charCounts,
+  };
+}
+
+/** rows { quantity, this run, thesis } for showTable */
+export function sideBySide(run: Record<string, number | string>, thesis: Record<string, number | string | undefined>): Array<Record<string, unknown>> {
+  return Object.keys(run).map((quantity) => ({ quantity, "this run": run[quantity], thesis: thesis[quantity] ?? "—" }));
 }

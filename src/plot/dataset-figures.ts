@@ -163,3 +163,26 @@ export function charCountsFigure(
     },
   };
 }
+
+/** Several length distributions as lines on one chart, each scaled to shares of its total. */
+export function lengthModelsFigure(
+  curves: ReadonlyArray<{ name: string; histogram: ArrayLike<number>; dash?: string; color?: string }>,
+  title = "Length distributions",
+): PlotlyFigure {
+  return {
+    data: curves.map((c) => {
+      const counts = Array.from(c.histogram);
+      const total = counts.reduce((a, b) => a + b, 0);
+      const lengths = counts.map((_, L) => L).filter((L) => counts[L] > 0);
+      return {
+        type: "scatter", mode: "lines+markers", name: c.name, x: lengths, y: lengths.map((L) => counts[L] / total),
+        line: { dash: c.dash ?? "solid", color: c.color }, marker: { size: 4 },
+        hovertemplate: `${c.name}: length %{x}, share %{y:.4f}<extra></extra>`,
+      };
+    }),
+    layout: {
+      title: { text: title }, xaxis: { title: { text: "string length" }, dtick: 5 },
+      yaxis: { title: { text: "share of strings" }, tickformat: ".0%" }, legend: { orientation: "h", y: -0.2 },
+    },
+  };
+}

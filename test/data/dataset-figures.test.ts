@@ -53,3 +53,11 @@ test("character counts: A–Z always shown, Reber letters coloured apart", () =>
   assert.notEqual(colour("B"), colour("Q"));
   assert.equal(fig.data[1].y[fig.data[1].x.indexOf("B")], 4);
 });
+
+test("length models: each curve as shares of its own total, empty lengths left out", async () => {
+  const { lengthModelsFigure } = await import("../../src/plot/dataset-figures");
+  const fig = lengthModelsFigure([{ name: "a", histogram: [0, 1, 3] }, { name: "b", histogram: Float64Array.from([0, 0, 0.5, 0.5]) }]);
+  assert.deepEqual(fig.data[0].x, [1, 2]);
+  assert.deepEqual(fig.data[0].y, [0.25, 0.75]);
+  assert.deepEqual(fig.data[1].x, [2, 3]);
+});

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { apportion, generateDataset, THESIS_INVALID_KINDS } from "../../src/data/generate";
+import { apportion, generateDataset, invalidKindOf, THESIS_INVALID_KINDS } from "../../src/data/generate";
 import { check, isReber, relabel, REBER } from "../../src/data/grammar";
 import { datasetStats } from "../../src/data/stats";
 
@@ -100,4 +100,10 @@ test("apportion splits a total by weights, largest remainders first", () => {
   assert.deepEqual(apportion(12500, [1500, 2000, 1500, 500, 2000, 1500, 2000, 1500]), [1500, 2000, 1500, 500, 2000, 1500, 2000, 1500]);
   assert.equal(apportion(7, [0.2, 0.3, 0.5]).reduce((a, b) => a + b, 0), 7);
   assert.throws(() => apportion(3, [0, 0]), /weights must be positive/);
+});
+
+test("invalidKindOf names the kind that spells a string, null for valid ones", () => {
+  assert.equal(invalidKindOf("BPXSE"), "first branch swapped (T↔P)");
+  assert.equal(invalidKindOf("BAFGE"), "letters ACDFJIHGLK");
+  assert.equal(invalidKindOf("BTXSE"), null);
 });
