@@ -24,6 +24,8 @@ import {
   maskViolations, gradualPruningHook,
 } from "../prune";
 import { ResultStore } from "./result-store";
+import { ProfileName, byProfile } from "./profile";
+import { generateDataset, loadThesisDataset } from "../data";
 
 export interface GradualSettings {
   /** final sparsities, in percent like the one-shot levels */
@@ -101,10 +103,19 @@ export function dataFingerprint(data: { train: Sample[]; test: Sample[] }): stri
   return hash.digest("hex");
 }
 
-/** The cache folder name: a short hash of the settings and the data. */
+/**
+ * The cache folder name: a short hash of the data and of the settings that change
+ * a task's numbers. Which variants, kinds and levels are run is not part of it
+ * (every row names its mode and level), so a run of a subset reuses and extends
+ * the same cache; the gradual protocol's schedule keys its own file inside.
+ */
 export function pruningCacheKey(settings: PruningSettings, data: { train: Sample[]; test: Sample[] }): string {
-  const identity = JSON.stringify({ protocol: PROTOCOL_VERSION, settings: canonical(settings), data: dataFingerprint(data) });
-  return crypto.createHash("sha256").update(identity).digest("hex").slice(0, 16);
+  const { variants: _v, kinds: _k, levels: _l, gradual: _g, ...numbers } = settings;
+  return shortHash({ protocol: PROTOCOL_VERSION, settings: numbers, data: dataFingerprint(data) });
+}
+
+function shortHash(value: unknown): string {
+  return crypto.createHash("sha256").update(JSON.stringify(canonical(value))).digest("hex").slice(0, 16);
 }
 
 /** JSON with sorted keys, so key order in a notebook's literal does not change the hash. */
@@ -156,7 +167,11 @@ export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, se
   const dir = path.join(options.cacheDir, pruningCacheKey(settings, data));
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, "settings.json"), JSON.stringify(canonical(settings), null, 2));
-  const store = new ResultStore(path.join(dir, "results.csv"), PRUNE_COLUMNS as string[], (r) => `${r.mode}/${r.prune}/${r.epoch}`);
+  const keyOf = (r: Record<string, unknown>) => `${r.mode}/${r.prune}/${r.epoch}`;
+  const store = new ResultStore(path.join(dir, "results.csv"), PRUNE_COLUMNS as string[], keyOf);
+  const gradualStore = settings.gradual
+    ? new ResultStore(path.join(dir, `gradual-${shortHash({ rampEpochs: settings.gradual.rampEpochs, intervals: settings.gradual.intervals })}.csv`), PRUNE_COLUMNS as string[], keyOf)
+    : store;
   const backend = (options.execution?.backend ?? settings.backend) as BackendName;
   const engine = { batchSize: settings.batchSize, padding: settings.padding, backend };
   const training = { ...engine, lr: settings.lr, seed: settings.seed };
@@ -164,12 +179,12 @@ export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, se
   const samplesPerEpoch = Math.ceil(data.train.length / settings.batchSize);
 
   // every task with how to tell it is done and how to do it
-  const tasks: Array<{ task: PruningTask; done: () => boolean; run: (task: PruningTask) => PruneRecord[] }> = [];
+  const tasks: Array<{ task: PruningTask; store: ResultStore; done: () => boolean; run: (task: PruningTask) => PruneRecord[] }> = [];
   for (const variant of settings.variants) {
     const checkpoint = path.join(dir, `base-${baseMode(variant)}.json`);
     const base = baseMode(variant);
     tasks.push({
-      task: { variant, mode: base, prune: 0, epochs: settings.baseEpochs },
+      task: { variant, mode: base, prune: 0, epochs: settings.baseEpochs }, store,
       // rows are written after the checkpoint, so rows present ⇒ checkpoint present
       done: () => store.has(`${base}/0/${settings.baseEpochs}`) && fs.existsSync(checkpoint),
       run: (task) => {
@@ -183,7 +198,7 @@ export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, se
       for (const p of settings.levels) {
         const mode = pruneMode(variant, kind);
         tasks.push({
-          task: { variant, mode, prune: p, epochs: K + 1 },
+          task: { variant, mode, prune: p, epochs: K + 1 }, store,
           done: () => store.has(`${mode}/${p}/${K}`),
           run: (task) => {
             const net = Network.loadFile(checkpoint);
@@ -205,8 +220,8 @@ export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, se
         const g = settings.gradual!;
         const mode = gradualMode(variant, kind);
         tasks.push({
-          task: { variant, mode, prune: p, epochs: K },
-          done: () => store.has(`${mode}/${p}/${K}`),
+          task: { variant, mode, prune: p, epochs: K }, store: gradualStore,
+          done: () => gradualStore.has(`${mode}/${p}/${K}`),
           run: (task) => {
             const net = Network.loadFile(checkpoint);
             const rampSteps = g.rampEpochs * samplesPerEpoch;
@@ -224,11 +239,48 @@ export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, se
   }
 
   const computed: PruningTask[] = [];
-  tasks.forEach(({ task, done, run }, i) => {
+  tasks.forEach(({ task, store: target, done, run }, i) => {
     if (done()) return;
     options.onTaskStart?.(task, i, tasks.length);
-    store.append(run(task) as unknown as Record<string, number | string>[]);
+    target.append(run(task) as unknown as Record<string, number | string>[]);
     computed.push(task);
   });
-  return { dir, records: toPruneRecords(store.rows(), store.file), computed };
+  // the cache may hold more than asked for (other subsets): return the requested tasks' rows
+  const wanted = new Set(tasks.map(({ task }) => `${task.mode}/${task.prune}`));
+  const rows = gradualStore === store ? store.rows() : store.rows().concat(gradualStore.rows());
+  const records = toPruneRecords(rows, store.file).filter((r) => wanted.has(`${r.mode}/${r.prune}`));
+  return { dir, records, computed };
+}
+
+/**
+ * The notebook's profiles. `thesis` is the thesis's protocol (3×50, 50 base epochs,
+ * batch 32, levels 10…100, 10 retraining epochs) on the thesis's own data when
+ * ../shared/thesis-data is present; `quick` is a small subset for tests and CI.
+ */
+export function pruningSettings(profile: ProfileName): PruningSettings {
+  const common = { batchSize: 32, seed: 1, padding: "post" as Padding, scope: "global" as ThresholdScope, vocab: 128, backend: "auto" as BackendName };
+  return byProfile<PruningSettings>({
+    quick: {
+      ...common, variants: ["GRU", "LSTM"], kinds: ["both", "i2h", "h2h"], levels: [20, 50, 70, 80, 90, 100],
+      layers: [16, 16], baseEpochs: 4, retrainEpochs: 2, lr: 0.005,
+      gradual: { levels: [80, 90], rampEpochs: 1, intervals: 8 },
+    },
+    thesis: {
+      ...common, variants: ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"], kinds: ["both", "i2h", "h2h"],
+      levels: [10, 20, 30, 40, 50, 60, 70, 80, 90, 100], layers: [50, 50, 50], baseEpochs: 50, retrainEpochs: 10, lr: 0.001,
+      gradual: { levels: [80, 90], rampEpochs: 5, intervals: 20 },
+    },
+  }, profile);
+}
+
+/** The profile's data: quick = 2,000 generated strings (1,500 / 500); thesis = the thesis's split when present, else its recipe. */
+export function pruningData(profile: ProfileName): { train: Sample[]; test: Sample[]; source: string } {
+  if (profile === "thesis") {
+    const thesis = loadThesisDataset();
+    if (thesis) return { train: thesis.train, test: thesis.test, source: `the thesis's train/test CSVs (${thesis.dir})` };
+    const d = generateDataset({ seed: 1 });
+    return { train: d.train, test: d.test, source: "generated with the thesis's recipe (seed 1)" };
+  }
+  const d = generateDataset({ size: 2000, testSize: 500, seed: 1 });
+  return { train: d.train, test: d.test, source: "2,000 generated strings (seed 1)" };
 }

@@ -48,21 +48,29 @@ test("an interrupted run resumes: nothing is computed twice and the results are 
   for (const mode of ["gru_prune", "gru_prune_h2h"]) for (const p of [50, 90]) for (const e of [0, 1, 2]) expected.push(`${mode}/${p}/${e}`);
   for (const mode of ["gru_gradual", "gru_gradual_h2h"]) for (const e of [1, 2]) expected.push(`${mode}/90/${e}`);
   assert.deepEqual([...keys].sort(), expected.sort());
-  // the CSV on disk reads back in the thesis's schema
-  assert.equal(readPruneCsv(path.join(result.dir, "results.csv")).length, expected.length);
+  // the CSVs on disk (one-shot rows, and gradual rows in a file keyed by its schedule) read back in the thesis's schema
+  const csvs = fs.readdirSync(result.dir).filter((f) => f.endsWith(".csv"));
+  assert.equal(csvs.length, 2);
+  assert.equal(csvs.reduce((n, f) => n + readPruneCsv(path.join(result.dir, f)).length, 0), expected.length);
 
   // a third run with the same settings only reads the cache
   const again = runPruningProtocol(data, settings, { cacheDir, onTaskStart: () => assert.fail("recomputed a cached task") });
   assert.deepEqual(again.records, result.records);
+  // so does a subset, which gets only its own rows
+  const subset = runPruningProtocol(data, { ...settings, kinds: ["h2h"], levels: [90], gradual: undefined },
+    { cacheDir, onTaskStart: () => assert.fail("recomputed a cached task") });
+  assert.deepEqual([...new Set(subset.records.map((r) => `${r.mode}/${r.prune}`))].sort(), ["gru/0", "gru_prune_h2h/90"]);
   fs.rmSync(cacheDir, { recursive: true, force: true });
 });
 
-test("the cache key follows every setting and the data, not the key order", () => {
+test("the cache key follows the settings that change numbers and the data, not the task list or key order", () => {
   const key = pruningCacheKey(settings, data);
   assert.equal(pruningCacheKey({ ...settings }, data), key);
   const reordered = Object.fromEntries(Object.entries(settings).reverse()) as unknown as PruningSettings;
   assert.equal(pruningCacheKey(reordered, data), key);
-  assert.notEqual(pruningCacheKey({ ...settings, levels: [50] }, data), key);
+  assert.equal(pruningCacheKey({ ...settings, levels: [50], variants: ["LSTM"], kinds: ["i2h"] }, data), key);
+  assert.notEqual(pruningCacheKey({ ...settings, lr: 0.02 }, data), key);
+  assert.notEqual(pruningCacheKey({ ...settings, retrainEpochs: 3 }, data), key);
   assert.notEqual(pruningCacheKey(settings, { train: data.train.slice(1), test: data.test }), key);
 });
 

@@ -1,3 +1,4 @@
 export * from "./pattern";
 export * from "./kernels";
 export * from "./sparse-ops";
+export * from "./speed";

@@ -1,0 +1,58 @@
+/**
+ * Sparse-execution benchmark (not a timed test): seconds per epoch of a magnitude-
+ * pruned network against its density (100 % … 10 % of the recurrent weights kept),
+ * dense kernels vs the sparse kernels of src/prune/sparse, same batches, same run.
+ * The thesis's configuration: 18,750 strings, batch 32, 3×50, post padding;
+ * training = forward + BPTT + Adam, inference = forward of the 6,250 test strings.
+ *
+ *   node --import tsx bench/sparse.ts [--batches N] [--modes GRU,LSTM] [--backends js-f32,wasm]
+ *        [--densities 1,0.5,0.1] [--out bench/results/sparse.json]
+ *
+ * --batches N times the first N batches and extrapolates to the whole epoch. The
+ * machine may be shared: numbers are wall-clock and noisy.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { generateDataset } from "../src/data";
+import { availableBackends, CellMode } from "../src/nn";
+import { sparseSpeed, SparseSpeedRow } from "../src/prune";
+
+interface Args { batches?: number; modes: CellMode[]; backends: string[]; densities: number[]; out: string }
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = {
+    modes: ["GRU", "LSTM"], backends: availableBackends().filter((b) => b !== "js-f64"),
+    densities: [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1], out: "bench/results/sparse.json",
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--batches") args.batches = Number(argv[++i]);
+    else if (a === "--modes") args.modes = argv[++i].split(",") as CellMode[];
+    else if (a === "--backends") args.backends = argv[++i].split(",");
+    else if (a === "--densities") args.densities = argv[++i].split(",").map(Number);
+    else if (a === "--out") args.out = argv[++i];
+    else throw new Error(`bench/sparse.ts: unknown argument ${a}`);
+  }
+  if (args.batches !== undefined && !(Number.isInteger(args.batches) && args.batches > 0)) throw new Error(`--batches must be a positive integer, got ${args.batches}`);
+  for (const d of args.densities) if (!(d > 0 && d <= 1)) throw new Error(`--densities: ${d} is not a kept fraction in (0, 1]`);
+  return args;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const data = generateDataset({ seed: 1 }); // the thesis's recipe: 18,750 train / 6,250 test
+const rows: SparseSpeedRow[] = [];
+for (const backend of args.backends) {
+  for (const mode of args.modes) {
+    console.log(`\n${mode} on ${backend} (s/epoch${args.batches ? `, extrapolated from ${args.batches} batches` : ""})`);
+    console.log("density  kept   train dense  sparse  speed-up   infer dense  sparse  speed-up");
+    for (const density of args.densities) {
+      const [r] = sparseSpeed({ mode, layers: [50, 50, 50], train: data.train, test: data.test, batchSize: 32, densities: [density], backend, batches: args.batches });
+      rows.push(r);
+      const f = (x: number) => x.toFixed(2).padStart(7);
+      console.log(`${(100 * density).toFixed(0).padStart(5)}%  ${(100 * r.measuredDensity).toFixed(1).padStart(5)}%  ${f(r.trainDense)}  ${f(r.trainSparse)}  ${r.trainSpeedup.toFixed(2).padStart(6)}×    ${f(r.inferDense)}  ${f(r.inferSparse)}  ${r.inferSpeedup.toFixed(2).padStart(6)}×`);
+    }
+  }
+}
+fs.mkdirSync(path.dirname(args.out), { recursive: true });
+fs.writeFileSync(args.out, JSON.stringify({ date: new Date().toISOString(), batches: args.batches ?? null, rows }, null, 2));
+console.log(`\nwrote ${args.out}`);
