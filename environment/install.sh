@@ -124,7 +124,7 @@ SPEC="{
   \"argv\": [\"$ROOT/node_modules/.bin/tslab\", \"kernel\", \"--config-path\", \"{connection_file}\"],
   \"display_name\": \"TypeScript (sparse-rnn-lab)\",
   \"language\": \"typescript\",
-  \"env\": {\"NODE_OPTIONS\": \"--require \\\"$ENV_DIR/tslab-folder-imports.js\\\"\"}
+  \"env\": {\"NODE_OPTIONS\": \"--require \\\"$ENV_DIR/tslab-preload.js\\\"\"}
 }"
 if [ "$(cat "$SPEC_DIR/kernel.json" 2>/dev/null)" != "$SPEC" ]; then
   mkdir -p "$SPEC_DIR"

@@ -136,7 +136,7 @@ async def execute(nb, path, cell_timeout, grace_ms):
         kernel_name=KERNEL_NAME,
         resources={"metadata": {"path": str(path.parent)}},
         record_timing=False,
-        shutdown_kernel="immediate",
+        shutdown_kernel="graceful",  # lets the kernel run its exit handlers (browser, temp profile)
         startup_timeout=120,
     )
     client.reset_execution_trackers()
@@ -150,6 +150,7 @@ async def execute(nb, path, cell_timeout, grace_ms):
             try:
                 await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
             except CellTimeoutError:
+                client.shutdown_kernel = "immediate"  # a busy kernel cannot answer a shutdown request
                 raise NotebookFailure(
                     f"{cell_label(nb, index)} timed out after {cell_timeout} s (per-cell limit; set NOTEBOOK_CELL_TIMEOUT to change it)\n"
                     f"  source:\n{excerpt(cell.source)}"
