@@ -1,0 +1,90 @@
+/**
+ * The shared-memory mailbox between the training thread and its data-parallel
+ * worker: a few Int32 control slots, two float64 results, θ and the worker's
+ * gradient, and the worker's half batch.
+ */
+
+export enum Slot {
+  /** sequence number of the caller's latest request */
+  Request = 0,
+  /** sequence number of the worker's latest reply */
+  Reply = 1,
+  Command = 2,
+  Size = 3,
+  Steps = 4,
+  /** 0 post, 1 packed */
+  Padding = 5,
+  /** 1 when the worker's last command threw (message on the port) */
+  Failed = 6,
+}
+
+export enum Command {
+  LossAndGradient = 1,
+  Evaluate = 2,
+  LoadNetwork = 3,
+  Exit = 4,
+}
+
+/** the worker's reply once its engine is ready; requests count on from here */
+export const READY = 1;
+
+export interface MailboxViews {
+  ints: Int32Array;
+  /** [loss, correct] of the worker's half */
+  results: Float64Array;
+  theta: Float32Array;
+  grad: Float32Array;
+  tokens: Uint8Array;
+  lengths: Int32Array;
+  labels: Uint8Array;
+}
+
+export interface MailboxLayout {
+  bytes: number;
+  views(buffer: SharedArrayBuffer): MailboxViews;
+}
+
+export function mailboxLayout(parameters: number, halfBatch: number, steps: number): MailboxLayout {
+  const align = (n: number) => Math.ceil(n / 64) * 64;
+  const results = 64;
+  const theta = results + 64;
+  const grad = align(theta + 4 * parameters);
+  const lengths = align(grad + 4 * parameters);
+  const tokens = align(lengths + 4 * halfBatch);
+  const labels = align(tokens + halfBatch * steps);
+  const bytes = align(labels + halfBatch);
+  return {
+    bytes,
+    views: (buffer) => ({
+      ints: new Int32Array(buffer, 0, 16),
+      results: new Float64Array(buffer, results, 2),
+      theta: new Float32Array(buffer, theta, parameters),
+      grad: new Float32Array(buffer, grad, parameters),
+      tokens: new Uint8Array(buffer, tokens, halfBatch * steps),
+      lengths: new Int32Array(buffer, lengths, halfBatch),
+      labels: new Uint8Array(buffer, labels, halfBatch),
+    }),
+  };
+}
+
+/** spin this long before blocking: most replies arrive within it, and a blocking wake-up costs ≈ 50 µs */
+const SPIN_MS = 0.2;
+
+/**
+ * Wait until ints[slot] reaches `value` (a sequence number); spins briefly, then
+ * blocks in Atomics.wait. Returns false after `timeoutMs` without it.
+ */
+export function spinThenWait(ints: Int32Array, slot: number, value: number, timeoutMs: number): boolean {
+  const spinUntil = performance.now() + SPIN_MS;
+  while (performance.now() < spinUntil) {
+    if (Atomics.load(ints, slot) >= value) return true;
+  }
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const seen = Atomics.load(ints, slot);
+    if (seen >= value) return true;
+    const left = deadline - performance.now();
+    if (left <= 0) return false;
+    Atomics.wait(ints, slot, seen, left);
+  }
+}
