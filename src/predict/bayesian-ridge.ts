@@ -52,35 +52,39 @@ export class BayesianRidge implements Regressor {
     const Xc = new Matrix(X.map((row) => row.map((v, j) => v - xOffset[j])));
     const yc = y.map((v) => v - yOffset);
 
-    const svd = new SVD(Xc, { autoTranspose: true });
+    // U is only needed when n ≤ p (sklearn's second branch); skipping it saves a third of the SVD's time.
+    const svd = new SVD(Xc, { autoTranspose: true, computeLeftSingularVectors: n <= p });
     const s = svd.diagonal;
     const eigen = s.map((v) => v * v);
     const k = eigen.length;
     // Both of sklearn's branches solve the same system; projecting X'y (n > p) or y (n ≤ p) once
-    // onto the singular vectors makes each iteration O(k·p).
-    const V = svd.rightSingularVectors; // p × k
-    const U = svd.leftSingularVectors; // n × k
-    const Xty = Xc.transpose().mmul(Matrix.columnVector(yc)).to1DArray();
+    // onto the singular vectors makes each iteration O(k·p + n·p).
+    const V = svd.rightSingularVectors.to2DArray(); // p × k
+    const rows = Xc.to2DArray();
+    const Xty = new Array(p).fill(0);
+    for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) Xty[j] += rows[i][j] * yc[i];
     const proj = new Array(k).fill(0); // V'X'y  (= s ∘ U'y)
-    for (let c = 0; c < k; c++) {
-      let acc = 0;
-      if (n > p) for (let j = 0; j < p; j++) acc += V.get(j, c) * Xty[j];
-      else for (let i = 0; i < n; i++) acc += U.get(i, c) * yc[i] * s[c];
-      proj[c] = acc;
+    if (n > p) {
+      for (let c = 0; c < k; c++) for (let j = 0; j < p; j++) proj[c] += V[j][c] * Xty[j];
+    } else {
+      const U = svd.leftSingularVectors; // n × k
+      for (let c = 0; c < k; c++) for (let i = 0; i < n; i++) proj[c] += U.get(i, c) * yc[i] * s[c];
     }
+    const coef = new Float64Array(p);
     const solve = (alpha: number, lambda: number): { coef: number[]; rss: number } => {
-      const coef = new Array(p).fill(0);
+      coef.fill(0);
       for (let c = 0; c < k; c++) {
         const f = proj[c] / (eigen[c] + lambda / alpha);
-        for (let j = 0; j < p; j++) coef[j] += V.get(j, c) * f;
+        for (let j = 0; j < p; j++) coef[j] += V[j][c] * f;
       }
       let rss = 0;
       for (let i = 0; i < n; i++) {
+        const row = rows[i];
         let fit = 0;
-        for (let j = 0; j < p; j++) fit += Xc.get(i, j) * coef[j];
+        for (let j = 0; j < p; j++) fit += row[j] * coef[j];
         rss += (yc[i] - fit) ** 2;
       }
-      return { coef, rss };
+      return { coef: Array.from(coef), rss };
     };
 
     let variance = 0;
