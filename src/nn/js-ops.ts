@@ -74,13 +74,14 @@ export class JsOps<F extends Floats> implements KernelOps<F> {
   }
 
   reserve(elements: number, ints = 0): void {
+    // A fresh arena when the current one lacks room; earlier views stay valid (they
+    // keep the old buffer alive) — only wasm memory detaches views.
     if (this.used + elements > this.arena.length) {
-      // Earlier views stay valid (they keep the old buffer alive) — only wasm detaches.
-      this.arena = new this.Ctor(this.used + elements);
+      this.arena = new this.Ctor(elements);
       this.used = 0;
     }
     if (this.intsUsed + ints > this.ints.length) {
-      this.ints = new Int32Array(this.intsUsed + ints);
+      this.ints = new Int32Array(ints);
       this.intsUsed = 0;
     }
   }

@@ -33,6 +33,7 @@ export function validateSpec(spec: NetworkSpec): void {
   }
   positiveInt(spec.vocab, "spec.vocab");
   positiveInt(spec.classes, "spec.classes");
+  if (spec.classes < 2) throw new Error(`spec.classes must be at least 2 (a softmax over classes), got ${spec.classes}`);
   if (!Array.isArray(spec.layers) || spec.layers.length === 0) throw new Error("spec.layers must be a non-empty array");
   if (!Array.isArray(spec.skips)) throw new Error("spec.skips must be an array (use [] for a plain stack)");
   const G = GATES[spec.mode];
