@@ -1,0 +1,227 @@
+/**
+ * Figure builders for notebook 04 (random structures). Pure functions returning PlotlyFigure.
+ */
+import type { PlotlyFigure } from "./figure";
+import type { Edge, Layering, GateLayout } from "../graph";
+import { expandGateMask, vertexMask } from "../graph";
+import type { NetworkSpec } from "../nn/spec";
+import { GATES } from "../nn/spec";
+
+const FAMILY_COLORS: Record<string, string> = { barabasi_albert: "#1f77b4", watts_strogatz: "#d62728", erdos_renyi: "#2ca02c" };
+const FAMILY_NAMES: Record<string, string> = { barabasi_albert: "Barabási–Albert", watts_strogatz: "Watts–Strogatz", erdos_renyi: "Erdős–Rényi" };
+const familyName = (g: string) => FAMILY_NAMES[g] ?? g;
+const SKIP_COLOR = "#ff7f0e";
+const EDGE_COLOR = "#888";
+const hiddenAxis = { visible: false, zeroline: false, showgrid: false };
+
+/** Line segments as one scatter trace (null-separated). */
+function segments(pairs: Array<[[number, number], [number, number]]>, style: { color: string; width?: number; dash?: string; name?: string }): any {
+  const x: Array<number | null> = [], y: Array<number | null> = [];
+  for (const [[x0, y0], [x1, y1]] of pairs) x.push(x0, x1, null), y.push(y0, y1, null);
+  return { type: "scatter", mode: "lines", x, y, line: { color: style.color, width: style.width ?? 1.5, dash: style.dash }, hoverinfo: "skip", name: style.name, showlegend: !!style.name };
+}
+
+function nodeTrace(ids: readonly number[], xs: readonly number[], ys: readonly number[], color = "#fff", hover?: string[]): any {
+  return {
+    type: "scatter", mode: "markers+text", x: xs, y: ys, text: ids.map(String), textposition: "middle center",
+    marker: { size: ids.length > 30 ? 16 : 24, color, line: { color: "#333", width: 1.5 } },
+    hovertext: hover ?? ids.map((v) => `node ${v}`), hoverinfo: "text", showlegend: false,
+  };
+}
+
+/** The undirected graph on a circle (node 0 at the top, ids clockwise). */
+export function graphFigure(n: number, edges: readonly Edge[], title = `Undirected graph (${n} nodes, ${edges.length} edges)`): PlotlyFigure {
+  const angle = (v: number) => Math.PI / 2 - (2 * Math.PI * v) / n;
+  const px = (v: number) => Math.cos(angle(v)), py = (v: number) => Math.sin(angle(v));
+  const ids = Array.from({ length: n }, (_, v) => v);
+  return {
+    data: [segments(edges.map(([u, v]) => [[px(u), py(u)], [px(v), py(v)]]), { color: EDGE_COLOR }), nodeTrace(ids, ids.map(px), ids.map(py))],
+    layout: { title: { text: title }, xaxis: hiddenAxis, yaxis: { ...hiddenAxis, scaleanchor: "x" }, width: 520, height: 520, showlegend: false },
+  };
+}
+
+/**
+ * The layered DAG: node v at x = its layer, stacked by position in the layer. Edges point
+ * from lower to higher id (arrowheads); edges skipping layers (t − s ≥ 2) are orange.
+ */
+export function dagFigure(layering: Layering, title = "Layered DAG (edges from lower to higher id)"): PlotlyFigure {
+  const { layerOf, indexInLayer, layers } = layering;
+  const n = layerOf.length;
+  const x = (v: number) => layerOf[v];
+  const y = (v: number) => indexInLayer[v] - (layers[layerOf[v]].length - 1) / 2;
+  const isSkip = ([u, v]: Edge) => layerOf[v] - layerOf[u] >= 2;
+  const arrows = layering.edges.map((e) => ({
+    x: x(e[1]), y: y(e[1]), ax: x(e[0]), ay: y(e[0]), xref: "x", yref: "y", axref: "x", ayref: "y", text: "",
+    showarrow: true, arrowhead: 2, arrowsize: 1, arrowwidth: 1.5, standoff: n > 30 ? 8 : 12, startstandoff: n > 30 ? 8 : 12,
+    arrowcolor: isSkip(e) ? SKIP_COLOR : EDGE_COLOR,
+  }));
+  const ids = Array.from({ length: n }, (_, v) => v);
+  const tallest = Math.max(...layers.map((l) => l.length));
+  return {
+    data: [nodeTrace(ids, ids.map(x), ids.map(y), "#fff", ids.map((v) => `node ${v}: layer ${layerOf[v]}`))],
+    layout: {
+      title: { text: title }, annotations: arrows, showlegend: false,
+      xaxis: { title: { text: "layer" }, dtick: 1, zeroline: false, showgrid: false, range: [-0.5, layers.length - 0.5] },
+      yaxis: hiddenAxis, height: Math.min(900, 160 + 42 * tallest), width: Math.min(1100, 220 + 90 * layers.length),
+    },
+  };
+}
+
+/** One row per layer: index, size, its nodes, and the layers it reads through skips. */
+export function layerTable(layering: Layering): Array<Record<string, unknown>> {
+  return layering.layers.map((nodes, l) => ({
+    layer: l,
+    size: nodes.length,
+    nodes: nodes.join(", "),
+    reads: l === 0 ? "embedding" : [l - 1, ...layering.skips.filter(([, t]) => t === l).map(([s]) => s)].map((s) => `layer ${s}`).join(" + "),
+  }));
+}
+
+/**
+ * The recurrent network a spec describes: embedding → recurrent layers (box size ∝ units,
+ * label "units · kept/total input weights") → linear head; skip blocks as orange arcs.
+ */
+export function networkFigure(spec: NetworkSpec, title = `${spec.mode} network from the graph`): PlotlyFigure {
+  const L = spec.layers.length;
+  const G = GATES[spec.mode];
+  const kept = (mask: Uint8Array | undefined, total: number) => (mask ? mask.reduce((a, b) => a + b, 0) : total);
+  const labels = spec.layers.map((layer, l) => {
+    const inputs = l === 0 ? spec.layers[0].size : spec.layers[l - 1].size;
+    const total = G * layer.size * inputs;
+    return `${layer.size} unit${layer.size > 1 ? "s" : ""}<br>${kept(layer.maskIH, total)}/${total}`;
+  });
+  const xs = [-1, ...spec.layers.map((_, l) => l), L];
+  const text = ["embedding<br>" + spec.layers[0].size, ...labels, "head<br>" + spec.classes];
+  const sizes = [30, ...spec.layers.map((l) => 26 + 6 * Math.min(l.size, 12)), 30];
+  const arcs = spec.skips.map((s) => {
+    const px: number[] = [], py: number[] = [];
+    const h = 0.35 + 0.25 * (s.to - s.from);
+    for (let i = 0; i <= 24; i++) {
+      const t = i / 24;
+      px.push(s.from + (s.to - s.from) * t);
+      py.push(4 * h * t * (1 - t));
+    }
+    const total = G * spec.layers[s.to].size * spec.layers[s.from].size;
+    return {
+      type: "scatter", mode: "lines", x: px, y: py, line: { color: SKIP_COLOR, width: 1.5 }, showlegend: false,
+      hoverinfo: "text", hovertext: `skip ${s.from}→${s.to}: ${kept(s.maskIH, total)}/${total} weights`,
+    };
+  });
+  return {
+    data: [
+      segments(xs.slice(1).map((x, i) => [[xs[i], 0], [x, 0]]), { color: EDGE_COLOR, width: 2 }),
+      ...arcs,
+      {
+        type: "scatter", mode: "markers+text", x: xs, y: xs.map(() => 0), text, textposition: "bottom center",
+        marker: { symbol: "square", size: sizes, color: ["#ddd", ...spec.layers.map(() => "#9ecae1"), "#ddd"], line: { color: "#333", width: 1 } },
+        hoverinfo: "text", hovertext: text.map((t) => t.replace(/<br>/g, " ")), showlegend: false,
+      },
+    ],
+    layout: {
+      title: { text: title + ` — ${spec.skips.length} skip block${spec.skips.length === 1 ? "" : "s"}` },
+      xaxis: { ...hiddenAxis, range: [-1.6, L + 0.6] }, yaxis: { ...hiddenAxis, range: [-0.9, 0.6 + 0.25 * L] },
+      width: Math.min(1100, 260 + 80 * L), height: 420,
+    },
+  };
+}
+
+/**
+ * A vertex mask and its two gate expansions side by side (rows = weight rows, gate
+ * blocks stacked; columns = inputs): `repeat` (the thesis) and `tile` (the graph).
+ */
+export function gateMaskFigure(layering: Layering, from: number, to: number, gates: number, title = `Mask of layer ${from} → ${to}`): PlotlyFigure {
+  const rows = layering.layers[to].length, cols = layering.layers[from].length;
+  const vertex = vertexMask(layering, from, to);
+  const grid = (mask: Uint8Array, r: number) => Array.from({ length: r }, (_, i) => Array.from(mask.subarray(i * cols, (i + 1) * cols)));
+  const panels: Array<[string, number[][]]> = [
+    ["graph (vertex rows)", grid(vertex, rows)],
+    ...(["repeat", "tile"] as GateLayout[]).map((layout): [string, number[][]] => [`${layout}: ${gates} gate blocks`, grid(expandGateMask(vertex, rows, cols, gates, layout), gates * rows)]),
+  ];
+  const colNames = layering.layers[from].map((v) => `n${v}`);
+  return {
+    data: panels.map(([, z], i) => ({
+      type: "heatmap", z, x: colNames, xaxis: `x${i + 1}`, yaxis: `y${i + 1}`, zmin: 0, zmax: 1, showscale: false,
+      colorscale: [[0, "#f7f7f7"], [1, "#08519c"]], xgap: 1, ygap: 1,
+      y: z.map((_, r) => (i === 0 ? `n${layering.layers[to][r]}` : `g${Math.floor(r / rows)}·r${r % rows}`)),
+      hovertemplate: "row %{y}, input %{x}: %{z}<extra></extra>",
+    })),
+    layout: {
+      title: { text: title }, grid: { rows: 1, columns: 3, pattern: "independent" },
+      annotations: panels.map(([name], i) => ({ text: name, xref: `x${i + 1} domain`, yref: `y${i + 1} domain`, x: 0.5, y: 1.08, showarrow: false })),
+      ...Object.fromEntries(panels.map((_, i) => [`yaxis${i === 0 ? "" : i + 1}`, { autorange: "reversed", type: "category" }])),
+      height: 200 + 14 * gates * rows, width: 900,
+    },
+  };
+}
+
+type ResultLike = Readonly<Record<string, unknown>>;
+
+/** Box plots of test accuracy per variant, Barabási–Albert vs Watts–Strogatz (the thesis's figures 6.x). */
+export function accuracyByFamilyFigure(rows: readonly ResultLike[], title = "Test accuracy of graph-based networks"): PlotlyFigure {
+  const families = [...new Set(rows.map((r) => String(r.graph)))];
+  return {
+    data: families.map((g) => {
+      const mine = rows.filter((r) => r.graph === g);
+      return {
+        type: "box", name: familyName(g), x: mine.map((r) => String(r.mode)), y: mine.map((r) => Number(r.test_acc)),
+        marker: { color: FAMILY_COLORS[g] }, boxpoints: "all", jitter: 0.4, pointpos: 0,
+      };
+    }),
+    layout: { title: { text: title }, boxmode: "group", yaxis: { title: { text: "test accuracy" } }, xaxis: { title: { text: "variant" } } },
+  };
+}
+
+/** Scatter of graph properties (columns) against test accuracy, one row of panels per variant. */
+export function propertyScatterFigure(rows: readonly ResultLike[], properties: readonly string[], title = "Graph properties vs test accuracy"): PlotlyFigure {
+  const modes = [...new Set(rows.map((r) => String(r.mode)))];
+  const families = [...new Set(rows.map((r) => String(r.graph)))];
+  const data: any[] = [];
+  modes.forEach((mode, i) => properties.forEach((p, j) => {
+    const axis = i * properties.length + j + 1;
+    for (const g of families) {
+      const mine = rows.filter((r) => r.mode === mode && r.graph === g);
+      data.push({
+        type: "scatter", mode: "markers", x: mine.map((r) => Number(r[p])), y: mine.map((r) => Number(r.test_acc)),
+        xaxis: `x${axis}`, yaxis: `y${axis}`, name: familyName(g), legendgroup: g, showlegend: axis === 1,
+        marker: { color: FAMILY_COLORS[g], size: 5, opacity: 0.7 },
+        hovertemplate: `${mode} ${familyName(g)}<br>${p} = %{x:.4g}<br>accuracy %{y:.3f}<extra></extra>`,
+      });
+    }
+  }));
+  const axes: Record<string, unknown> = {};
+  modes.forEach((mode, i) => properties.forEach((p, j) => {
+    const axis = i * properties.length + j + 1;
+    axes[`xaxis${axis === 1 ? "" : axis}`] = { title: i === modes.length - 1 ? { text: p } : undefined };
+    axes[`yaxis${axis === 1 ? "" : axis}`] = { title: j === 0 ? { text: mode } : undefined };
+  }));
+  return {
+    data,
+    layout: {
+      title: { text: title }, grid: { rows: modes.length, columns: properties.length, pattern: "independent" }, ...axes,
+      height: 160 + 190 * modes.length, width: Math.max(720, 220 * properties.length),
+    },
+  };
+}
+
+/** Paired accuracies of the same graphs and seeds under the two gate layouts (diagonal = no difference). */
+export function layoutComparisonFigure(pairs: ReadonlyArray<{ mode: string; graph: string; repeat: number; tile: number }>): PlotlyFigure {
+  const modes = [...new Set(pairs.map((p) => p.mode))];
+  const all = pairs.flatMap((p) => [p.repeat, p.tile]);
+  const lo = Math.min(...all), hi = Math.max(...all);
+  return {
+    data: [
+      { type: "scatter", mode: "lines", x: [lo, hi], y: [lo, hi], line: { color: "#aaa", dash: "dot" }, showlegend: false, hoverinfo: "skip" },
+      ...modes.map((mode) => {
+        const mine = pairs.filter((p) => p.mode === mode);
+        return {
+          type: "scatter", mode: "markers", name: mode, x: mine.map((p) => p.repeat), y: mine.map((p) => p.tile),
+          text: mine.map((p) => familyName(p.graph)), hovertemplate: "%{text}<br>repeat %{x:.3f}, tile %{y:.3f}<extra>" + mode + "</extra>",
+        };
+      }),
+    ],
+    layout: {
+      title: { text: "Same graphs, same seeds: thesis gate layout (repeat) vs graph-faithful (tile)" },
+      xaxis: { title: { text: "test accuracy, repeat (thesis)" } }, yaxis: { title: { text: "test accuracy, tile" } }, width: 620, height: 560,
+    },
+  };
+}
