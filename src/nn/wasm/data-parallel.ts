@@ -16,7 +16,9 @@
  *   const r = (parallel ?? engine).lossAndGradient(batch, padding); // fills engine.grad
  */
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
+import * as fs from "node:fs";
 import * as os from "node:os";
+import * as path from "node:path";
 import type { Batch } from "../../data/types";
 import type { BatchResult, Engine } from "../engine";
 import type { Network } from "../network";
@@ -184,6 +186,7 @@ export class DataParallel {
  */
 function workerBootstrap(): string {
   const tsx = require.resolve("tsx/cjs/api");
-  const entry = require.resolve("./data-parallel-worker");
+  // by file path rather than require.resolve: tslab (notebooks) resolves relative ids itself
+  const entry = path.join(fs.realpathSync(__dirname), "data-parallel-worker.ts");
   return `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(entry)});`;
 }

@@ -6,6 +6,7 @@
  *   createWasmOps()      KernelOps<Float32Array> over one WebAssembly.Memory
  *   wasmAvailable()      whether this runtime can run the kernels
  *   kernelVariant()      "relaxed" (fused multiply-add) or "simd"
+ *   DataParallel         two threads, each batch split in halves (see data-parallel.ts)
  *
  * Environment: SPARSE_RNN_WASM=off disables the backend, =simd forces the build
  * without relaxed SIMD.
@@ -16,6 +17,8 @@ import { WasmOps } from "./wasm-ops";
 import type { WasmVariant } from "./build";
 
 export { WasmOps } from "./wasm-ops";
+export { DataParallel, chooseThreads, flopsPerBatch, MIN_PARALLEL_FLOPS } from "./data-parallel";
+export type { DataParallelOptions } from "./data-parallel";
 export { wasmAvailable, relaxedSimdSupported, loadKernelModule } from "./load";
 export { buildWasm, ensureWasmBuilt, WASM_VARIANTS } from "./build";
 export type { WasmVariant } from "./build";
