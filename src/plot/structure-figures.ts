@@ -40,29 +40,46 @@ export function graphFigure(n: number, edges: readonly Edge[], title = `Undirect
   };
 }
 
+/** Points of the quadratic Bézier curve from p to q bulging by `bend` (fraction of the length) to the left of p→q. */
+function arc([x0, y0]: [number, number], [x1, y1]: [number, number], bend: number, steps = 16): [number[], number[]] {
+  const cx = (x0 + x1) / 2 - (y1 - y0) * bend, cy = (y0 + y1) / 2 + (x1 - x0) * bend;
+  const xs: number[] = [], ys: number[] = [];
+  for (let i = 0; i <= steps; i++) {
+    const t = i / steps, a = (1 - t) * (1 - t), b = 2 * t * (1 - t), c = t * t;
+    xs.push(a * x0 + b * cx + c * x1);
+    ys.push(a * y0 + b * cy + c * y1);
+  }
+  return [xs, ys];
+}
+
 /**
- * The layered DAG: node v at x = its layer, stacked by position in the layer. Edges point
- * from lower to higher id (arrowheads); edges skipping layers (t − s ≥ 2) are orange.
+ * The layered DAG: node v at x = its layer, stacked by position in the layer. Every edge
+ * points from the lower id to the higher, i.e. rightwards; edges between adjacent layers
+ * are grey lines, edges skipping layers (t − s ≥ 2) orange arcs.
  */
-export function dagFigure(layering: Layering, title = "Layered DAG (edges from lower to higher id)"): PlotlyFigure {
+export function dagFigure(layering: Layering, title = "Layered DAG (edges point right: lower id → higher id)"): PlotlyFigure {
   const { layerOf, indexInLayer, layers } = layering;
   const n = layerOf.length;
-  const x = (v: number) => layerOf[v];
-  const y = (v: number) => indexInLayer[v] - (layers[layerOf[v]].length - 1) / 2;
+  const pos = (v: number): [number, number] => [layerOf[v], indexInLayer[v] - (layers[layerOf[v]].length - 1) / 2];
   const isSkip = ([u, v]: Edge) => layerOf[v] - layerOf[u] >= 2;
-  const arrows = layering.edges.map((e) => ({
-    x: x(e[1]), y: y(e[1]), ax: x(e[0]), ay: y(e[0]), xref: "x", yref: "y", axref: "x", ayref: "y", text: "",
-    showarrow: true, arrowhead: 2, arrowsize: 1, arrowwidth: 1.5, standoff: n > 30 ? 8 : 12, startstandoff: n > 30 ? 8 : 12,
-    arrowcolor: isSkip(e) ? SKIP_COLOR : EDGE_COLOR,
-  }));
+  const skipX: Array<number | null> = [], skipY: Array<number | null> = [];
+  for (const e of layering.edges.filter(isSkip)) {
+    const [xs, ys] = arc(pos(e[0]), pos(e[1]), 0.12);
+    skipX.push(...xs, null);
+    skipY.push(...ys, null);
+  }
   const ids = Array.from({ length: n }, (_, v) => v);
   const tallest = Math.max(...layers.map((l) => l.length));
   return {
-    data: [nodeTrace(ids, ids.map(x), ids.map(y), "#fff", ids.map((v) => `node ${v}: layer ${layerOf[v]}`))],
+    data: [
+      segments(layering.edges.filter((e) => !isSkip(e)).map(([u, v]) => [pos(u), pos(v)]), { color: EDGE_COLOR, name: "edge to the next layer" }),
+      { type: "scatter", mode: "lines", x: skipX, y: skipY, line: { color: SKIP_COLOR, width: 1.5 }, opacity: 0.75, hoverinfo: "skip", name: "skip edge" },
+      nodeTrace(ids, ids.map((v) => pos(v)[0]), ids.map((v) => pos(v)[1]), "#fff", ids.map((v) => `node ${v}: layer ${layerOf[v]}`)),
+    ],
     layout: {
-      title: { text: title }, annotations: arrows, showlegend: false,
+      title: { text: title }, showlegend: true, legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom" },
       xaxis: { title: { text: "layer" }, dtick: 1, zeroline: false, showgrid: false, range: [-0.5, layers.length - 0.5] },
-      yaxis: hiddenAxis, height: Math.min(900, 160 + 42 * tallest), width: Math.min(1100, 220 + 90 * layers.length),
+      yaxis: hiddenAxis, height: Math.min(900, 220 + 42 * tallest), width: Math.min(1100, 260 + 90 * layers.length),
     },
   };
 }
@@ -99,7 +116,7 @@ export function networkFigure(spec: NetworkSpec, title = `${spec.mode} network f
     for (let i = 0; i <= 24; i++) {
       const t = i / 24;
       px.push(s.from + (s.to - s.from) * t);
-      py.push(4 * h * t * (1 - t));
+      py.push(0.12 + 4 * h * t * (1 - t));
     }
     const total = G * spec.layers[s.to].size * spec.layers[s.from].size;
     return {
@@ -119,7 +136,7 @@ export function networkFigure(spec: NetworkSpec, title = `${spec.mode} network f
     ],
     layout: {
       title: { text: title + ` — ${spec.skips.length} skip block${spec.skips.length === 1 ? "" : "s"}` },
-      xaxis: { ...hiddenAxis, range: [-1.6, L + 0.6] }, yaxis: { ...hiddenAxis, range: [-0.9, 0.6 + 0.25 * L] },
+      xaxis: { ...hiddenAxis, range: [-1.6, L + 0.6] }, yaxis: { ...hiddenAxis, range: [-1.4, 0.8 + 0.25 * L] },
       width: Math.min(1100, 260 + 80 * L), height: 420,
     },
   };
@@ -147,9 +164,9 @@ export function gateMaskFigure(layering: Layering, from: number, to: number, gat
     })),
     layout: {
       title: { text: title }, grid: { rows: 1, columns: 3, pattern: "independent" },
-      annotations: panels.map(([name], i) => ({ text: name, xref: `x${i + 1} domain`, yref: `y${i + 1} domain`, x: 0.5, y: 1.08, showarrow: false })),
+      annotations: panels.map(([name], i) => ({ text: name, xref: `x${i + 1} domain`, yref: `y${i + 1} domain`, x: 0.5, y: 1, yanchor: "bottom", yshift: 6, showarrow: false })),
       ...Object.fromEntries(panels.map((_, i) => [`yaxis${i === 0 ? "" : i + 1}`, { autorange: "reversed", type: "category" }])),
-      height: 200 + 14 * gates * rows, width: 900,
+      height: 220 + 14 * gates * rows, width: 900, margin: { t: 110 },
     },
   };
 }

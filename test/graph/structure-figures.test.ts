@@ -5,12 +5,14 @@ import * as figs from "../../src/plot/structure-figures";
 
 const worked = layerEdges(5, [[0, 2], [1, 2], [1, 3], [2, 3], [2, 4], [3, 4]] as Edge[]);
 
-test("DAG figure: one arrow per edge, the two skip edges in orange, nodes at x = layer", () => {
+test("DAG figure: four adjacent-layer edges as lines, the two skip edges as arcs, nodes at x = layer", () => {
   const fig = figs.dagFigure(worked);
-  const arrows = fig.layout.annotations as Array<{ ax: number; x: number; arrowcolor: string }>;
-  assert.equal(arrows.length, 6);
-  assert.equal(arrows.filter((a) => a.arrowcolor === "#ff7f0e").length, 2);
-  assert.deepEqual(fig.data[0].x, [0, 0, 1, 2, 3]);
+  const pieces = (xs: Array<number | null>) => xs.filter((x) => x === null).length;
+  assert.equal(pieces(fig.data[0].x), 4);
+  assert.equal(pieces(fig.data[1].x), 2);
+  assert.deepEqual(fig.data[2].x, [0, 0, 1, 2, 3]);
+  // the skip arc 1 → 3 starts at node 1 (layer 0) and ends at node 3 (layer 2)
+  assert.deepEqual([fig.data[1].x[0], fig.data[1].x[16]], [0, 2]);
 });
 
 test("layer table and network figure describe the worked example", () => {
