@@ -9,18 +9,19 @@ import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
-  AdaBoostRegressor, BayesianRidge, PROPERTY_COLUMNS, RandomForestRegressor, createRng, loadResultsFiles, variantData,
+  AdaBoostRegressor, BayesianRidge, PROPERTY_COLUMNS, RandomForestRegressor, loadResultsFiles, variantData,
   type Regressor,
 } from "../src/predict";
+import { Random } from "../src/data/random";
 
 const THESIS_GRU = "../shared/thesis-data/results/structure/gru.csv";
 const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
 
 function benchData(): { X: number[][]; y: number[]; source: string } {
   if (existsSync(THESIS_GRU)) return { ...variantData(loadResultsFiles([THESIS_GRU]), "GRU", PROPERTY_COLUMNS), source: THESIS_GRU };
-  const rng = createRng(1);
-  const X = Array.from({ length: 200 }, () => PROPERTY_COLUMNS.map(() => rng.next()));
-  return { X, y: X.map((r) => 0.8 + 0.1 * r[1] - 0.05 * r[12] + 0.02 * rng.next()), source: "synthetic 200 × 23" };
+  const rng = new Random(1);
+  const X = Array.from({ length: 200 }, () => PROPERTY_COLUMNS.map(() => rng.nextFloat()));
+  return { X, y: X.map((r) => 0.8 + 0.1 * r[1] - 0.05 * r[12] + 0.02 * rng.nextFloat()), source: "synthetic 200 × 23" };
 }
 
 const models: Record<string, (seed: number) => Regressor> = {

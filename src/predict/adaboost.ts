@@ -8,7 +8,7 @@
  * No JavaScript package implements AdaBoost.R2, hence this file.
  */
 import { prepareTreeData, RegressionTree } from "./regression-tree";
-import { childSeed, createRng, type Rng } from "./random";
+import { Random } from "../data/random";
 import { checkTrainingData, type Regressor } from "./regressor";
 
 export type AdaBoostLoss = "linear" | "square" | "exponential";
@@ -40,7 +40,7 @@ export class AdaBoostRegressor implements Regressor {
     const { nEstimators, learningRate, loss, maxDepth } = this.options;
     const data = prepareTreeData(X, y);
     const n = data.n;
-    const rng = createRng(this.options.seed);
+    const rng = new Random(this.options.seed);
     let sampleWeight = new Float64Array(n).fill(1 / n);
     const counts = new Float64Array(n);
     const errors = new Float64Array(n);
@@ -50,7 +50,7 @@ export class AdaBoostRegressor implements Regressor {
     for (let round = 0; round < nEstimators; round++) {
       for (let i = 0; i < n; i++) if (sampleWeight[i] < Number.EPSILON) sampleWeight[i] = Number.EPSILON; // sklearn clips
       weightedBootstrap(sampleWeight, rng, counts);
-      const tree = new RegressionTree({ maxDepth, seed: childSeed(rng) });
+      const tree = new RegressionTree({ maxDepth, seed: rng.nextUint32() });
       tree.trainOn(data, counts);
       this.estimators.push(tree);
 
@@ -134,14 +134,14 @@ export class AdaBoostRegressor implements Regressor {
 }
 
 /** n draws with replacement, P(i) ∝ weight[i] (numpy's choice: cdf + uniform + right-side search), as counts. */
-function weightedBootstrap(weight: Float64Array, rng: Rng, counts: Float64Array): void {
+function weightedBootstrap(weight: Float64Array, rng: Random, counts: Float64Array): void {
   const n = weight.length;
   const cdf = new Float64Array(n);
   let acc = 0;
   for (let i = 0; i < n; i++) { acc += weight[i]; cdf[i] = acc; }
   counts.fill(0);
   for (let k = 0; k < n; k++) {
-    const u = rng.next() * acc;
+    const u = rng.nextFloat() * acc;
     let lo = 0, hi = n - 1;
     while (lo < hi) { const mid = (lo + hi) >> 1; if (cdf[mid] > u) hi = mid; else lo = mid + 1; }
     counts[lo] += 1;

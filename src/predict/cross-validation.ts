@@ -5,7 +5,7 @@
  */
 import { MinMaxScaler, r2Score, take } from "./preprocess";
 import { meanOf, stdOf } from "./permutation-importance";
-import { childSeed, createRng, shuffleInPlace } from "./random";
+import { Random } from "../data/random";
 import type { Regressor } from "./regressor";
 
 export interface Fold {
@@ -18,11 +18,11 @@ export interface Fold {
 export function repeatedKFold(n: number, k: number, repeats: number, seed: number): Fold[] {
   if (!(Number.isInteger(k) && k >= 2 && k <= n)) throw new Error(`repeatedKFold: folds must be an integer in [2, ${n}], got ${k}`);
   if (!(Number.isInteger(repeats) && repeats >= 1)) throw new Error(`repeatedKFold: repeats must be a positive integer, got ${repeats}`);
-  const rng = createRng(seed);
+  const rng = new Random(seed);
   const folds: Fold[] = [];
   for (let r = 0; r < repeats; r++) {
     const order = Int32Array.from({ length: n }, (_, i) => i);
-    shuffleInPlace(order, createRng(childSeed(rng)));
+    new Random(rng.nextUint32()).shuffle(order);
     let start = 0;
     for (let f = 0; f < k; f++) {
       const size = Math.floor(n / k) + (f < n % k ? 1 : 0);

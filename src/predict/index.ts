@@ -1,7 +1,6 @@
 export * from "./results-table";
 export * from "./feature-sets";
 export * from "./stats";
-export * from "./random";
 export * from "./preprocess";
 export * from "./regressor";
 export * from "./regression-tree";

@@ -3,7 +3,7 @@
  * (X, y) when one feature's column is shuffled, repeated nRepeats times.
  */
 import { r2Score } from "./preprocess";
-import { createRng, shuffleInPlace } from "./random";
+import { Random } from "../data/random";
 import type { Regressor } from "./regressor";
 
 export interface PermutationImportance {
@@ -17,7 +17,7 @@ export function permutationImportance(
   model: Regressor, X: readonly (readonly number[])[], y: readonly number[], options: { nRepeats?: number; seed?: number } = {},
 ): PermutationImportance {
   const { nRepeats = 5, seed = 0 } = options;
-  const rng = createRng(seed);
+  const rng = new Random(seed);
   const baseline = r2Score(y, model.predict(X));
   const p = X[0].length;
   const shuffled = X.map((row) => row.slice());
@@ -25,7 +25,7 @@ export function permutationImportance(
   const importances = Array.from({ length: p }, (_, f) => {
     const drops: number[] = [];
     for (let r = 0; r < nRepeats; r++) {
-      shuffleInPlace(order, rng);
+      rng.shuffle(order);
       for (let i = 0; i < X.length; i++) shuffled[i][f] = X[order[i]][f];
       drops.push(baseline - r2Score(y, model.predict(shuffled)));
     }

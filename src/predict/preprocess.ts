@@ -1,5 +1,5 @@
 /** Min–max scaling, a seeded train/test split and R², with scikit-learn's semantics. */
-import { createRng, shuffleInPlace } from "./random";
+import { Random } from "../data/random";
 
 /** Scales each feature to [0, 1] using the training data's min and max (sklearn MinMaxScaler). */
 export class MinMaxScaler {
@@ -55,7 +55,7 @@ export function trainTestSplit(n: number, testFraction: number, seed: number): S
   const nTest = Math.ceil(testFraction * n);
   if (nTest >= n) throw new Error(`trainTestSplit: ${n} rows leave no training rows with testFraction ${testFraction}`);
   const order = Int32Array.from({ length: n }, (_, i) => i);
-  shuffleInPlace(order, createRng(seed));
+  new Random(seed).shuffle(order);
   return { test: order.slice(0, nTest), train: order.slice(nTest) };
 }
 

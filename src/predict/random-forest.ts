@@ -8,7 +8,7 @@
  * importances; so the forest is assembled here on the shared CART tree.
  */
 import { prepareTreeData, RegressionTree } from "./regression-tree";
-import { childSeed, createRng } from "./random";
+import { Random } from "../data/random";
 import { checkTrainingData, type Regressor } from "./regressor";
 
 export interface RandomForestOptions {
@@ -31,15 +31,15 @@ export class RandomForestRegressor implements Regressor {
   train(X: readonly (readonly number[])[], y: readonly number[]): void {
     checkTrainingData("RandomForestRegressor", X, y);
     const data = prepareTreeData(X, y);
-    const rng = createRng(this.options.seed);
+    const rng = new Random(this.options.seed);
     const counts = new Float64Array(data.n);
     this.trees = [];
     for (let t = 0; t < this.options.nEstimators; t++) {
-      const treeSeed = childSeed(rng);
+      const treeSeed = rng.nextUint32();
       if (this.options.bootstrap) {
         counts.fill(0);
-        const draw = createRng(treeSeed ^ 0x5bd1e995);
-        for (let k = 0; k < data.n; k++) counts[draw.int(data.n)] += 1;
+        const draw = new Random(treeSeed ^ 0x5bd1e995);
+        for (let k = 0; k < data.n; k++) counts[draw.nextInt(data.n)] += 1;
       } else counts.fill(1);
       const tree = new RegressionTree({ maxDepth: this.options.maxDepth, minSamplesSplit: this.options.minSamplesSplit, seed: treeSeed });
       tree.trainOn(data, counts);

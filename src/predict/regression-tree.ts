@@ -12,7 +12,7 @@
  * indices of its samples and partitions them stably at each split, so growing costs O(features · n)
  * per tree level with no allocation in the split loops.
  */
-import { createRng, shuffleInPlace } from "./random";
+import { Random } from "../data/random";
 
 /** Column-major features, targets and per-feature sort orders, computed once and reused by many trees. */
 export interface TreeData {
@@ -81,7 +81,7 @@ export class RegressionTree {
     const goesLeft = new Uint8Array(n);
     const scratch = new Int32Array(m);
     const featureOrder = Int32Array.from({ length: p }, (_, f) => f);
-    const rng = createRng(this.options.seed);
+    const rng = new Random(this.options.seed);
     const nodes = { feature: [] as number[], threshold: [] as number[], left: [] as number[], right: [] as number[], value: [] as number[] };
     const decrease = new Float64Array(p);
     let rootWeight = 0;
@@ -100,7 +100,7 @@ export class RegressionTree {
       if (depth >= this.options.maxDepth || count < this.options.minSamplesSplit || sse / w <= Number.EPSILON) {
         return { id, weightedImpurity: sse };
       }
-      shuffleInPlace(featureOrder, rng);
+      rng.shuffle(featureOrder);
       const best = bestSplit(columns, y, weight, sorted, m, featureOrder, start, end, w, sum);
       if (best.feature < 0) return { id, weightedImpurity: sse };
 

@@ -5,18 +5,11 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
+import { PROPERTY_COLUMNS, type PropertyName } from "../graph/properties";
 
-/** The 23 predictors: 20 graph properties plus layers, source_nodes, sink_nodes (thesis appendix). */
-export const PROPERTY_COLUMNS = [
-  "layers", "nodes", "edges", "source_nodes", "sink_nodes", "diameter", "density",
-  "average_shortest_path_length",
-  "eccentricity_mean", "eccentricity_var", "eccentricity_std",
-  "degree_mean", "degree_var", "degree_std",
-  "closeness_mean", "closeness_var", "closeness_std",
-  "nodes_betweenness_mean", "nodes_betweenness_var", "nodes_betweenness_std",
-  "edge_betweenness_mean", "edge_betweenness_var", "edge_betweenness_std",
-] as const;
-export type Property = (typeof PROPERTY_COLUMNS)[number];
+/** The 23 predictors: 20 graph properties plus layers, source_nodes, sink_nodes (thesis appendix), from src/graph. */
+export { PROPERTY_COLUMNS };
+export type Property = PropertyName;
 
 export const TARGET_COLUMN = "test_acc";
 /** Column naming the RNN variant (RNN_TANH, RNN_RELU, GRU, LSTM). */

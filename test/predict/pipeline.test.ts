@@ -6,18 +6,19 @@ import { join } from "node:path";
 import {
   FEATURE_SETS, PROPERTY_COLUMNS, REQUIRED_COLUMNS, BayesianRidge, RandomForestRegressor, correlationTable, crossValidateR2,
   crossValidationTable, evaluateSplit, loadResultsFiles, parseResultsCsv, permutationImportance, regressorFactory,
-  repeatedKFold, trainTestSplit, createRng,
+  repeatedKFold, trainTestSplit,
 } from "../../src/predict";
+import { Random } from "../../src/data/random";
 
 /** A synthetic results table: accuracy depends on nodes and degree_var only. */
 function syntheticCsv(rows: number, extraColumns = true): string {
-  const rng = createRng(5);
+  const rng = new Random(5);
   const header = [...(extraColumns ? ["seed"] : []), ...REQUIRED_COLUMNS, ...(extraColumns ? ["edges_list"] : [])];
   const lines = [header.join(",")];
   for (let i = 0; i < rows; i++) {
     const values: Record<string, number> = {};
-    for (const p of PROPERTY_COLUMNS) values[p] = rng.next() * 10;
-    const acc = 0.5 + 0.03 * values.nodes - 0.02 * values.degree_var + 0.01 * rng.next();
+    for (const p of PROPERTY_COLUMNS) values[p] = rng.nextFloat() * 10;
+    const acc = 0.5 + 0.03 * values.nodes - 0.02 * values.degree_var + 0.01 * rng.nextFloat();
     const cells = header.map((h) => (h === "mode" ? (i % 2 ? "GRU" : "LSTM") : h === "test_acc" ? acc : h === "seed" ? i : h === "edges_list" ? "\"[1,2]\"" : values[h]));
     lines.push(cells.join(","));
   }
@@ -79,8 +80,8 @@ test("correlations, split R², permutation importance and CV find the planted si
 });
 
 test("permutation importance is ~0 for a feature the model ignores", () => {
-  const rng = createRng(9);
-  const X = Array.from({ length: 100 }, () => [rng.next(), rng.next()]);
+  const rng = new Random(9);
+  const X = Array.from({ length: 100 }, () => [rng.nextFloat(), rng.nextFloat()]);
   const y = X.map((r) => 3 * r[0]);
   const f = new RandomForestRegressor({ nEstimators: 10, seed: 1 });
   f.train(X, y);

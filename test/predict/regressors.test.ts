@@ -1,9 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { AdaBoostRegressor, RandomForestRegressor, RegressionTree, createRng } from "../../src/predict";
+import { AdaBoostRegressor, RandomForestRegressor, RegressionTree } from "../../src/predict";
+import { Random } from "../../src/data/random";
 
-const rng = createRng(11);
-const X = Array.from({ length: 60 }, () => [rng.next(), rng.next(), rng.next()]);
+const rng = new Random(11);
+const X = Array.from({ length: 60 }, () => [rng.nextFloat(), rng.nextFloat(), rng.nextFloat()]);
 const y = X.map((r) => (r[0] > 0.5 ? 1 : 0) + 0.1 * r[1]);
 
 test("AdaBoost stops after a perfect first fit, keeping it with weight 1 (sklearn)", () => {
