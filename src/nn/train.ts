@@ -4,10 +4,10 @@
  * and test loss (sum over batches, as the thesis logs, and mean) and accuracy.
  * Deterministic: the same seed gives identical numbers on the same backend.
  */
-import type { Sample } from "../data/types";
+import type { Batch, Sample } from "../data/types";
 import { BackendName, createOps } from "./backend";
 import { batchesOf, EncodedSet, encodeSamples } from "./batching";
-import { Engine } from "./engine";
+import { BatchResult, Engine } from "./engine";
 import type { Network } from "./network";
 import { Random } from "../data/random";
 import type { Padding } from "./spec";
@@ -28,7 +28,7 @@ export interface TrainOptions {
   backend?: BackendName;
   /** precision of the js backend, default f64 */
   precision?: "f32" | "f64";
-  /** wasm threading; "auto" chooses by size (passed to the wasm backend; js is single-threaded) */
+  /** wasm threading: 1 = off, 2 = split every batch over two threads, "auto" (default) = two when the network is large enough; js is single-threaded */
   threads?: number | "auto";
   /** epoch number of the first epoch (1-based), for resumed runs; default 1 */
   startEpoch?: number;
@@ -76,12 +76,34 @@ function identity(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i);
 }
 
-function engineFor(net: Network, sets: EncodedSet[], batchSize: number, backend: BackendName | undefined, precision: "f32" | "f64" | undefined): Engine {
-  const steps = Math.max(1, ...sets.map((s) => s.maxLength));
-  return new Engine(net, createOps(backend ?? "auto", precision), { batch: batchSize, steps });
+function capacityOf(sets: EncodedSet[], batchSize: number): { batch: number; steps: number } {
+  return { batch: batchSize, steps: Math.max(1, ...sets.map((s) => s.maxLength)) };
 }
 
-function evaluateWith(engine: Engine, set: EncodedSet, batchSize: number, padding: Padding): Evaluation {
+function engineFor(net: Network, capacity: { batch: number; steps: number }, backend: BackendName | undefined, precision: "f32" | "f64" | undefined): Engine {
+  return new Engine(net, createOps(backend ?? "auto", precision), capacity);
+}
+
+/** What runs a batch: the engine itself, or the wasm backend's two-thread driver around it. */
+interface BatchRunner {
+  lossAndGradient(batch: Batch, padding: Padding): BatchResult;
+  evaluateBatch(batch: Batch, padding: Padding): BatchResult;
+  loadParameters(net: Network): void;
+  close?(): void;
+}
+
+/**
+ * The wasm backend's data-parallel driver (src/nn/wasm/data-parallel, loaded only
+ * for wasm engines) when `threads` asks for it and the network is large enough.
+ */
+function runnerFor(engine: Engine, net: Network, capacity: { batch: number; steps: number }, threads: number | "auto"): BatchRunner {
+  if (threads === 1 || !engine.ops.name.startsWith("wasm")) return engine;
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { DataParallel } = require("./wasm/data-parallel") as { DataParallel: { create(e: Engine, n: Network, o: { threads: number | "auto"; capacity: { batch: number; steps: number } }): BatchRunner | undefined } };
+  return DataParallel.create(engine, net, { threads, capacity }) ?? engine;
+}
+
+function evaluateWith(engine: BatchRunner, set: EncodedSet, batchSize: number, padding: Padding): Evaluation {
   if (set.tokens.length === 0) return { loss: NaN, lossMean: NaN, acc: NaN };
   let loss = 0, correct = 0, batches = 0;
   for (const batch of batchesOf(set, identity(set.tokens.length), batchSize)) {
@@ -100,6 +122,7 @@ function evaluateWith(engine: Engine, set: EncodedSet, batchSize: number, paddin
  */
 export class Trainer {
   private readonly engine: Engine;
+  private readonly runner: BatchRunner;
   private readonly trainSet: EncodedSet;
   private readonly testSet: EncodedSet;
   private readonly rng: Random;
@@ -122,27 +145,34 @@ export class Trainer {
     if (data.train.length === 0) throw new Error("train: data.train is empty");
     this.trainSet = encodeSamples(data.train, net.spec.vocab, "data.train");
     this.testSet = encodeSamples(data.test, net.spec.vocab, "data.test");
-    this.engine = engineFor(net, [this.trainSet, this.testSet], options.batchSize, options.backend, options.precision);
+    const capacity = capacityOf([this.trainSet, this.testSet], options.batchSize);
+    this.engine = engineFor(net, capacity, options.backend, options.precision);
+    this.runner = runnerFor(this.engine, net, capacity, options.threads ?? "auto");
     this.rng = new Random(options.seed);
     this.order = identity(this.trainSet.tokens.length);
     this.epoch = options.startEpoch ?? 1;
   }
 
-  /** Name of the arithmetic backend in use (e.g. "js-f64", "wasm-f32"). */
+  /** Name of the arithmetic backend in use (e.g. "js-f64", "wasm-relaxed"), "×2" when two threads share each batch. */
   get backend(): string {
-    return this.engine.ops.name;
+    return this.engine.ops.name + (this.runner === this.engine ? "" : " ×2");
+  }
+
+  /** Stop the worker thread, if any (train() does this itself). */
+  close(): void {
+    this.runner.close?.();
   }
 
   /** One epoch: train on every batch, then evaluate on the test set; the network is updated in place. */
   runEpoch(): EpochRecord {
-    const { engine, net, options } = this;
+    const { engine, runner, net, options } = this;
     const epoch = this.epoch++;
     const start = process.hrtime.bigint();
     if (options.shuffle ?? true) this.rng.shuffle(this.order);
     const batches = batchesOf(this.trainSet, this.order, options.batchSize);
     let loss = 0, correct = 0;
     batches.forEach((batch, i) => {
-      const r = engine.lossAndGradient(batch, this.padding);
+      const r = runner.lossAndGradient(batch, this.padding);
       if (!Number.isFinite(r.loss)) {
         engine.storeParameters(net);
         throw new Error(`${net.spec.mode}: loss is ${r.loss} at epoch ${epoch}, batch ${i + 1} of ${batches.length} (lr ${this.lr}); the network keeps the weights before this batch`);
@@ -154,12 +184,13 @@ export class Trainer {
       if (options.afterStep) {
         engine.storeParameters(net);
         options.afterStep(net, this.step);
-        engine.loadParameters(net);
+        runner.loadParameters(net);
       }
       options.onBatch?.(i + 1, batches.length);
     });
     engine.storeParameters(net);
-    const test = evaluateWith(engine, this.testSet, options.batchSize, this.padding);
+    if (runner !== engine) runner.loadParameters(net); // the worker evaluates its half with the final weights
+    const test = evaluateWith(runner, this.testSet, options.batchSize, this.padding);
     const record: EpochRecord = {
       epoch,
       trainLoss: loss,
@@ -182,16 +213,24 @@ export class Trainer {
  */
 export function train(net: Network, data: { train: Sample[]; test: Sample[] }, options: TrainOptions): EpochRecord[] {
   const trainer = new Trainer(net, data, options);
-  return Array.from({ length: options.epochs }, () => trainer.runEpoch());
+  try {
+    return Array.from({ length: options.epochs }, () => trainer.runEpoch());
+  } finally {
+    trainer.close();
+  }
 }
 
 /** `train`, yielding to the event loop after every epoch so a notebook can redraw its progress bar. Same numbers. */
 export async function trainAsync(net: Network, data: { train: Sample[]; test: Sample[] }, options: TrainOptions): Promise<EpochRecord[]> {
   const trainer = new Trainer(net, data, options);
   const records: EpochRecord[] = [];
-  for (let e = 0; e < options.epochs; e++) {
-    records.push(trainer.runEpoch());
-    await new Promise((resolve) => setImmediate(resolve));
+  try {
+    for (let e = 0; e < options.epochs; e++) {
+      records.push(trainer.runEpoch());
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    trainer.close();
   }
   return records;
 }
@@ -201,7 +240,7 @@ export function evaluate(net: Network, samples: Sample[], options: EvaluateOptio
   const batchSize = options.batchSize ?? 32;
   checkPositiveInt(batchSize, "options.batchSize");
   const set = encodeSamples(samples, net.spec.vocab, "samples");
-  return evaluateWith(engineFor(net, [set], batchSize, options.backend, options.precision), set, batchSize, options.padding ?? "post");
+  return evaluateWith(engineFor(net, capacityOf([set], batchSize), options.backend, options.precision), set, batchSize, options.padding ?? "post");
 }
 
 /** P(valid) per sample, in order. */
@@ -209,7 +248,7 @@ export function predict(net: Network, samples: Sample[], options: EvaluateOption
   const batchSize = options.batchSize ?? 32;
   checkPositiveInt(batchSize, "options.batchSize");
   const set = encodeSamples(samples, net.spec.vocab, "samples");
-  const engine = engineFor(net, [set], batchSize, options.backend, options.precision);
+  const engine = engineFor(net, capacityOf([set], batchSize), options.backend, options.precision);
   const out = new Float64Array(samples.length);
   let from = 0;
   for (const batch of batchesOf(set, identity(set.tokens.length), batchSize)) {

@@ -74,3 +74,13 @@ test("Trainer epoch by epoch and trainAsync give the numbers of one train call",
   const asyncRun = (await trainAsync(Network.create(spec("GRU"), { seed: 2 }), data, options)).map((r) => [r.trainLoss, r.testAcc]);
   assert.deepEqual(asyncRun, whole);
 });
+
+test("two threads (wasm data parallelism, when available) give the numbers of one thread", () => {
+  const run = (threads: number) => train(Network.create(spec("GRU"), { seed: 4 }), data, { epochs: 2, batchSize: 32, seed: 4, threads });
+  const one = run(1), two = run(2);
+  one.forEach((r, i) => {
+    for (const key of ["trainLoss", "testLoss", "trainAcc", "testAcc"] as const) {
+      assert.ok(Math.abs(r[key] - two[i][key]) <= 1e-4 * Math.max(1, Math.abs(r[key])), `epoch ${r.epoch} ${key}: ${r[key]} vs ${two[i][key]}`);
+    }
+  });
+});
