@@ -165,9 +165,12 @@ export async function runSweep(config: SweepConfig, options: RunSweepOptions): P
     store.append([row]);
     options.onProgress?.({ done: ++done, total: plan.length, row });
   };
+  const failed = (model: PlannedModel) => (error: Error): never => {
+    throw new Error(`runSweep: model ${model.key} (seed ${model.seed}, ${model.task.nodes} nodes) failed: ${error.message}`);
+  };
   if (todo.length > 0) {
     if (options.workers === 0) {
-      for (const model of todo) finish(model, await trainStructureModel(model.task, options.data));
+      for (const model of todo) finish(model, await trainStructureModel(model.task, options.data).catch(failed(model)));
     } else {
       const pool = createPool<StructureTask, StructureOutcome>({
         module: path.join(__dirname, "sweep-worker.ts"),
@@ -175,7 +178,7 @@ export async function runSweep(config: SweepConfig, options: RunSweepOptions): P
         shared: options.data,
       });
       try {
-        await Promise.all(todo.map((model) => pool.run(model.task).then((outcome) => finish(model, outcome))));
+        await Promise.all(todo.map((model) => pool.run(model.task).then((outcome) => finish(model, outcome), failed(model))));
       } finally {
         await pool.destroy();
       }

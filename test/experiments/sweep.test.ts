@@ -62,5 +62,10 @@ test("quick sweep on two workers: one row per model in the thesis's schema, writ
   assert.equal(after.length, total);
   // another configuration must not mix into this file
   await assert.rejects(runSweep({ ...quick, epochs: 2 }, { file, data }), /holds results of another configuration/);
+  // a failing model names itself, in a worker and in this thread
+  for (const workers of [1, 0]) {
+    await assert.rejects(runSweep({ ...quick, lr: -1 }, { file: path.join(dir, `bad${workers}.csv`), data, workers }),
+      /runSweep: model \S+ \(seed \d+, \d+ nodes\) failed: .*lr must be positive/);
+  }
   fs.rmSync(dir, { recursive: true });
 });
