@@ -83,6 +83,27 @@ test("new masks reach the worker through loadParameters", () => {
   }
 });
 
+test("a closed driver's worker serves the next one; a closed driver refuses work", () => {
+  const set = encodeSamples(samples(8, 5), 128);
+  const capacity = { batch: 8, steps: set.maxLength };
+  const batch = makeBatch(set, Array.from({ length: 8 }, (_, i) => i), 0, 8);
+  const first = DataParallel.create(new Engine(network("LSTM"), createWasmOps(), capacity), network("LSTM"), { threads: 2, capacity })!;
+  first.close();
+  const start = performance.now();
+  const net = network("RNN_RELU");
+  const engine = new Engine(net, createWasmOps(), capacity);
+  const second = DataParallel.create(engine, net, { threads: 2, capacity })!;
+  const setup = performance.now() - start;
+  try {
+    assert.ok(setup < 300, `reusing the idle worker took ${setup.toFixed(0)} ms`);
+    const expected = new Engine(net, createWasmOps(), capacity).lossAndGradient(batch, "packed");
+    assertClose([second.lossAndGradient(batch, "packed").loss], [expected.loss], "loss on the reused worker", { rel: 1e-5, abs: 1e-6 });
+  } finally {
+    second.close();
+  }
+  assert.throws(() => second.lossAndGradient(batch, "post"), /after close/);
+});
+
 test("threads: auto stays single-threaded for tiny networks and splits the thesis's base GRU", () => {
   const tiny = Network.create({ mode: "GRU", vocab: 128, layers: [{ size: 4 }, { size: 4 }], skips: [], classes: 2 }, { seed: 1 });
   assert.ok(flopsPerBatch(tiny, 32, 33) < MIN_PARALLEL_FLOPS);

@@ -8,42 +8,35 @@ import type { Batch } from "../../data/types";
 import { Engine } from "../engine";
 import { Network, NetworkJSON } from "../network";
 import { KernelModule } from "./load";
-import { Command, mailboxLayout, READY, Slot, spinThenWait } from "./mailbox";
+import { Command, CONTROL_INTS, mailboxLayout, MailboxViews, READY, Slot, spinThenWait } from "./mailbox";
 import { WasmOps } from "./wasm-ops";
 
 interface WorkerData {
-  shared: SharedArrayBuffer;
+  control: SharedArrayBuffer;
   port: MessagePort;
   module: KernelModule["module"];
   variant: KernelModule["variant"];
+}
+
+/** what DataParallel sends with Command.Configure */
+interface WorkerConfiguration {
+  data: SharedArrayBuffer;
   network: NetworkJSON;
   capacity: { batch: number; steps: number };
 }
 
-/** how long an idle worker waits before checking again (it is woken by notify) */
+/** how long an idle worker blocks before checking again (it is woken by notify) */
 const IDLE_WAIT_MS = 60_000;
 
-function serve(data: WorkerData): void {
-  const ints = new Int32Array(data.shared, 0, 16);
+function serve(init: WorkerData): void {
+  const ints = new Int32Array(init.control, 0, CONTROL_INTS);
   const reply = (sequence: number) => {
     Atomics.store(ints, Slot.Reply, sequence);
     Atomics.notify(ints, Slot.Reply);
   };
-  const fail = (error: unknown, sequence: number) => {
-    data.port.postMessage(error instanceof Error ? error.stack ?? error.message : String(error));
-    ints[Slot.Failed] = 1;
-    reply(sequence);
-  };
-  let net: Network, engine: Engine;
-  try {
-    net = Network.load(data.network, "DataParallel worker");
-    engine = new Engine(net, new WasmOps({ module: data.module, variant: data.variant }), data.capacity);
-  } catch (error) {
-    fail(error, READY);
-    return;
-  }
-  const layout = mailboxLayout(engine.parameterCount, data.capacity.batch, data.capacity.steps);
-  const { results, theta, grad, tokens, lengths, labels } = layout.views(data.shared);
+  const receive = () => receiveMessageOnPort(init.port)!.message;
+  let engine: Engine | undefined;
+  let views: MailboxViews | undefined;
   reply(READY);
   let handled = READY;
   for (;;) {
@@ -52,32 +45,39 @@ function serve(data: WorkerData): void {
     const command = ints[Slot.Command] as Command;
     if (command === Command.Exit) return;
     try {
-      if (command === Command.LoadNetwork) {
-        net = Network.load(receiveMessageOnPort(data.port)!.message as NetworkJSON, "DataParallel worker");
-        engine.loadParameters(net);
+      if (command === Command.Configure) {
+        const config = receive() as WorkerConfiguration;
+        const net = Network.load(config.network, "DataParallel worker");
+        engine = new Engine(net, new WasmOps({ module: init.module, variant: init.variant }), config.capacity);
+        views = mailboxLayout(engine.parameterCount, config.capacity.batch, config.capacity.steps).views(config.data);
+      } else if (!engine || !views) {
+        throw new Error(`command ${command} before Configure`);
+      } else if (command === Command.LoadNetwork) {
+        engine.loadParameters(Network.load(receive() as NetworkJSON, "DataParallel worker"));
       } else {
         const size = ints[Slot.Size], steps = ints[Slot.Steps];
         const batch: Batch = {
-          size, steps, tokens: tokens.subarray(0, size * steps),
-          lengths: lengths.subarray(0, size), labels: labels.subarray(0, size),
+          size, steps, tokens: views.tokens.subarray(0, size * steps),
+          lengths: views.lengths.subarray(0, size), labels: views.labels.subarray(0, size),
         };
         const padding = ints[Slot.Padding] === 1 ? "packed" : "post";
         let result;
         if (command === Command.LossAndGradient) {
-          (engine.theta as Float32Array).set(theta);
+          (engine.theta as Float32Array).set(views.theta);
           result = engine.lossAndGradient(batch, padding);
-          grad.set(engine.grad as Float32Array);
+          views.grad.set(engine.grad as Float32Array);
         } else {
           result = engine.evaluateBatch(batch, padding);
         }
-        results[0] = result.loss;
-        results[1] = result.correct;
+        views.results[0] = result.loss;
+        views.results[1] = result.correct;
       }
       ints[Slot.Failed] = 0;
-      reply(handled);
     } catch (error) {
-      fail(error, handled);
+      init.port.postMessage(error instanceof Error ? error.stack ?? error.message : String(error));
+      ints[Slot.Failed] = 1;
     }
+    reply(handled);
   }
 }
 

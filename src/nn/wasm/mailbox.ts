@@ -1,7 +1,7 @@
 /**
  * The shared-memory mailbox between the training thread and its data-parallel
- * worker: a few Int32 control slots, two float64 results, θ and the worker's
- * gradient, and the worker's half batch.
+ * worker: Int32 control slots that live as long as the worker, and per network a
+ * data area with two float64 results, θ, the worker's gradient and its half batch.
  */
 
 export enum Slot {
@@ -18,18 +18,22 @@ export enum Slot {
   Failed = 6,
 }
 
+export const CONTROL_INTS = 16;
+
 export enum Command {
   LossAndGradient = 1,
   Evaluate = 2,
+  /** new weights and masks for the same network (message on the port: NetworkJSON) */
   LoadNetwork = 3,
-  Exit = 4,
+  /** a new network and data area (message on the port: WorkerConfiguration) */
+  Configure = 4,
+  Exit = 5,
 }
 
 /** the worker's reply once its engine is ready; requests count on from here */
 export const READY = 1;
 
 export interface MailboxViews {
-  ints: Int32Array;
   /** [loss, correct] of the worker's half */
   results: Float64Array;
   theta: Float32Array;
@@ -46,8 +50,8 @@ export interface MailboxLayout {
 
 export function mailboxLayout(parameters: number, halfBatch: number, steps: number): MailboxLayout {
   const align = (n: number) => Math.ceil(n / 64) * 64;
-  const results = 64;
-  const theta = results + 64;
+  const results = 0;
+  const theta = 64;
   const grad = align(theta + 4 * parameters);
   const lengths = align(grad + 4 * parameters);
   const tokens = align(lengths + 4 * halfBatch);
@@ -56,7 +60,6 @@ export function mailboxLayout(parameters: number, halfBatch: number, steps: numb
   return {
     bytes,
     views: (buffer) => ({
-      ints: new Int32Array(buffer, 0, 16),
       results: new Float64Array(buffer, results, 2),
       theta: new Float32Array(buffer, theta, parameters),
       grad: new Float32Array(buffer, grad, parameters),
