@@ -79,8 +79,12 @@ test("two threads (wasm data parallelism, when available) give the numbers of on
   const run = (threads: number) => train(Network.create(spec("GRU"), { seed: 4 }), data, { epochs: 2, batchSize: 32, seed: 4, threads });
   const one = run(1), two = run(2);
   one.forEach((r, i) => {
-    for (const key of ["trainLoss", "testLoss", "trainAcc", "testAcc"] as const) {
+    // float32 sums in another order: losses agree closely; a borderline string may flip class
+    for (const key of ["trainLoss", "testLoss"] as const) {
       assert.ok(Math.abs(r[key] - two[i][key]) <= 1e-4 * Math.max(1, Math.abs(r[key])), `epoch ${r.epoch} ${key}: ${r[key]} vs ${two[i][key]}`);
+    }
+    for (const key of ["trainAcc", "testAcc"] as const) {
+      assert.ok(Math.abs(r[key] - two[i][key]) <= 0.01, `epoch ${r.epoch} ${key}: ${r[key]} vs ${two[i][key]}`);
     }
   });
 });
