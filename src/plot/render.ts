@@ -25,12 +25,22 @@ export async function renderFigure(figure: PlotlyFigure, format: ImageFormat, op
   const scale = options.scale ?? 1;
   if (!(scale > 0 && scale <= 10)) throw new Error(`options.scale must be in (0, 10], got ${scale}`);
   const fig = withPlatformDefaults(figure);
-  return withBrowser(async (context) => {
-    const pages = await pagesFor(context);
-    if (format === "pdf") return printPdf(pages.print, await toImage(pages.plot, fig, "svg", 1), fig);
-    const url = await toImage(pages.plot, fig, format, scale);
-    return format === "png" ? Buffer.from(url.slice(url.indexOf(",") + 1), "base64") : Buffer.from(decodeSvg(url));
-  });
+  return oneAtATime(() =>
+    withBrowser(async (context) => {
+      const pages = await pagesFor(context);
+      if (format === "pdf") return printPdf(pages.print, await toImage(pages.plot, fig, "svg", 1), fig);
+      const url = await toImage(pages.plot, fig, format, scale);
+      return format === "png" ? Buffer.from(url.slice(url.indexOf(",") + 1), "base64") : Buffer.from(decodeSvg(url));
+    }),
+  );
+}
+
+/** Renders share two pages, so overlapping calls (e.g. Promise.all of exports) take turns. */
+let queue: Promise<unknown> = Promise.resolve();
+function oneAtATime<T>(task: () => Promise<T>): Promise<T> {
+  const result = queue.then(task, task);
+  queue = result.catch(() => undefined);
+  return result;
 }
 
 function pagesFor(context: BrowserContext): Promise<Pages> {

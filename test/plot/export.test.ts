@@ -65,3 +65,14 @@ test("findChromium honours CHROMIUM_PATH and explains what to do when no browser
   const chromium = findChromium();
   assert.equal(findChromium({ BROWSER_PATH: chromium }), chromium);
 });
+
+test("overlapping exports each get their own figure", async () => {
+  const titled = (text: string) => ({ data: [{ y: [1, 2] }], layout: { title: { text }, width: 300, height: 200 } });
+  const [a, b] = await Promise.all([
+    exportFigure(titled("first figure"), path.join(dir, "a"), { formats: ["svg", "pdf"] }),
+    exportFigure(titled("second figure"), path.join(dir, "b"), { formats: ["svg", "pdf"] }),
+  ]);
+  assert.match(fs.readFileSync(a[0], "utf8"), /first figure/);
+  assert.match(fs.readFileSync(b[0], "utf8"), /second figure/);
+  assert.equal(a.length + b.length, 4);
+});
