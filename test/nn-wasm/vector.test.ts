@@ -63,3 +63,25 @@ test("adam matches the float32 JS ops over several steps with clipping scale", (
     assert.deepEqual(v, vj, `v n=${n}`);
   }
 });
+
+test("gatherRows and scatterAddRows match the float32 JS ops, repeated rows included", () => {
+  const wasm = new WasmOps();
+  const js = jsOps("f32");
+  const random = rng(5);
+  for (const cols of [1, 3, 50, 151]) {
+    const vocab = 9, rows = 40;
+    wasm.reset();
+    wasm.reserve(4 * (vocab + rows + 2) * cols + rows + 1000, rows + 1);
+    const [table, tableJ] = twin(wasm, vocab * cols + 1, random);
+    const index = wasm.allocInt(rows + 1);
+    for (let r = 0; r <= rows; r++) index[r] = Math.floor(random() * vocab);
+    const out = wasm.alloc(rows * cols + 2), outJ = new Float32Array(rows * cols + 2);
+    wasm.gatherRows(rows, cols, table, 1, index, 1, out, 2);
+    js.gatherRows(rows, cols, tableJ, 1, index, 1, outJ, 2);
+    assert.deepEqual(out, outJ, `gatherRows cols=${cols}`);
+    const [src, srcJ] = twin(wasm, rows * cols + 3, random);
+    wasm.scatterAddRows(rows, cols, src, 3, index, 1, table, 1);
+    js.scatterAddRows(rows, cols, srcJ, 3, index, 1, tableJ, 1);
+    assert.deepEqual(table, tableJ, `scatterAddRows cols=${cols}`);
+  }
+});

@@ -2,9 +2,8 @@
  * KernelOps over WebAssembly SIMD (float32). One WebAssembly.Memory holds every
  * buffer the engine allocates; `alloc` hands out Float32Array / Int32Array views of
  * it and each call passes byte offsets to wasm, so nothing is copied per call.
- * Matrix products, the recurrent cell and the per-step / per-parameter vector
- * helpers run in wasm; copy and fill (native typed-array methods) and the embedding
- * gather/scatter (index-driven row copies) delegate to JsOps on the same views.
+ * Every operation runs in wasm except copy and fill, which delegate to JsOps on the
+ * same views (native typed-array methods).
  *
  * Memory layout: [0, 1 KiB) unused, then the gemm packing scratch, then the arena.
  * The arena grows only in `reserve` (growth detaches earlier views, as the
@@ -39,6 +38,8 @@ interface KernelExports {
   sumSquares(n: number, a: number): number;
   adam(n: number, theta: number, grad: number, m: number, v: number,
        stepSize: number, beta1: number, beta2: number, eps: number, bc2Sqrt: number, gradScale: number): void;
+  gatherRows(rows: number, cols: number, table: number, index: number, out: number): void;
+  scatterAddRows(rows: number, cols: number, src: number, index: number, table: number): void;
 }
 
 const PAGE = 65536;
@@ -120,7 +121,7 @@ export class WasmOps implements KernelOps<Float32Array> {
   }
 
   /** byte address of x[off], checking that x is a live view of this backend's memory */
-  private at(x: Float32Array, off: number): number {
+  private at(x: Float32Array | Int32Array, off: number): number {
     if (x.buffer !== this.buffer) {
       throw new Error(
         `${this.name}: buffer is not a live view of this backend's memory ` +
@@ -226,11 +227,11 @@ export class WasmOps implements KernelOps<Float32Array> {
   }
 
   gatherRows(rows: number, cols: number, table: Float32Array, tableOff: number, index: Int32Array, indexOff: number, out: Float32Array, outOff: number): void {
-    this.js.gatherRows(rows, cols, table, tableOff, index, indexOff, out, outOff);
+    this.k.gatherRows(rows, cols, this.at(table, tableOff), this.at(index, indexOff), this.at(out, outOff));
   }
 
   scatterAddRows(rows: number, cols: number, src: Float32Array, srcOff: number, index: Int32Array, indexOff: number, table: Float32Array, tableOff: number): void {
-    this.js.scatterAddRows(rows, cols, src, srcOff, index, indexOff, table, tableOff);
+    this.k.scatterAddRows(rows, cols, this.at(src, srcOff), this.at(index, indexOff), this.at(table, tableOff));
   }
 }
 

@@ -88,3 +88,23 @@ export function adam(n: i32, theta: usize, grad: usize, m: usize, v: usize,
     storeLanes(theta + o, f32x4.demote_f64x2_zero(t), lanes);
   }
 }
+
+/** out[r·cols + j] = table[index[r]·cols + j] (embedding lookup; index holds i32 row numbers) */
+export function gatherRows(rows: i32, cols: i32, table: usize, index: usize, out: usize): void {
+  const row = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    memory.copy(out, table + <usize>load<i32>(index) * row, row);
+    index += 4;
+    out += row;
+  }
+}
+
+/** table[index[r]·cols + j] += src[r·cols + j], rows in order (embedding gradient) */
+export function scatterAddRows(rows: i32, cols: i32, src: usize, index: usize, table: usize): void {
+  const row = <usize>cols << 2;
+  for (let r = 0; r < rows; r++) {
+    add(cols, src, table + <usize>load<i32>(index) * row);
+    index += 4;
+    src += row;
+  }
+}
