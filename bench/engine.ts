@@ -1,7 +1,7 @@
 /**
  * Engine benchmark (not a timed test): seconds per training epoch of the thesis's
  * base configuration — 18,750 strings, batch 32 (586 batches), 3×50, post padding —
- * for each mode and backend, beside PyTorch's nn.RNN/GRU/LSTM on one thread (same
+ * for each mode and backend (wasm×2 = the wasm backend with two threads per batch), beside PyTorch's nn.RNN/GRU/LSTM on one thread (same
  * batches), plus one epoch (batch 128) of a GRU random-structure network from a
  * Barabási–Albert graph (n = 30, m = 3) with 11 layers and 31 skip blocks.
  *
@@ -19,12 +19,14 @@ import { generateDataset } from "../src/data";
 import { Random } from "../src/data/random";
 import type { Batch, Sample } from "../src/data/types";
 import { barabasiAlbert, graphToSpec, layerGraph } from "../src/graph";
+import { DataParallel } from "../src/nn/wasm/data-parallel";
 import { availableBackends, batchesOf, CELL_MODES, CellMode, createOps, encodeSamples, Engine, Network, NetworkSpec } from "../src/nn";
 
 interface Args { batches?: number; modes: CellMode[]; backends: string[]; torch: boolean; random: boolean; out: string }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { modes: [...CELL_MODES], backends: availableBackends(), torch: true, random: true, out: "bench/results/engine.json" };
+  const found = availableBackends();
+  const args: Args = { modes: [...CELL_MODES], backends: found.includes("wasm") ? [...found, "wasm×2"] : found, torch: true, random: true, out: "bench/results/engine.json" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--batches") args.batches = Number(argv[++i]);
@@ -46,17 +48,20 @@ function epochBatches(train: Sample[], batchSize: number, vocab: number): { batc
   return { batches: batchesOf(set, order, batchSize), maxLength: set.maxLength };
 }
 
-/** Seconds for one epoch (measured over the first `limit` batches, extrapolated). */
-function timeEpoch(spec: NetworkSpec, backend: string, batches: Batch[], maxLength: number, batchSize: number, limit: number): number {
+/** Seconds for one epoch (measured over the first `limit` batches, extrapolated); "wasm×2" = two threads per batch. */
+function timeEpoch(spec: NetworkSpec, contender: string, batches: Batch[], maxLength: number, batchSize: number, limit: number): number {
   const net = Network.create(spec, { seed: 1 });
-  const engine = new Engine(net, createOps(backend), { batch: batchSize, steps: maxLength });
-  for (const b of batches.slice(0, 3)) { engine.lossAndGradient(b, "post"); engine.step({ lr: 1e-3, clip: 5 }); } // warm-up
+  const threads = contender.endsWith("×2") ? 2 : 1;
+  const capacity = { batch: batchSize, steps: maxLength };
+  const engine = new Engine(net, createOps(contender.replace("×2", "")), capacity);
+  const runner = threads === 2 ? DataParallel.create(engine, net, { threads, capacity }) ?? engine : engine;
+  const run = (b: Batch) => { runner.lossAndGradient(b, "post"); engine.step({ lr: 1e-3, clip: 5 }); };
+  batches.slice(0, 3).forEach(run); // warm-up
   const start = process.hrtime.bigint();
-  for (const b of batches.slice(0, limit)) {
-    engine.lossAndGradient(b, "post");
-    engine.step({ lr: 1e-3, clip: 5 });
-  }
-  return (Number(process.hrtime.bigint() - start) / 1e9) * (batches.length / limit);
+  batches.slice(0, limit).forEach(run);
+  const seconds = (Number(process.hrtime.bigint() - start) / 1e9) * (batches.length / limit);
+  if (runner !== engine) (runner as DataParallel).close();
+  return seconds;
 }
 
 function torchEpochs(batches: Batch[], modes: CellMode[], limit: number): Record<string, number> {
