@@ -91,3 +91,13 @@ export function variantData(table: ResultsTable, variant: string, features: read
 function uniqueVariants(rows: readonly ResultsRow[]): string[] {
   return [...new Set(rows.map((r) => r.variant))];
 }
+
+/** The table restricted to variants with at least `minRows` rows; reports the ones left out. */
+export function variantsWithAtLeast(table: ResultsTable, minRows: number): { table: ResultsTable; dropped: Array<{ variant: string; rows: number }> } {
+  const count = (v: string) => table.rows.filter((r) => r.variant === v).length;
+  const keep = table.variants.filter((v) => count(v) >= minRows);
+  return {
+    table: { sources: table.sources, rows: table.rows.filter((r) => keep.includes(r.variant)), variants: keep },
+    dropped: table.variants.filter((v) => !keep.includes(v)).map((variant) => ({ variant, rows: count(variant) })),
+  };
+}

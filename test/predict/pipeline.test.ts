@@ -6,7 +6,7 @@ import { join } from "node:path";
 import {
   FEATURE_SETS, PROPERTY_COLUMNS, REQUIRED_COLUMNS, BayesianRidge, RandomForestRegressor, correlationTable, crossValidateR2,
   crossValidationTable, evaluateSplit, loadResultsFiles, parseResultsCsv, permutationImportance, regressorFactory,
-  repeatedKFold, trainTestSplit,
+  repeatedKFold, trainTestSplit, variantsWithAtLeast,
 } from "../../src/predict";
 import { Random } from "../../src/data/random";
 
@@ -37,6 +37,10 @@ test("the loader ignores unknown columns and names file, line and column on bad 
   cells[REQUIRED_COLUMNS.indexOf("density")] = "n/a";
   lines[2] = cells.join(",");
   assert.throws(() => parseResultsCsv(lines.join("\n"), "y.csv"), /y\.csv:3: column "density" must be a finite number, got "n\/a"/);
+  const { table: kept, dropped } = variantsWithAtLeast(parseResultsCsv(syntheticCsv(21), "z.csv"), 11);
+  assert.deepEqual(kept.variants, ["LSTM"]);
+  assert.deepEqual(dropped, [{ variant: "GRU", rows: 10 }]);
+  assert.equal(kept.rows.length, 11);
 });
 
 test("feature sets are the thesis's four and name only known properties", () => {
