@@ -111,6 +111,8 @@ export interface CvOptions {
 }
 
 const CACHE_COLUMNS = ["key", "variant", "regressor", "featureSet", "mean", "std", "scores"];
+/** Part of every cache key: bump it when a change to the regressors or the folds changes the numbers. */
+const CV_CACHE_VERSION = 2;
 
 /** Repeated k-fold R² for every variant × regressor × feature set (same folds for every regressor). */
 export function crossValidationTable(table: ResultsTable, options: CvOptions = {}): CvRow[] {
@@ -123,7 +125,7 @@ export function crossValidationTable(table: ResultsTable, options: CvOptions = {
       const { X, y } = variantData(table, variant, set.features);
       const data = fingerprint(JSON.stringify([X, y]));
       for (const regressor of regressors) {
-        const key = [variant, set.name, regressor, data, folds, repeats, seed, JSON.stringify(settings[regressor] ?? {})].join("|");
+        const key = [`v${CV_CACHE_VERSION}`, variant, set.name, regressor, data, folds, repeats, seed, JSON.stringify(settings[regressor] ?? {})].join("|");
         const hit = cached.get(key);
         let row: CvRow;
         if (hit) {
