@@ -91,8 +91,6 @@ async function launch(): Promise<Session> {
   const executablePath = findChromium();
   sweepStaleProfiles();
   const profileDir = fs.mkdtempSync(path.join(os.tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
-  // playwright kills the browser on process exit; this removes its profile too.
-  process.once("exit", () => fs.rmSync(profileDir, { recursive: true, force: true, maxRetries: 3 }));
   try {
     const context = await chromium.launchPersistentContext(profileDir, {
       executablePath,
@@ -100,6 +98,8 @@ async function launch(): Promise<Session> {
       args: LAUNCH_ARGS,
       offline: true,
     });
+    // playwright's own exit handler (registered during launch, so it runs first) kills the browser; then this removes its profile.
+    process.once("exit", () => fs.rmSync(profileDir, { recursive: true, force: true, maxRetries: 3 }));
     return { context, profileDir };
   } catch (error) {
     fs.rmSync(profileDir, { recursive: true, force: true });
