@@ -1,7 +1,8 @@
 // Register-blocked float32 matrix products. Every product is reduced to one
 // micro-kernel: a 6×8 tile of C kept in twelve f32x4 registers, updated by rank-1
 // steps C += a(6) ⊗ b(8) where a is a column of an A panel (6 consecutive floats)
-// and b a row slice of B (8 consecutive floats). How A and B reach that layout
+// and b a row slice of B (8 consecutive floats); 4-row and 4-column variants of
+// the same kernel cover m divisible by 4 (32 strings a step) and ragged ends. How A and B reach that layout
 // differs per product:
 //   NN  C = A·B    A (m×k) is packed into 6-row panels, B (k×n) is read in place
 //   TN  C = Aᵀ·B   A (k×m) and B (k×n) are both read in place (rows of A are panels)
@@ -13,7 +14,7 @@
 // past n read neighbouring memory; only the valid part is ever stored, so those
 // lanes never reach C. The JS side keeps a zeroed guard after the last allocation
 // for the reads past the end.
-import { madd } from "./simd";
+import { madd, storeLanes } from "./simd";
 
 const MR: i32 = 6;
 const NR: i32 = 8;
@@ -23,39 +24,30 @@ const NB: i32 = 512;
 
 export const SCRATCH_FLOATS: i32 = MR * KC + KC * NB;
 
+/** store one tile row of TV vectors (cols valid floats), adding to C's contents when `add` */
 // @ts-ignore: decorator
-@inline function storePartial(p: usize, v: v128, lanes: i32): void {
-  if (lanes >= 2) {
-    v128.store64_lane(p, v, 0);
-    if (lanes == 3) v128.store32_lane(p, v, 2, 8);
-  } else if (lanes == 1) {
-    v128.store32_lane(p, v, 0);
-  }
-}
-
-// @ts-ignore: decorator
-@inline function storeRow(p: usize, v0: v128, v1: v128, cols: i32, add: bool): void {
+@inline function storeRow(TV: i32, p: usize, v0: v128, v1: v128, cols: i32, add: bool): void {
   if (add) {
     v0 = f32x4.add(v0, v128.load(p));
-    v1 = f32x4.add(v1, v128.load(p, 16));
+    if (TV == 2) v1 = f32x4.add(v1, v128.load(p, 16));
   }
-  if (cols >= NR) {
+  if (TV == 2 && cols > 4) {
     v128.store(p, v0);
-    v128.store(p, v1, 16);
-  } else if (cols >= 4) {
-    v128.store(p, v0);
-    storePartial(p + 16, v1, cols - 4);
+    storeLanes(p + 16, v1, cols - 4);
   } else {
-    storePartial(p, v0, cols);
+    storeLanes(p, v0, cols);
   }
 }
 
 /**
- * C tile (rows ≤ 6, cols ≤ 8, row stride cRow bytes) (+)= Σ_{p<kc} a_p ⊗ b_p,
- * a_p = 6 floats at a + p·aStep, b_p = 8 floats at b + p·bStep.
+ * C tile (rows ≤ TM, cols ≤ 4·TV, row stride cRow bytes) (+)= Σ_{p<kc} a_p ⊗ b_p,
+ * a_p = TM floats at a + p·aStep, b_p = 4·TV floats at b + p·bStep. TM (rows) ∈ {4, 6} and
+ * TV (vectors) ∈ {1, 2} are constants at every call site, so inlining specializes the body
+ * (the unused accumulators and branches fold away).
  */
-function tile(a: usize, aStep: usize, b: usize, bStep: usize, kc: i32,
-              c: usize, cRow: usize, rows: i32, cols: i32, add: bool): void {
+// @ts-ignore: decorator
+@inline function tileBody(TM: i32, TV: i32, a: usize, aStep: usize, b: usize, bStep: usize, kc: i32,
+                          c: usize, cRow: usize, rows: i32, cols: i32, add: bool): void {
   let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
   let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
@@ -64,45 +56,94 @@ function tile(a: usize, aStep: usize, b: usize, bStep: usize, kc: i32,
   let c50 = f32x4.splat(0), c51 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(b);
-    const b1 = v128.load(b, 16);
+    const b1 = TV == 2 ? v128.load(b, 16) : b0;
     let x = v128.load32_splat(a);
-    c00 = madd(x, b0, c00); c01 = madd(x, b1, c01);
+    c00 = madd(x, b0, c00); if (TV == 2) c01 = madd(x, b1, c01);
     x = v128.load32_splat(a, 4);
-    c10 = madd(x, b0, c10); c11 = madd(x, b1, c11);
+    c10 = madd(x, b0, c10); if (TV == 2) c11 = madd(x, b1, c11);
     x = v128.load32_splat(a, 8);
-    c20 = madd(x, b0, c20); c21 = madd(x, b1, c21);
+    c20 = madd(x, b0, c20); if (TV == 2) c21 = madd(x, b1, c21);
     x = v128.load32_splat(a, 12);
-    c30 = madd(x, b0, c30); c31 = madd(x, b1, c31);
-    x = v128.load32_splat(a, 16);
-    c40 = madd(x, b0, c40); c41 = madd(x, b1, c41);
-    x = v128.load32_splat(a, 20);
-    c50 = madd(x, b0, c50); c51 = madd(x, b1, c51);
+    c30 = madd(x, b0, c30); if (TV == 2) c31 = madd(x, b1, c31);
+    if (TM == 6) {
+      x = v128.load32_splat(a, 16);
+      c40 = madd(x, b0, c40); if (TV == 2) c41 = madd(x, b1, c41);
+      x = v128.load32_splat(a, 20);
+      c50 = madd(x, b0, c50); if (TV == 2) c51 = madd(x, b1, c51);
+    }
     a += aStep;
     b += bStep;
   }
-  storeRow(c, c00, c01, cols, add);
-  if (rows > 1) storeRow(c + cRow, c10, c11, cols, add);
-  if (rows > 2) storeRow(c + 2 * cRow, c20, c21, cols, add);
-  if (rows > 3) storeRow(c + 3 * cRow, c30, c31, cols, add);
-  if (rows > 4) storeRow(c + 4 * cRow, c40, c41, cols, add);
-  if (rows > 5) storeRow(c + 5 * cRow, c50, c51, cols, add);
+  storeRow(TV, c, c00, c01, cols, add);
+  if (rows > 1) storeRow(TV, c + cRow, c10, c11, cols, add);
+  if (rows > 2) storeRow(TV, c + 2 * cRow, c20, c21, cols, add);
+  if (rows > 3) storeRow(TV, c + 3 * cRow, c30, c31, cols, add);
+  if (TM == 6) {
+    if (rows > 4) storeRow(TV, c + 4 * cRow, c40, c41, cols, add);
+    if (rows > 5) storeRow(TV, c + 5 * cRow, c50, c51, cols, add);
+  }
 }
 
-/** panel[p·6 + r] = A[r, p] for r < rows, p < kc (rows ≥ rows: 0); A rows are aRow bytes apart. */
-function packPanel(a: usize, aRow: usize, rows: i32, kc: i32, panel: usize): void {
-  for (let r = 0; r < MR; r++) {
+function tile6x8(a: usize, aStep: usize, b: usize, bStep: usize, kc: i32, c: usize, cRow: usize, rows: i32, cols: i32, add: bool): void {
+  tileBody(6, 2, a, aStep, b, bStep, kc, c, cRow, rows, cols, add);
+}
+function tile6x4(a: usize, aStep: usize, b: usize, bStep: usize, kc: i32, c: usize, cRow: usize, rows: i32, cols: i32, add: bool): void {
+  tileBody(6, 1, a, aStep, b, bStep, kc, c, cRow, rows, cols, add);
+}
+function tile4x8(a: usize, aStep: usize, b: usize, bStep: usize, kc: i32, c: usize, cRow: usize, rows: i32, cols: i32, add: bool): void {
+  tileBody(4, 2, a, aStep, b, bStep, kc, c, cRow, rows, cols, add);
+}
+function tile4x4(a: usize, aStep: usize, b: usize, bStep: usize, kc: i32, c: usize, cRow: usize, rows: i32, cols: i32, add: bool): void {
+  tileBody(4, 1, a, aStep, b, bStep, kc, c, cRow, rows, cols, add);
+}
+
+/**
+ * One row panel (rows ≤ mr) against all n columns: 8-wide tiles, and a 4-wide
+ * tile for a last block of ≤ 4 columns (less wasted work on ragged n like 50).
+ */
+function panelTimesB(mr: i32, a: usize, aStep: usize, b: usize, bStep: usize, kc: i32,
+                     c: usize, cRow: usize, rows: i32, n: i32, add: bool): void {
+  for (let j0 = 0; j0 < n; j0 += NR) {
+    const cols = min(NR, n - j0);
+    const bj = b + (<usize>j0 << 2), cj = c + (<usize>j0 << 2);
+    if (mr == 6) {
+      if (cols > 4) tile6x8(a, aStep, bj, bStep, kc, cj, cRow, rows, cols, add);
+      else tile6x4(a, aStep, bj, bStep, kc, cj, cRow, rows, cols, add);
+    } else {
+      if (cols > 4) tile4x8(a, aStep, bj, bStep, kc, cj, cRow, rows, cols, add);
+      else tile4x4(a, aStep, bj, bStep, kc, cj, cRow, rows, cols, add);
+    }
+  }
+}
+
+/** Panel height: 6 unless 4 divides m and 6 does not (m = 32 strings per step). */
+// @ts-ignore: decorator
+@inline function mainPanelRows(m: i32): i32 {
+  return m % MR != 0 && m % 4 == 0 ? 4 : MR;
+}
+
+/** Height of the panel at row i0: the main height, or 4 for a remainder of ≤ 4 rows. */
+// @ts-ignore: decorator
+@inline function panelRows(main: i32, left: i32): i32 {
+  return left >= main ? main : left <= 4 ? 4 : 6;
+}
+
+/** panel[p·mr + r] = A[r, p] for r < rows, p < kc (rows ≥ rows: 0); A rows are aRow bytes apart. */
+function packPanel(a: usize, aRow: usize, rows: i32, mr: i32, kc: i32, panel: usize): void {
+  const step = <usize>mr << 2;
+  for (let r = 0; r < mr; r++) {
     let dst = panel + (<usize>r << 2);
     if (r < rows) {
       let src = a + <usize>r * aRow;
       for (let p = 0; p < kc; p++) {
         store<f32>(dst, load<f32>(src));
         src += 4;
-        dst += MR << 2;
+        dst += step;
       }
     } else {
       for (let p = 0; p < kc; p++) {
         store<f32>(dst, 0);
-        dst += MR << 2;
+        dst += step;
       }
     }
   }
@@ -116,15 +157,14 @@ export function gemmNN(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, acc
   for (let p0 = 0; p0 < k; p0 += KC) {
     const kc = min(KC, k - p0);
     const add = accumulate || p0 > 0;
-    for (let i0 = 0; i0 < m; i0 += MR) {
-      const rows = min(MR, m - i0);
-      packPanel(a + <usize>i0 * kBytes + (<usize>p0 << 2), kBytes, rows, kc, scratch);
-      const bChunk = b + <usize>p0 * nBytes;
-      const cRow = c + <usize>i0 * nBytes;
-      for (let j0 = 0; j0 < n; j0 += NR) {
-        tile(scratch, MR << 2, bChunk + (<usize>j0 << 2), nBytes, kc,
-             cRow + (<usize>j0 << 2), nBytes, rows, min(NR, n - j0), add);
-      }
+    const main = mainPanelRows(m);
+    for (let i0 = 0; i0 < m; ) {
+      const mr = panelRows(main, m - i0);
+      const rows = min(mr, m - i0);
+      packPanel(a + <usize>i0 * kBytes + (<usize>p0 << 2), kBytes, rows, mr, kc, scratch);
+      panelTimesB(mr, scratch, <usize>mr << 2, b + <usize>p0 * nBytes, nBytes, kc,
+                  c + <usize>i0 * nBytes, nBytes, rows, n, add);
+      i0 += rows;
     }
   }
 }
@@ -139,13 +179,13 @@ export function gemmTN(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, acc
     const add = accumulate || p0 > 0;
     const aChunk = a + <usize>p0 * mBytes;
     const bChunk = b + <usize>p0 * nBytes;
-    for (let i0 = 0; i0 < m; i0 += MR) {
-      const rows = min(MR, m - i0);
-      const cRow = c + <usize>i0 * nBytes;
-      for (let j0 = 0; j0 < n; j0 += NR) {
-        tile(aChunk + (<usize>i0 << 2), mBytes, bChunk + (<usize>j0 << 2), nBytes, kc,
-             cRow + (<usize>j0 << 2), nBytes, rows, min(NR, n - j0), add);
-      }
+    const main = mainPanelRows(m);
+    for (let i0 = 0; i0 < m; ) {
+      const mr = panelRows(main, m - i0);
+      const rows = min(mr, m - i0);
+      panelTimesB(mr, aChunk + (<usize>i0 << 2), mBytes, bChunk, nBytes, kc,
+                  c + <usize>i0 * nBytes, nBytes, rows, n, add);
+      i0 += rows;
     }
   }
 }
@@ -181,14 +221,14 @@ export function gemmNT(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, acc
           }
         }
       }
-      for (let i0 = 0; i0 < m; i0 += MR) {
-        const rows = min(MR, m - i0);
-        packPanel(a + <usize>i0 * kBytes + (<usize>p0 << 2), kBytes, rows, kc, panel);
-        const cRow = c + <usize>i0 * nBytes + (<usize>j1 << 2);
-        for (let j0 = 0; j0 < nb; j0 += NR) {
-          tile(panel, MR << 2, bt + (<usize>j0 << 2), btRow, kc,
-               cRow + (<usize>j0 << 2), nBytes, rows, min(NR, nb - j0), add);
-        }
+      const main = mainPanelRows(m);
+      for (let i0 = 0; i0 < m; ) {
+        const mr = panelRows(main, m - i0);
+        const rows = min(mr, m - i0);
+        packPanel(a + <usize>i0 * kBytes + (<usize>p0 << 2), kBytes, rows, mr, kc, panel);
+        panelTimesB(mr, panel, <usize>mr << 2, bt, btRow, kc,
+                    c + <usize>i0 * nBytes + (<usize>j1 << 2), nBytes, rows, nb, add);
+        i0 += rows;
       }
     }
   }
