@@ -197,6 +197,21 @@ export class Engine {
     return net.parameterArrays().map((a, i) => this.grad.subarray(this.paramOffsets[i], this.paramOffsets[i] + a.length) as Floats);
   }
 
+  /** Adam's step count and moments, for checkpoints. */
+  exportOptimizer(): { step: number; m: number[]; v: number[] } {
+    return { step: this.adamStep, m: Array.from(this.adamM), v: Array.from(this.adamV) };
+  }
+
+  /** Restore what exportOptimizer returned (same network shape). */
+  importOptimizer(state: { step: number; m: number[]; v: number[] }): void {
+    if (state.m.length !== this.parameterCount || state.v.length !== this.parameterCount) {
+      throw new Error(`importOptimizer: moments have ${state.m.length}/${state.v.length} entries, the network has ${this.parameterCount} parameters`);
+    }
+    this.adamStep = state.step;
+    this.adamM.set(state.m);
+    this.adamV.set(state.v);
+  }
+
   /** Forget the Adam moments and step count (a fresh optimizer). */
   resetOptimizer(): void {
     this.adamM.fill(0);

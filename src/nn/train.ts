@@ -8,7 +8,8 @@ import type { Batch, Sample } from "../data/types";
 import { BackendName, createOps } from "./backend";
 import { batchesOf, EncodedSet, encodeSamples } from "./batching";
 import { BatchResult, Engine } from "./engine";
-import type { Network } from "./network";
+import * as fs from "fs";
+import { Network, NetworkJSON } from "./network";
 import { Random } from "../data/random";
 import type { Padding } from "./spec";
 
@@ -76,6 +77,22 @@ function identity(n: number): Int32Array {
   return Int32Array.from({ length: n }, (_, i) => i);
 }
 
+function identityInto(order: Int32Array): Int32Array {
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order;
+}
+
+/** Everything needed to continue a run exactly: weights, masks, Adam state, next epoch. */
+export interface TrainerCheckpoint {
+  format: "sparse-rnn-lab/trainer";
+  version: 1;
+  /** the next epoch to run (1-based) */
+  epoch: number;
+  step: number;
+  network: NetworkJSON;
+  adam: { step: number; m: number[]; v: number[] };
+}
+
 function capacityOf(sets: EncodedSet[], batchSize: number): { batch: number; steps: number } {
   return { batch: batchSize, steps: Math.max(1, ...sets.map((s) => s.maxLength)) };
 }
@@ -125,7 +142,6 @@ export class Trainer {
   private readonly runner: BatchRunner;
   private readonly trainSet: EncodedSet;
   private readonly testSet: EncodedSet;
-  private readonly rng: Random;
   private readonly order: Int32Array;
   private readonly lr: number;
   private readonly clip: number;
@@ -148,7 +164,6 @@ export class Trainer {
     const capacity = capacityOf([this.trainSet, this.testSet], options.batchSize);
     this.engine = engineFor(net, capacity, options.backend, options.precision);
     this.runner = runnerFor(this.engine, net, capacity, options.threads ?? "auto");
-    this.rng = new Random(options.seed);
     this.order = identity(this.trainSet.tokens.length);
     this.epoch = options.startEpoch ?? 1;
   }
@@ -156,6 +171,33 @@ export class Trainer {
   /** Name of the arithmetic backend in use (e.g. "js-f64", "wasm-relaxed"), "×2" when two threads share each batch. */
   get backend(): string {
     return this.engine.ops.name + (this.runner === this.engine ? "" : " ×2");
+  }
+
+  /** A checkpoint of the run after the last finished epoch. */
+  checkpoint(): TrainerCheckpoint {
+    return { format: "sparse-rnn-lab/trainer", version: 1, epoch: this.epoch, step: this.step, network: this.net.toJSON(), adam: this.engine.exportOptimizer() };
+  }
+
+  /** Write checkpoint() to a file atomically (write, then rename). */
+  saveCheckpoint(file: string): void {
+    const tmp = `${file}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, JSON.stringify(this.checkpoint()));
+    fs.renameSync(tmp, file);
+  }
+
+  /**
+   * Continue a run from a checkpoint (object or file): the network is restored from it
+   * (available as `trainer.net`) and the next runEpoch() gives exactly the numbers the
+   * uninterrupted run would have. `options.epochs` still only has to be positive.
+   */
+  static resume(checkpoint: TrainerCheckpoint | string, data: { train: Sample[]; test: Sample[] }, options: TrainOptions): Trainer {
+    const where = typeof checkpoint === "string" ? checkpoint : "checkpoint";
+    const cp: TrainerCheckpoint = typeof checkpoint === "string" ? JSON.parse(fs.readFileSync(checkpoint, "utf8")) : checkpoint;
+    if (!cp || cp.format !== "sparse-rnn-lab/trainer" || cp.version !== 1) throw new Error(`${where}: not a sparse-rnn-lab trainer checkpoint`);
+    const trainer = new Trainer(Network.load(cp.network, where), data, { ...options, startEpoch: cp.epoch });
+    trainer.engine.importOptimizer(cp.adam);
+    trainer.step = cp.step;
+    return trainer;
   }
 
   /** Stop the worker thread, if any (train() does this itself). */
@@ -168,7 +210,8 @@ export class Trainer {
     const { engine, runner, net, options } = this;
     const epoch = this.epoch++;
     const start = process.hrtime.bigint();
-    if (options.shuffle ?? true) this.rng.shuffle(this.order);
+    // the shuffle depends only on (seed, epoch), so a resumed run repeats it exactly
+    if (options.shuffle ?? true) new Random(options.seed * 1000003 + epoch).shuffle(identityInto(this.order));
     const batches = batchesOf(this.trainSet, this.order, options.batchSize);
     let loss = 0, correct = 0;
     batches.forEach((batch, i) => {

@@ -1,5 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import type { Sample } from "../../src/data/types";
 import { Network } from "../../src/nn/network";
 import { Random } from "../../src/data/random";
@@ -87,4 +90,20 @@ test("two threads (wasm data parallelism, when available) give the numbers of on
       assert.ok(Math.abs(r[key] - two[i][key]) <= 0.01, `epoch ${r.epoch} ${key}: ${r[key]} vs ${two[i][key]}`);
     }
   });
+});
+
+test("a run resumed from a checkpoint file repeats the uninterrupted run exactly", () => {
+  const options = { epochs: 3, batchSize: 32, seed: 9, backend: "js" as const };
+  const whole = train(Network.create(spec("LSTM"), { seed: 3 }), data, options);
+  const first = new Trainer(Network.create(spec("LSTM"), { seed: 3 }), data, options);
+  first.runEpoch();
+  first.runEpoch();
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "trainer-")), "cp.json");
+  first.saveCheckpoint(file);
+  const resumed = Trainer.resume(file, data, options);
+  const third = resumed.runEpoch();
+  assert.equal(third.epoch, 3);
+  assert.equal(third.trainLoss, whole[2].trainLoss);
+  assert.equal(third.testLoss, whole[2].testLoss);
+  assert.throws(() => Trainer.resume({ format: "nope" } as never, data, options), /not a sparse-rnn-lab trainer checkpoint/);
 });
