@@ -4,7 +4,7 @@
  * scaler is fitted on its training rows only, so no test information leaks into the features.
  */
 import { MinMaxScaler, r2Score, take } from "./preprocess";
-import { meanOf, stdOf } from "./permutation-importance";
+import { meanOf, stdOf } from "./stats";
 import { Random } from "../data/random";
 import type { Regressor } from "./regressor";
 

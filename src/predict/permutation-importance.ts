@@ -5,6 +5,7 @@
 import { r2Score } from "./preprocess";
 import { Random } from "../data/random";
 import type { Regressor } from "./regressor";
+import { meanOf, stdOf } from "./stats";
 
 export interface PermutationImportance {
   mean: number[];
@@ -33,14 +34,4 @@ export function permutationImportance(
     return drops;
   });
   return { mean: importances.map(meanOf), std: importances.map(stdOf), importances };
-}
-
-export function meanOf(values: readonly number[]): number {
-  return values.reduce((a, v) => a + v, 0) / values.length;
-}
-
-/** Population standard deviation (numpy's default ddof = 0). */
-export function stdOf(values: readonly number[]): number {
-  const m = meanOf(values);
-  return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / values.length);
 }

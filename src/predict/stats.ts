@@ -4,6 +4,16 @@
  * incomplete beta function, the t distribution or the normal quantile, so they are written here.
  */
 
+export function meanOf(values: readonly number[]): number {
+  return values.reduce((a, v) => a + v, 0) / values.length;
+}
+
+/** Population standard deviation (numpy's default ddof = 0). */
+export function stdOf(values: readonly number[]): number {
+  const m = meanOf(values);
+  return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / values.length);
+}
+
 export interface Correlation {
   r: number;
   /** Two-sided p-value of H0: r = 0 (t distribution with n − 2 degrees of freedom). */
