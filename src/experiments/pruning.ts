@@ -261,9 +261,9 @@ export function pruningSettings(profile: ProfileName): PruningSettings {
   const common = { batchSize: 32, seed: 1, padding: "post" as Padding, scope: "global" as ThresholdScope, vocab: 128, backend: "auto" as BackendName };
   return byProfile<PruningSettings>({
     quick: {
-      ...common, variants: ["GRU", "LSTM"], kinds: ["both", "i2h", "h2h"], levels: [20, 50, 70, 80, 90, 100],
-      layers: [16, 16], baseEpochs: 4, retrainEpochs: 2, lr: 0.005,
-      gradual: { levels: [80, 90], rampEpochs: 1, intervals: 8 },
+      ...common, variants: ["GRU", "LSTM"], kinds: ["both", "i2h", "h2h"], levels: [50, 80, 90, 100],
+      layers: [16, 16], baseEpochs: 5, retrainEpochs: 2, lr: 0.01,
+      gradual: { levels: [90], rampEpochs: 1, intervals: 8 },
     },
     thesis: {
       ...common, variants: ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"], kinds: ["both", "i2h", "h2h"],
