@@ -26,6 +26,7 @@ import type { Network } from "../network";
 import type { Padding } from "../spec";
 import { KernelModule, loadKernelModule } from "./load";
 import type { WasmVariant } from "./build";
+import { WasmOps } from "./wasm-ops";
 import { Command, CONTROL_INTS, mailboxLayout, READY, Slot, spinThenWait } from "./mailbox";
 
 /** Below this many floating-point operations per batch a hand-off costs more than it saves. */
@@ -119,19 +120,18 @@ export class DataParallel {
   static create(engine: Engine, net: Network, options: DataParallelOptions): DataParallel | undefined {
     const flops = flopsPerBatch(net, options.capacity.batch, options.capacity.steps);
     if (chooseThreads(options.threads, flops) < 2 || options.capacity.batch < 2) return undefined;
-    if (engine.ops.precision !== "f32" || !engine.ops.name.startsWith("wasm")) {
-      throw new Error(`DataParallel needs the wasm backend, the engine runs on ${engine.ops.name}`);
-    }
-    return new DataParallel(engine, net, options.capacity);
+    if (!(engine.ops instanceof WasmOps)) throw new Error(`DataParallel needs the wasm backend, the engine runs on ${engine.ops.name}`);
+    return new DataParallel(engine, engine.ops, net, options.capacity);
   }
 
-  private constructor(private readonly engine: Engine, net: Network, capacity: { batch: number; steps: number }) {
+  private constructor(private readonly engine: Engine, private readonly ops: WasmOps, net: Network,
+                      capacity: { batch: number; steps: number }) {
     const half = Math.floor(capacity.batch / 2);
     const layout = mailboxLayout(engine.parameterCount, half, capacity.steps);
     const data = new SharedArrayBuffer(layout.bytes);
     ({ theta: this.theta, grad: this.grad, results: this.results, tokens: this.tokens,
       lengths: this.lengths, labels: this.labels } = layout.views(data));
-    const kernels = loadKernelModule(engine.ops.name === "wasm-simd" ? "simd" : "relaxed");
+    const kernels = loadKernelModule(ops.variant);
     const pooled = idleWorkers.findIndex((w) => w.variant === kernels.variant);
     const handle = pooled >= 0 ? idleWorkers.splice(pooled, 1)[0] : spawnWorker(kernels);
     request(handle, Command.Configure, { data, network: net.toJSON(), capacity: { batch: half, steps: capacity.steps } });
@@ -209,8 +209,7 @@ export class DataParallel {
     const loss = (n1 * first.loss + n2 * this.results[0]) / B;
     if (withGradient && Number.isFinite(loss)) {
       // mean over the batch = size-weighted mean of the halves' means
-      const g = this.engine.grad as Float32Array, w = this.grad, a = n1 / B, b = n2 / B;
-      for (let i = 0; i < g.length; i++) g[i] = a * g[i] + b * w[i];
+      this.ops.scaleAddExternal(this.engine.grad as Float32Array, n1 / B, this.grad, n2 / B);
     }
     return { loss, correct: first.correct + this.results[1] };
   }

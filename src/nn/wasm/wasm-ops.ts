@@ -40,6 +40,7 @@ interface KernelExports {
        stepSize: number, beta1: number, beta2: number, eps: number, bc2Sqrt: number, gradScale: number): void;
   gatherRows(rows: number, cols: number, table: number, index: number, out: number): void;
   scatterAddRows(rows: number, cols: number, src: number, index: number, table: number): void;
+  scaleAdd(n: number, src: number, srcScale: number, dst: number, dstScale: number): void;
 }
 
 const PAGE = 65536;
@@ -56,6 +57,7 @@ export class WasmOps implements KernelOps<Float32Array> {
   private readonly k: KernelExports;
   private readonly js: JsOps<Float32Array> = jsOps("f32");
   private readonly scratch: number;
+  private readonly scratchFloats: number;
   private readonly arenaStart: number;
   private top: number;
   private buffer: ArrayBuffer | SharedArrayBuffer;
@@ -68,7 +70,8 @@ export class WasmOps implements KernelOps<Float32Array> {
     const instance = new api.Instance(kernels.module, { env: { memory: this.memory } });
     this.k = instance.exports as unknown as KernelExports;
     this.scratch = 1024;
-    this.arenaStart = align(this.scratch + (this.k.SCRATCH_FLOATS.value as number) * 4);
+    this.scratchFloats = this.k.SCRATCH_FLOATS.value as number;
+    this.arenaStart = align(this.scratch + this.scratchFloats * 4);
     this.top = this.arenaStart;
     this.buffer = this.memory.buffer;
     this.ensureCapacity(this.top + GUARD_BYTES);
@@ -216,6 +219,23 @@ export class WasmOps implements KernelOps<Float32Array> {
     const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
     this.k.adam(n, this.at(theta, 0), this.at(grad, 0), this.at(m, 0), this.at(v, 0),
       stepSize, beta1, beta2, eps, bc2Sqrt, gradScale);
+  }
+
+  /**
+   * dst = dstScale·dst + srcScale·src where src may live outside this memory (e.g.
+   * a SharedArrayBuffer filled by another thread): it is staged through the gemm
+   * scratch in chunks. Not part of KernelOps; DataParallel combines gradients with it.
+   */
+  scaleAddExternal(dst: Float32Array, dstScale: number, src: Float32Array, srcScale: number): void {
+    if (src.length !== dst.length) throw new Error(`scaleAddExternal: lengths differ (${src.length} vs ${dst.length})`);
+    const chunk = this.scratchFloats;
+    const staging = new Float32Array(this.buffer, this.scratch, chunk);
+    const base = this.at(dst, 0);
+    for (let from = 0; from < src.length; from += chunk) {
+      const n = Math.min(chunk, src.length - from);
+      staging.set(src.subarray(from, from + n));
+      this.k.scaleAdd(n, this.scratch, srcScale, base + from * 4, dstScale);
+    }
   }
 
   copy(n: number, src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number): void {

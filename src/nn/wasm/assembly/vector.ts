@@ -108,3 +108,12 @@ export function scatterAddRows(rows: i32, cols: i32, src: usize, index: usize, t
     src += row;
   }
 }
+
+/** dst[i] = dstScale·dst[i] + srcScale·src[i] */
+export function scaleAdd(n: i32, src: usize, srcScale: f32, dst: usize, dstScale: f32): void {
+  const a = f32x4.splat(srcScale), b = f32x4.splat(dstScale);
+  for (let i = 0; i < n; i += 4) {
+    const o = <usize>i << 2;
+    storeLanes(dst + o, f32x4.add(f32x4.mul(b, v128.load(dst + o)), f32x4.mul(a, v128.load(src + o))), n - i);
+  }
+}
