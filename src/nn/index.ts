@@ -9,6 +9,10 @@
  *
  * `train` is synchronous (progress via onBatch / onEpoch callbacks).
  */
+// Loading the wasm module registers the "wasm" backend (when the runtime supports it).
+// A static import, so tslab (notebooks) compiles it too; backend.ts also probes it lazily.
+import "./wasm";
+
 export * from "./spec";
 export { Network } from "./network";
 export type { Precision, Weights, RecurrentBlock, NetworkJSON } from "./network";

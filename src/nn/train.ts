@@ -8,6 +8,7 @@ import type { Batch, Sample } from "../data/types";
 import { BackendName, createOps } from "./backend";
 import { batchesOf, EncodedSet, encodeSamples } from "./batching";
 import { BatchResult, Engine } from "./engine";
+import { DataParallel } from "./wasm/data-parallel";
 import * as fs from "fs";
 import { Network, NetworkJSON } from "./network";
 import { Random } from "../data/random";
@@ -109,14 +110,9 @@ interface BatchRunner {
   close?(): void;
 }
 
-/**
- * The wasm backend's data-parallel driver (src/nn/wasm/data-parallel, loaded only
- * for wasm engines) when `threads` asks for it and the network is large enough.
- */
+/** The wasm backend's two-thread driver when `threads` asks for it and the network is large enough. */
 function runnerFor(engine: Engine, net: Network, capacity: { batch: number; steps: number }, threads: number | "auto"): BatchRunner {
   if (threads === 1 || !engine.ops.name.startsWith("wasm")) return engine;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const { DataParallel } = require("./wasm/data-parallel") as { DataParallel: { create(e: Engine, n: Network, o: { threads: number | "auto"; capacity: { batch: number; steps: number } }): BatchRunner | undefined } };
   return DataParallel.create(engine, net, { threads, capacity }) ?? engine;
 }
 
