@@ -7,7 +7,7 @@
 //   NN  C = A·B    A (m×k) is packed into 6-row panels, B (k×n) is read in place
 //   TN  C = Aᵀ·B   A (k×m) and B (k×n) are both read in place (rows of A are panels)
 //   NT  C = A·Bᵀ   A packed as in NN, B (n×k) packed transposed into k×n̄ (n̄ = n rounded up to 8)
-// k is processed in chunks of KC so a chunk of the operands stays in L1; C is
+// k is processed in chunks (chunkK) so a chunk of the operands stays in L1; C is
 // loaded and accumulated from the second chunk on (or from the first when the
 // caller asks to accumulate). Ragged edges: the tile always computes 6×8, rows
 // past m come from zero padding (packed A) or neighbouring memory (TN), columns
@@ -18,11 +18,26 @@ import { madd, storeLanes } from "./simd";
 
 const MR: i32 = 6;
 const NR: i32 = 8;
-const KC: i32 = 64;
-/** columns of Bᵀ packed at once for NT: scratch holds MR·KC + KC·NB floats */
+/** floats of B (for TN also of A) one k-chunk may occupy: ≈ 48 KB, an L1 data cache */
+const L1_FLOATS: i32 = 12288;
+const KC_MIN: i32 = 16;
+const KC_MAX: i32 = 256;
+/** columns of Bᵀ packed at once for NT */
 const NB: i32 = 512;
 
-export const SCRATCH_FLOATS: i32 = MR * KC + KC * NB;
+/** scratch: one A panel of ≤ KC_MAX columns, then a packed Bᵀ chunk (kc·n̄ ≤ max(L1_FLOATS, KC_MIN·NB)) */
+export const SCRATCH_FLOATS: i32 = MR * KC_MAX + max(L1_FLOATS, KC_MIN * NB);
+
+/**
+ * Length of the k-chunks for operand rows of `width` floats: as long as fits
+ * L1_FLOATS (within [KC_MIN, KC_MAX]), balanced so the last chunk is no sliver.
+ */
+// @ts-ignore: decorator
+@inline function chunkK(k: i32, width: i32): i32 {
+  const target = max(KC_MIN, min(KC_MAX, L1_FLOATS / max(width, 1)));
+  const chunks = (k + target - 1) / target;
+  return (k + chunks - 1) / chunks;
+}
 
 /** store one tile row of TV vectors (cols valid floats), adding to C's contents when `add` */
 // @ts-ignore: decorator
@@ -154,8 +169,9 @@ export function gemmNN(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, acc
   if (k == 0) { if (!accumulate) memory.fill(c, 0, <usize>(m * n) << 2); return; }
   const nBytes = <usize>n << 2;
   const kBytes = <usize>k << 2;
-  for (let p0 = 0; p0 < k; p0 += KC) {
-    const kc = min(KC, k - p0);
+  const kcMax = chunkK(k, n);
+  for (let p0 = 0; p0 < k; p0 += kcMax) {
+    const kc = min(kcMax, k - p0);
     const add = accumulate || p0 > 0;
     const main = mainPanelRows(m);
     for (let i0 = 0; i0 < m; ) {
@@ -174,8 +190,9 @@ export function gemmTN(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, acc
   if (k == 0) { if (!accumulate) memory.fill(c, 0, <usize>(m * n) << 2); return; }
   const nBytes = <usize>n << 2;
   const mBytes = <usize>m << 2;
-  for (let p0 = 0; p0 < k; p0 += KC) {
-    const kc = min(KC, k - p0);
+  const kcMax = chunkK(k, m + n);
+  for (let p0 = 0; p0 < k; p0 += kcMax) {
+    const kc = min(kcMax, k - p0);
     const add = accumulate || p0 > 0;
     const aChunk = a + <usize>p0 * mBytes;
     const bChunk = b + <usize>p0 * nBytes;
@@ -196,9 +213,10 @@ export function gemmNT(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, acc
   const nBytes = <usize>n << 2;
   const kBytes = <usize>k << 2;
   const panel = scratch;
-  const bt = scratch + (<usize>(MR * KC) << 2);
-  for (let p0 = 0; p0 < k; p0 += KC) {
-    const kc = min(KC, k - p0);
+  const bt = scratch + (<usize>(MR * KC_MAX) << 2);
+  const kcMax = chunkK(k, (min(n, NB) + NR - 1) & ~(NR - 1));
+  for (let p0 = 0; p0 < k; p0 += kcMax) {
+    const kc = min(kcMax, k - p0);
     const add = accumulate || p0 > 0;
     for (let j1 = 0; j1 < n; j1 += NB) {
       const nb = min(NB, n - j1);
