@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { generateDataset } from "../../src/data";
-import { Network, train, evaluate, createOps, registerBackend, CellMode } from "../../src/nn";
+import { Network, train, evaluate, createOps, registerBackend, availableBackends, CellMode } from "../../src/nn";
 import { SparseWeightOps, sparseBackend, pruneNetwork, gradualPruningHook, maskViolations } from "../../src/prune";
 
 const d = generateDataset({ size: 96, testSize: 32, seed: 11 });
@@ -46,3 +46,21 @@ test("the sparse path is taken for sparse matrices only, and patterns follow new
   assert.ok(ops.stats.dense > 0, "the dense head and the first, unpruned steps must run dense");
   assert.throws(() => new SparseWeightOps(createOps("js"), { maxDensity: 2 }), /maxDensity must be a fraction in \[0, 1\], got 2/);
 });
+
+test("over the wasm backend the sparse products run in wasm SIMD and match the dense f32 numbers",
+  { skip: availableBackends().includes("wasm") ? false : "no wasm backend in this runtime" }, () => {
+    const ops = new SparseWeightOps(createOps("wasm"), { maxDensity: 0.5 });
+    registerBackend("sparse-wasm-test", () => ops);
+    for (const mode of ["GRU", "LSTM"] as CellMode[]) {
+      const a = pruned(mode, 85), b = a.clone();
+      const options = { epochs: 2, batchSize: 16, seed: 1, lr: 0.01 };
+      const dense = train(a, data, { ...options, backend: "wasm" });
+      const fast = train(b, data, { ...options, backend: "sparse-wasm-test" as "wasm" });
+      dense.forEach((r, i) => assert.ok(Math.abs(r.trainLoss - fast[i].trainLoss) < 1e-3 * Math.abs(r.trainLoss),
+        `${mode} epoch ${i + 1}: ${r.trainLoss} vs ${fast[i].trainLoss}`));
+      assert.equal(maskViolations(b.blocks), 0);
+      const ea = evaluate(a, data.test, { backend: "wasm" }), eb = evaluate(b, data.test, { backend: "sparse-wasm-test" as "wasm" });
+      assert.ok(Math.abs(ea.loss - eb.loss) < 1e-4 * Math.abs(ea.loss), `${mode} eval ${ea.loss} vs ${eb.loss}`);
+    }
+    assert.ok(ops.stats.sparse > 0, "no product ran sparse");
+  });

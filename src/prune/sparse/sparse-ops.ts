@@ -3,6 +3,7 @@ import { createOps, registerBackend } from "../../nn/backend";
 import type { CellMode } from "../../nn/spec";
 import { SparsePattern, sparsePattern } from "./pattern";
 import { sparseNN, sparseNT, sparseTN } from "./kernels";
+import { WasmMemoryOps, WasmPattern, WasmSparseKernels } from "./wasm-sparse";
 
 /**
  * Sparse execution of pruned networks behind the engine's KernelOps seam, with no
@@ -20,6 +21,10 @@ import { sparseNN, sparseNT, sparseTN } from "./kernels";
  * offset. The pattern is cached per (offset, shape) and rebuilt when θ's mask is
  * applied again (new masks, e.g. gradual pruning). A matrix denser than
  * `maxDensity`, and anything unrecognised, goes to the wrapped backend unchanged.
+ *
+ * Over the wasm backend the products run in wasm SIMD (wasm-sparse.ts) on the
+ * backend's own memory; `reserve` asks the backend for room for their patterns and
+ * transposition scratch. Over the plain-JS backends they run in plain JS (kernels.ts).
  */
 export interface SparseOpsOptions {
   /** run a matrix sparse when its kept fraction is at most this */
@@ -42,6 +47,10 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
   private readonly weightBuffers = new Set<F>();
   /** `${offset}:${rows}x${cols}` → pattern, or null for "too dense, run dense" */
   private readonly patterns = new Map<string, SparsePattern | null>();
+  /** wasm copies of the patterns, kept across mask changes so their memory is reused */
+  private readonly wasmPatterns = new Map<string, WasmPattern>();
+  private wasm: WasmSparseKernels | null = null;
+  private reserved = 0;
 
   constructor(readonly base: KernelOps<F>, readonly options: SparseOpsOptions) {
     if (!(options.maxDensity >= 0 && options.maxDensity <= 1)) {
@@ -64,42 +73,91 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     return p;
   }
 
+  /** The wasm kernels when the wrapped backend is wasm (float32 views of its memory), else null. */
+  private wasmKernels(): WasmSparseKernels | null {
+    if (this.wasm === null && "memory" in this.base && this.precision === "f32" && this.reserved > 0) {
+      this.wasm = new WasmSparseKernels(this.base as unknown as WasmMemoryOps, this.reserved);
+    }
+    return this.wasm;
+  }
+
+  private wasmPattern(p: SparsePattern, key: string): WasmPattern {
+    let w = this.wasmPatterns.get(key);
+    if (!w || w.nnz !== p.nnz || this.stale.has(key)) {
+      w = this.wasm!.upload(p, w);
+      this.wasmPatterns.set(key, w);
+      this.stale.delete(key);
+    }
+    return w;
+  }
+
+  /** keys whose wasm copy predates the last mask change */
+  private readonly stale = new Set<string>();
+
   gemmNT(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
     this.weightBuffers.add(b);
     const p = this.pattern(b, bOff, n, k);
-    if (p) { this.stats.sparse++; sparseNT(m, n, k, a, aOff, b, bOff, p, c, cOff, accumulate); }
-    else { this.stats.dense++; this.base.gemmNT(m, n, k, a, b, c, accumulate, aOff, bOff, cOff); }
+    const wasm = p && this.wasmKernels();
+    if (p && (wasm
+      ? wasm.nt(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(p, `${bOff}:${n}x${k}`), c as Float32Array, cOff, accumulate)
+      : (sparseNT(m, n, k, a, aOff, b, bOff, p, c, cOff, accumulate), true))) { this.stats.sparse++; return; }
+    this.stats.dense++;
+    this.base.gemmNT(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
   }
 
   gemmNN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
     this.weightBuffers.add(b);
     const p = this.pattern(b, bOff, k, n);
-    if (p) { this.stats.sparse++; sparseNN(m, n, k, a, aOff, b, bOff, p, c, cOff, accumulate); }
-    else { this.stats.dense++; this.base.gemmNN(m, n, k, a, b, c, accumulate, aOff, bOff, cOff); }
+    const wasm = p && this.wasmKernels();
+    if (p && (wasm
+      ? wasm.nn(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(p, `${bOff}:${k}x${n}`), c as Float32Array, cOff, accumulate)
+      : (sparseNN(m, n, k, a, aOff, b, bOff, p, c, cOff, accumulate), true))) { this.stats.sparse++; return; }
+    this.stats.dense++;
+    this.base.gemmNN(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
   }
 
   gemmTN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
     // c is the gradient, masked like θ: only its kept entries need computing
     const p = this.weightBuffers.has(c) ? null : this.pattern(c, cOff, m, n);
-    if (p) { this.stats.sparse++; sparseTN(m, n, k, a, aOff, b, bOff, p, c, cOff, accumulate); }
-    else { this.stats.dense++; this.base.gemmTN(m, n, k, a, b, c, accumulate, aOff, bOff, cOff); }
+    const wasm = p && this.wasmKernels();
+    if (p && (wasm
+      ? wasm.tn(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(p, `${cOff}:${m}x${n}`), c as Float32Array, cOff, accumulate)
+      : (sparseTN(m, n, k, a, aOff, b, bOff, p, c, cOff, accumulate), true))) { this.stats.sparse++; return; }
+    this.stats.dense++;
+    this.base.gemmTN(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
   }
 
   multiply(n: number, src: F, srcOff: number, dst: F, dstOff: number): void {
     this.base.multiply(n, src, srcOff, dst, dstOff);
     if (srcOff === 0 && dstOff === 0 && n === dst.length && n === src.length) {
       this.maskOf.set(dst, src);
-      if (this.weightBuffers.has(dst)) this.patterns.clear(); // θ's mask re-applied: masks may have changed
+      if (this.weightBuffers.has(dst)) { // θ's mask re-applied: masks may have changed
+        this.patterns.clear();
+        for (const key of this.wasmPatterns.keys()) this.stale.add(key);
+      }
     }
   }
 
   // ---- everything else is the wrapped backend's ----
-  reserve(elements: number, ints?: number): void { this.base.reserve(elements, ints); }
+  reserve(elements: number, ints?: number): void {
+    // a reserve may move the backend's memory: every view we hold is void
+    this.forget();
+    if ("memory" in this.base && this.precision === "f32") {
+      // room for the wasm kernels' transposition scratch (never more than the engine's own
+      // reservation, which holds every activation buffer) and their pattern indices (≤ 4 per weight)
+      this.reserved = elements;
+      this.base.reserve(2 * elements, (ints ?? 0) + elements);
+    } else this.base.reserve(elements, ints);
+  }
   alloc(elements: number): F { return this.base.alloc(elements); }
   allocInt(elements: number): Int32Array { return this.base.allocInt(elements); }
   reset(): void {
-    this.maskOf.clear(); this.weightBuffers.clear(); this.patterns.clear();
+    this.forget();
     this.base.reset();
+  }
+  private forget(): void {
+    this.maskOf.clear(); this.weightBuffers.clear(); this.patterns.clear();
+    this.wasmPatterns.clear(); this.stale.clear(); this.wasm = null; this.reserved = 0;
   }
   addRowVector(rows: number, cols: number, v: F, vOff: number, c: F, cOff: number): void { this.base.addRowVector(rows, cols, v, vOff, c, cOff); }
   colSums(rows: number, cols: number, a: F, aOff: number, out: F, outOff: number, accumulate: boolean): void { this.base.colSums(rows, cols, a, aOff, out, outOff, accumulate); }
@@ -141,11 +199,11 @@ export function sparseBackend(base: string = "auto", maxDensity = defaultMaxDens
 }
 
 /**
- * Break-even density of these (plain-JS) sparse kernels against the dense ones,
- * measured with bench/sparse.ts on the thesis's 3×50 GRU: they beat the plain-JS
- * dense gemms below about 40 % density, but never the wasm SIMD gemms (0.57× at
- * 10 %), so over wasm (and "auto", which is wasm where available) they stay off.
+ * Break-even density of the sparse kernels against the dense ones, measured with
+ * bench/sparse.ts on the thesis's 3×50 GRU/LSTM (busy machine, noisy): plain JS wins
+ * from about 40 % density down, the wasm SIMD sparse kernels against the wasm SIMD
+ * dense ones from about 30 % down.
  */
 export function defaultMaxDensity(base: string): number {
-  return base === "js" || base === "js-f64" || base === "js-f32" ? 0.4 : 0;
+  return base === "js" || base === "js-f64" || base === "js-f32" ? 0.4 : 0.3;
 }
