@@ -61,7 +61,7 @@ test("two threads give the single-thread loss, accuracy and gradient for every m
   }
 });
 
-test("new masks reach the worker through loadParameters", () => {
+test("new weights and masks reach the worker through loadParameters", () => {
   const set = encodeSamples(samples(16, 2), 128);
   const order = Array.from({ length: 16 }, (_, i) => i);
   const capacity = { batch: 16, steps: set.maxLength };
@@ -72,6 +72,7 @@ test("new masks reach the worker through loadParameters", () => {
     const maskHH = new Uint8Array(net.blocks[1].maskHH.length).fill(1);
     maskHH.fill(0, 0, 10);
     net.setMasks(1, { maskHH });
+    net.headB[0] += 0.5; // a weight change outside training, too
     parallel.loadParameters(net);
     const single = new Engine(net, createWasmOps(), capacity);
     const batch = makeBatch(set, order, 0, 16);

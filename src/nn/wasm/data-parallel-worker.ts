@@ -8,7 +8,7 @@ import type { Batch } from "../../data/types";
 import { Engine } from "../engine";
 import { Network, NetworkJSON } from "../network";
 import { KernelModule } from "./load";
-import { Command, CONTROL_INTS, mailboxLayout, MailboxViews, READY, Slot, spinThenWait } from "./mailbox";
+import { Command, CONTROL_INTS, mailboxLayout, MailboxViews, ParameterUpdate, READY, Slot, spinThenWait } from "./mailbox";
 import { WasmOps } from "./wasm-ops";
 
 interface WorkerData {
@@ -35,6 +35,7 @@ function serve(init: WorkerData): void {
     Atomics.notify(ints, Slot.Reply);
   };
   const receive = () => receiveMessageOnPort(init.port)!.message;
+  let net: Network | undefined;
   let engine: Engine | undefined;
   let views: MailboxViews | undefined;
   reply(READY);
@@ -47,13 +48,16 @@ function serve(init: WorkerData): void {
     try {
       if (command === Command.Configure) {
         const config = receive() as WorkerConfiguration;
-        const net = Network.load(config.network, "DataParallel worker");
+        net = Network.load(config.network, "DataParallel worker");
         engine = new Engine(net, new WasmOps({ module: init.module, variant: init.variant }), config.capacity);
         views = mailboxLayout(engine.parameterCount, config.capacity.batch, config.capacity.steps).views(config.data);
-      } else if (!engine || !views) {
+      } else if (!net || !engine || !views) {
         throw new Error(`command ${command} before Configure`);
       } else if (command === Command.LoadNetwork) {
-        engine.loadParameters(Network.load(receive() as NetworkJSON, "DataParallel worker"));
+        const update = receive() as ParameterUpdate, current = net;
+        current.parameterArrays().forEach((a, i) => a.set(update.arrays[i]));
+        update.masks.forEach(([maskIH, maskHH], i) => current.setMasks(i, { maskIH, maskHH }));
+        engine.loadParameters(current);
       } else {
         const size = ints[Slot.Size], steps = ints[Slot.Steps];
         const batch: Batch = {

@@ -27,7 +27,7 @@ import type { Padding } from "../spec";
 import { KernelModule, loadKernelModule } from "./load";
 import type { WasmVariant } from "./build";
 import { WasmOps } from "./wasm-ops";
-import { Command, CONTROL_INTS, mailboxLayout, READY, Slot, spinThenWait } from "./mailbox";
+import { Command, CONTROL_INTS, mailboxLayout, ParameterUpdate, READY, Slot, spinThenWait } from "./mailbox";
 
 /** Below this many floating-point operations per batch a hand-off costs more than it saves. */
 export const MIN_PARALLEL_FLOPS = 4e6;
@@ -153,7 +153,9 @@ export class DataParallel {
   loadParameters(net: Network): void {
     this.engine.loadParameters(net);
     const handle = this.live();
-    request(handle, Command.LoadNetwork, net.toJSON());
+    // typed arrays only (a structured-clone memcpy): afterStep hooks may call this every batch
+    const update: ParameterUpdate = { arrays: net.parameterArrays(), masks: net.blocks.map((b) => [b.maskIH, b.maskHH]) };
+    request(handle, Command.LoadNetwork, update);
     this.settle(handle, "loading the network");
   }
 

@@ -23,11 +23,17 @@ export const CONTROL_INTS = 16;
 export enum Command {
   LossAndGradient = 1,
   Evaluate = 2,
-  /** new weights and masks for the same network (message on the port: NetworkJSON) */
+  /** new weights and masks for the same network (message on the port: ParameterUpdate) */
   LoadNetwork = 3,
   /** a new network and data area (message on the port: WorkerConfiguration) */
   Configure = 4,
   Exit = 5,
+}
+
+/** Command.LoadNetwork's message: Network.parameterArrays() and each block's [maskIH, maskHH] */
+export interface ParameterUpdate {
+  arrays: ArrayLike<number>[];
+  masks: Uint8Array[][];
 }
 
 /** the worker's reply once its engine is ready; requests count on from here */
