@@ -23,6 +23,13 @@ interface BlockPlan {
   inputSize: number;
   hidden: number;
   wIH: number; wHH: number; bIH: number; bHH: number;
+  /**
+   * h holds `base` = maxBatch·hidden zeros, then the output sequence: with padding
+   * "post" the rows before h_t are exactly h_{t−1} (zeros before h_0), so the
+   * recurrent products read h directly; "packed" copies the first rows_t rows of
+   * h_{t−1} into hPrev (a packed sequence aligned with the gates) instead.
+   */
+  base: number;
   gi: Floats; gh: Floats; h: Floats; hPrev: Floats; c: Floats;
 }
 
@@ -83,6 +90,7 @@ export class Engine {
   private B = 0;
   private T = 0;
   private R = 0;
+  private packed = false;
 
   constructor(net: Network, ops: KernelOps, capacity: { batch: number; steps: number }) {
     this.ops = ops;
@@ -115,9 +123,9 @@ export class Engine {
     for (const b of net.blocks) {
       maxGH = Math.max(maxGH, G * b.hidden);
       maxH = Math.max(maxH, b.hidden);
-      work += R * (2 * G * b.hidden + 2 * b.hidden + (isLSTM ? b.hidden : 0));
+      work += R * (2 * G * b.hidden + 2 * b.hidden + (isLSTM ? b.hidden : 0)) + capacity.batch * b.hidden;
     }
-    spec.layers.forEach((layer, l) => { work += R * layer.size * (this.skipsInto[l].length > 0 ? 2 : 1); });
+    spec.layers.forEach((layer, l) => { work += R * layer.size + (this.skipsInto[l].length > 0 ? (R + capacity.batch) * layer.size : 0); });
     work += 2 * R * this.E + R * maxGH * (spec.mode === "GRU" ? 2 : 1) + 3 * capacity.batch * maxH;
     work += 2 * capacity.batch * this.top + 2 * capacity.batch * this.C;
     ops.reserve(5 * P + work, R + capacity.batch);
@@ -143,11 +151,13 @@ export class Engine {
         wIH: this.paramOffsets[4 * i], wHH: this.paramOffsets[4 * i + 1],
         bIH: this.paramOffsets[4 * i + 2], bHH: this.paramOffsets[4 * i + 3],
         gi: ops.alloc(R * G * b.hidden), gh: ops.alloc(R * G * b.hidden),
-        h: ops.alloc(R * b.hidden), hPrev: ops.alloc(R * b.hidden),
+        base: capacity.batch * b.hidden,
+        h: ops.alloc((R + capacity.batch) * b.hidden), hPrev: ops.alloc(R * b.hidden),
         c: isLSTM ? ops.alloc(R * b.hidden) : dummy,
       };
     });
-    this.out = spec.layers.map((layer, l) => (this.skipsInto[l].length > 0 ? ops.alloc(R * layer.size) : this.blocks[l].h));
+    // a layer's output sequence: its own h, or h + skips in a buffer of the same layout
+    this.out = spec.layers.map((layer, l) => (this.skipsInto[l].length > 0 ? ops.alloc((R + capacity.batch) * layer.size) : this.blocks[l].h));
     this.dOut = spec.layers.map((layer) => ops.alloc(R * layer.size));
     this.x0 = ops.alloc(R * this.E);
     this.dX0 = ops.alloc(R * this.E);
@@ -254,7 +264,7 @@ export class Engine {
     }
     this.offAt[0] = 0;
     for (let t = 0; t < T; t++) this.offAt[t + 1] = this.offAt[t] + this.rowsAt[t];
-    this.B = B; this.T = T; this.R = this.offAt[T];
+    this.B = B; this.T = T; this.R = this.offAt[T]; this.packed = padding === "packed";
     const steps = batch.steps;
     for (let t = 0; t < T; t++) {
       const o = this.offAt[t];
@@ -269,23 +279,29 @@ export class Engine {
 
   // ----------------------------------------------------------------- forward
 
-  private blockForward(k: number, X: Floats): void {
+  /** Where step t reads h_{t−1}: [buffer, offset] (see BlockPlan.base). */
+  private prevRows(p: BlockPlan, t: number): [Floats, number] {
+    return this.packed ? [p.hPrev, this.offAt[t] * p.hidden] : [p.h, p.base + (this.offAt[t] - this.B) * p.hidden];
+  }
+
+  private blockForward(k: number, X: Floats, xOff: number): void {
     const ops = this.ops, p = this.blocks[k], th = this.theta;
     const H = p.hidden, GH = this.G * H;
-    ops.gemmNT(this.R, GH, p.inputSize, X, th, p.gi, false, 0, p.wIH, 0);
+    ops.gemmNT(this.R, GH, p.inputSize, X, th, p.gi, false, xOff, p.wIH, 0);
     ops.addRowVector(this.R, GH, th, p.bIH, p.gi, 0);
     for (let t = 0; t < this.T; t++) {
       const n = this.rowsAt[t], o = this.offAt[t];
+      const [hPrev, hPrevOff] = this.prevRows(p, t);
       if (t === 0) {
-        ops.fill(n * H, 0, p.hPrev, 0);
+        if (this.packed) ops.fill(n * H, 0, p.hPrev, 0);
         ops.fill(n * GH, 0, p.gh, 0); // h₀ = 0: gh is the bias alone
       } else {
-        ops.copy(n * H, p.h, this.offAt[t - 1] * H, p.hPrev, o * H);
-        ops.gemmNT(n, GH, H, p.hPrev, th, p.gh, false, o * H, p.wHH, o * GH);
+        if (this.packed) ops.copy(n * H, p.h, p.base + this.offAt[t - 1] * H, p.hPrev, o * H);
+        ops.gemmNT(n, GH, H, hPrev, th, p.gh, false, hPrevOff, p.wHH, o * GH);
       }
       ops.addRowVector(n, GH, th, p.bHH, p.gh, o * GH);
       const cPrev = t === 0 ? this.zeros : p.c, cPrevOff = t === 0 ? 0 : this.offAt[t - 1] * H;
-      ops.cellForward(this.mode, n, H, p.gi, o * GH, p.gh, o * GH, p.hPrev, o * H, cPrev, cPrevOff, p.h, o * H, p.c, o * H);
+      ops.cellForward(this.mode, n, H, p.gi, o * GH, p.gh, o * GH, hPrev, hPrevOff, cPrev, cPrevOff, p.h, p.base + o * H, p.c, o * H);
     }
   }
 
@@ -295,18 +311,20 @@ export class Engine {
     const ops = this.ops;
     ops.gatherRows(this.R, this.E, this.theta, this.embOff, this.tokens, 0, this.x0, 0);
     for (let l = 0; l < this.L; l++) {
-      this.blockForward(l, l === 0 ? this.x0 : this.out[l - 1]);
+      if (l === 0) this.blockForward(0, this.x0, 0);
+      else this.blockForward(l, this.out[l - 1], this.blocks[l - 1].base);
       const skips = this.skipsInto[l];
       if (skips.length === 0) continue;
-      const n = this.R * this.blocks[l].hidden;
-      ops.copy(n, this.blocks[l].h, 0, this.out[l], 0);
+      const p = this.blocks[l], n = this.R * p.hidden;
+      ops.copy(n, p.h, p.base, this.out[l], p.base);
       for (const k of skips) {
-        this.blockForward(k, this.out[this.blocks[k].source]);
-        ops.add(n, this.blocks[k].h, 0, this.out[l], 0);
+        const s = this.blocks[k].source;
+        this.blockForward(k, this.out[s], this.blocks[s].base);
+        ops.add(n, this.blocks[k].h, p.base, this.out[l], p.base);
       }
     }
     const B = this.B, C = this.C;
-    ops.gatherRows(B, this.top, this.out[this.L - 1], 0, this.finalIdx, 0, this.final, 0);
+    ops.gatherRows(B, this.top, this.out[this.L - 1], this.blocks[this.L - 1].base, this.finalIdx, 0, this.final, 0);
     ops.gemmNT(B, C, this.top, this.final, this.theta, this.logits, false, 0, this.headWOff, 0);
     ops.addRowVector(B, C, this.theta, this.headBOff, this.logits, 0);
     return this.crossEntropy(withGradient);
@@ -333,7 +351,7 @@ export class Engine {
   // ---------------------------------------------------------------- backward
 
   /** BPTT of one block: dOutSeq is ∂L/∂(its output sequence); adds ∂L/∂X into dX. */
-  private blockBackward(k: number, X: Floats, dOutSeq: Floats, dX: Floats, accumulateDX: boolean): void {
+  private blockBackward(k: number, X: Floats, xOff: number, dOutSeq: Floats, dX: Floats, accumulateDX: boolean): void {
     const ops = this.ops, p = this.blocks[k], th = this.theta, g = this.grad;
     const H = p.hidden, GH = this.G * H, R = this.R;
     ops.fill(this.B * H, 0, this.dh, 0);
@@ -342,13 +360,15 @@ export class Engine {
       const n = this.rowsAt[t], o = this.offAt[t];
       ops.add(n * H, dOutSeq, o * H, this.dh, 0);
       const cPrev = t === 0 ? this.zeros : p.c, cPrevOff = t === 0 ? 0 : this.offAt[t - 1] * H;
-      ops.cellBackward(this.mode, n, H, p.gi, o * GH, p.gh, o * GH, p.hPrev, o * H, p.h, o * H,
+      const [hPrev, hPrevOff] = this.prevRows(p, t);
+      ops.cellBackward(this.mode, n, H, p.gi, o * GH, p.gh, o * GH, hPrev, hPrevOff, p.h, p.base + o * H,
         cPrev, cPrevOff, p.c, o * H, this.dh, 0, this.dc, 0, this.dGi, o * GH, this.dGh, o * GH);
       if (t > 0) ops.gemmNN(n, H, GH, this.dGh, th, this.dh, true, o * GH, p.wHH, 0);
     }
     // weight gradients over all steps at once
-    ops.gemmTN(GH, p.inputSize, R, this.dGi, X, g, false, 0, 0, p.wIH);
-    ops.gemmTN(GH, H, R, this.dGh, p.hPrev, g, false, 0, 0, p.wHH);
+    ops.gemmTN(GH, p.inputSize, R, this.dGi, X, g, false, 0, xOff, p.wIH);
+    const [hPrevSeq, hPrevSeqOff] = this.prevRows(p, 0); // all steps' h_{t−1}, contiguous
+    ops.gemmTN(GH, H, R, this.dGh, hPrevSeq, g, false, 0, hPrevSeqOff, p.wHH);
     ops.colSums(R, GH, this.dGi, 0, g, p.bIH, false);
     ops.colSums(R, GH, this.dGh, 0, g, p.bHH, false);
     ops.gemmNN(R, p.inputSize, GH, this.dGi, th, dX, accumulateDX, 0, p.wIH, 0);
@@ -365,10 +385,10 @@ export class Engine {
       // dOut[l] is complete: layer l+1 and every skip out of l were handled above
       for (const k of this.skipsInto[l]) {
         const s = this.blocks[k].source;
-        this.blockBackward(k, this.out[s], this.dOut[l], this.dOut[s], true);
+        this.blockBackward(k, this.out[s], this.blocks[s].base, this.dOut[l], this.dOut[s], true);
       }
-      if (l === 0) this.blockBackward(0, this.x0, this.dOut[0], this.dX0, false);
-      else this.blockBackward(l, this.out[l - 1], this.dOut[l], this.dOut[l - 1], true);
+      if (l === 0) this.blockBackward(0, this.x0, 0, this.dOut[0], this.dX0, false);
+      else this.blockBackward(l, this.out[l - 1], this.blocks[l - 1].base, this.dOut[l], this.dOut[l - 1], true);
     }
     const V = this.headWOff - this.embOff;
     ops.fill(V, 0, g, this.embOff);
