@@ -99,3 +99,23 @@ test("scaleAddExternal combines a gradient from outside wasm memory, in chunks l
   assert.deepEqual(dst, expected);
   assert.throws(() => wasm.scaleAddExternal(dst, 1, src.subarray(1), 1), /lengths differ/);
 });
+
+test("copy (overlapping too) and fill match typed-array semantics", () => {
+  const wasm = new WasmOps();
+  const random = rng(7);
+  wasm.reserve(1000);
+  for (const n of [1, 3, 50, 151]) {
+    const [x, expected] = twin(wasm, 2 * n + 8, random);
+    wasm.copy(n, x, 5, x, 1); // overlapping, backwards
+    expected.copyWithin(1, 5, 5 + n);
+    assert.deepEqual(x, expected, `copy backwards n=${n}`);
+    wasm.copy(n, x, 0, x, 3); // overlapping, forwards
+    expected.copyWithin(3, 0, n);
+    assert.deepEqual(x, expected, `copy forwards n=${n}`);
+    for (const value of [0, -0, 2.5, NaN, 1e-40]) {
+      wasm.fill(n, value, x, 2);
+      expected.fill(value, 2, 2 + n);
+      assert.deepEqual(x, expected, `fill ${value} n=${n}`);
+    }
+  }
+});

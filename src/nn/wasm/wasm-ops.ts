@@ -2,8 +2,7 @@
  * KernelOps over WebAssembly SIMD (float32). One WebAssembly.Memory holds every
  * buffer the engine allocates; `alloc` hands out Float32Array / Int32Array views of
  * it and each call passes byte offsets to wasm, so nothing is copied per call.
- * Every operation runs in wasm except copy and fill, which delegate to JsOps on the
- * same views (native typed-array methods).
+ * Every operation runs in wasm (no allocation per call, not even a subarray).
  *
  * Memory layout: [0, 1 KiB) unused, then the gemm packing scratch, then the arena.
  * The arena grows only in `reserve` (growth detaches earlier views, as the
@@ -12,7 +11,6 @@
  * bytes past a buffer.
  */
 import type { KernelOps } from "../kernel-ops";
-import { JsOps, jsOps } from "../js-ops";
 import type { CellMode } from "../spec";
 import { loadKernelModule, KernelModule } from "./load";
 import type { WasmVariant } from "./build";
@@ -41,6 +39,8 @@ interface KernelExports {
   gatherRows(rows: number, cols: number, table: number, index: number, out: number): void;
   scatterAddRows(rows: number, cols: number, src: number, index: number, table: number): void;
   scaleAdd(n: number, src: number, srcScale: number, dst: number, dstScale: number): void;
+  copy(n: number, src: number, dst: number): void;
+  fill(n: number, value: number, dst: number): void;
 }
 
 const PAGE = 65536;
@@ -55,7 +55,6 @@ export class WasmOps implements KernelOps<Float32Array> {
   readonly variant: WasmVariant;
   readonly memory: WasmMemory;
   private readonly k: KernelExports;
-  private readonly js: JsOps<Float32Array> = jsOps("f32");
   private readonly scratch: number;
   private readonly scratchFloats: number;
   private readonly arenaStart: number;
@@ -239,11 +238,11 @@ export class WasmOps implements KernelOps<Float32Array> {
   }
 
   copy(n: number, src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number): void {
-    this.js.copy(n, src, srcOff, dst, dstOff);
+    this.k.copy(n, this.at(src, srcOff), this.at(dst, dstOff));
   }
 
   fill(n: number, value: number, dst: Float32Array, dstOff: number): void {
-    this.js.fill(n, value, dst, dstOff);
+    this.k.fill(n, value, this.at(dst, dstOff));
   }
 
   gatherRows(rows: number, cols: number, table: Float32Array, tableOff: number, index: Int32Array, indexOff: number, out: Float32Array, outOff: number): void {

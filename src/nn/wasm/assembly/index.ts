@@ -2,4 +2,4 @@
 // imported linear memory (the JS side owns all allocation).
 export { gemmNN, gemmTN, gemmNT, SCRATCH_FLOATS } from "./gemm";
 export { forwardTanh, forwardRelu, backwardTanh, backwardRelu, forwardGRU, backwardGRU, forwardLSTM, backwardLSTM } from "./cell";
-export { addRowVector, colSums, add, multiply, sumSquares, adam, gatherRows, scatterAddRows, scaleAdd } from "./vector";
+export { addRowVector, colSums, add, multiply, sumSquares, adam, gatherRows, scatterAddRows, scaleAdd, copy, fill } from "./vector";

@@ -117,3 +117,18 @@ export function scaleAdd(n: i32, src: usize, srcScale: f32, dst: usize, dstScale
     storeLanes(dst + o, f32x4.add(f32x4.mul(b, v128.load(dst + o)), f32x4.mul(a, v128.load(src + o))), n - i);
   }
 }
+
+/** dst[i] = src[i] (overlap allowed) */
+export function copy(n: i32, src: usize, dst: usize): void {
+  memory.copy(dst, src, <usize>n << 2);
+}
+
+/** dst[i] = value */
+export function fill(n: i32, value: f32, dst: usize): void {
+  if (value == 0 && !(1 / value < 0)) {
+    memory.fill(dst, 0, <usize>n << 2); // +0.0 is all zero bits
+    return;
+  }
+  const v = f32x4.splat(value);
+  for (let i = 0; i < n; i += 4) storeLanes(dst + (<usize>i << 2), v, n - i);
+}
