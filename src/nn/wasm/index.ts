@@ -33,9 +33,10 @@ export function kernelVariant(): WasmVariant {
   return loadKernelModule().variant;
 }
 
+/** Register "wasm" when usable; never throws (src/nn imports this module for the side effect). */
 function register(): void {
-  if (!wasmAvailable()) return;
   try {
+    if (!wasmAvailable()) return;
     loadKernelModule(); // builds if needed and compiles once, so a broken build surfaces here
   } catch (error) {
     // training still works on the JS backend; say why it is slower
