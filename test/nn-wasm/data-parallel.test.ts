@@ -112,5 +112,17 @@ test("threads: auto stays single-threaded for tiny networks and splits the thesi
   const base = Network.create({ mode: "GRU", vocab: 128, layers: [{ size: 50 }, { size: 50 }, { size: 50 }], skips: [], classes: 2 }, { seed: 1 });
   assert.ok(flopsPerBatch(base, 32, 33) > 2.5e8); // ≈ 285 MFLOP
   assert.equal(chooseThreads(1, 1e12), 1);
+  assert.equal(chooseThreads(2, 1), 2);
+  const saved = process.env.SPARSE_RNN_THREADS;
+  try {
+    process.env.SPARSE_RNN_THREADS = "1";
+    assert.equal(chooseThreads("auto", 1e12), 1);
+    assert.equal(chooseThreads(2, 1e12), 2, "an explicit count wins over the environment");
+    process.env.SPARSE_RNN_THREADS = "two";
+    assert.throws(() => chooseThreads("auto", 1e12), /SPARSE_RNN_THREADS=two/);
+  } finally {
+    if (saved === undefined) delete process.env.SPARSE_RNN_THREADS;
+    else process.env.SPARSE_RNN_THREADS = saved;
+  }
   assert.throws(() => chooseThreads(0, 1), /positive integer/);
 });

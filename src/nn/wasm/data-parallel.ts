@@ -49,8 +49,19 @@ export function flopsPerBatch(net: Network, batch: number, steps: number): numbe
   return 6 * batch * steps * weights;
 }
 
-/** Threads to use: "auto" → 2 when two cores exist and a batch is ≥ MIN_PARALLEL_FLOPS. */
+/**
+ * Threads to use: "auto" → 2 when two cores exist and a batch is ≥ MIN_PARALLEL_FLOPS.
+ * The environment variable SPARSE_RNN_THREADS (a number) replaces "auto": on a
+ * machine whose cores are already busy one thread is faster. The choice never
+ * depends on the momentary load, so a seed always gives the same numbers.
+ */
 export function chooseThreads(threads: number | "auto", flops: number): number {
+  const override = process.env.SPARSE_RNN_THREADS;
+  if (threads === "auto" && override !== undefined && override !== "" && override !== "auto") {
+    const n = Number(override);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`SPARSE_RNN_THREADS=${override}: expected a positive integer or auto`);
+    threads = n;
+  }
   if (threads === "auto") {
     const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
     return cores >= 2 && flops >= MIN_PARALLEL_FLOPS ? 2 : 1;

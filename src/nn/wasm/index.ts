@@ -9,7 +9,8 @@
  *   DataParallel         two threads, each batch split in halves (see data-parallel.ts)
  *
  * Environment: SPARSE_RNN_WASM=off disables the backend, =simd forces the build
- * without relaxed SIMD.
+ * without relaxed SIMD; SPARSE_RNN_THREADS=1 (or 2) replaces threads "auto" (one
+ * thread is faster when other processes already keep every core busy).
  */
 import { registerBackend } from "../backend";
 import { loadKernelModule, wasmAvailable } from "./load";
