@@ -56,7 +56,8 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     if (!(options.maxDensity >= 0 && options.maxDensity <= 1)) {
       throw new Error(`SparseWeightOps: maxDensity must be a fraction in [0, 1], got ${options.maxDensity}`);
     }
-    this.name = `${base.name}+sparse≤${options.maxDensity}`;
+    // not "wasm…": the engine hands wasm-named ops to its two-thread driver, whose workers build plain wasm ops
+    this.name = `sparse≤${options.maxDensity}(${base.name})`;
     this.precision = base.precision;
   }
 
