@@ -30,4 +30,4 @@ export type { EncodedSet } from "./batching";
 export { weightsToTensors, setWeightsFromTensors } from "./tensors";
 export { readThesisBaseLog, locateThesisPruneResults, THESIS_PRUNE_DIRS } from "./thesis-log";
 export type { ThesisEpoch } from "./thesis-log";
-export { trainResumable } from "./resumable";
+export { trainResumable, ResumableRun } from "./resumable";

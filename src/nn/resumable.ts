@@ -47,33 +47,66 @@ function runKey(spec: NetworkSpec, initSeed: number, data: { train: Sample[]; te
 }
 
 /**
- * Train a fresh network of `spec` (init seed `initSeed`) for options.epochs epochs,
- * checkpointing to `file` after every epoch and resuming from it when it holds the
- * same run. Returns the trained network and every epoch's record (resumed ones included).
+ * A fresh network of `spec` (init seed `initSeed`) trained for options.epochs
+ * epochs one `runEpoch()` at a time, checkpointing to `file` after every epoch and
+ * resuming from it when it holds the same run (so a notebook can await between epochs).
  */
+export class ResumableRun {
+  readonly records: EpochRecord[];
+  /** epochs recovered from the file */
+  readonly resumedFrom: number;
+  private readonly trainer: Trainer;
+  private readonly key: string;
+
+  constructor(readonly file: string, spec: NetworkSpec, initSeed: number, data: { train: Sample[]; test: Sample[] }, readonly options: TrainOptions) {
+    this.key = runKey(spec, initSeed, data, options);
+    let saved: RunFile | undefined;
+    if (fs.existsSync(file)) {
+      const candidate = JSON.parse(fs.readFileSync(file, "utf8")) as RunFile;
+      if (candidate.key === this.key) saved = candidate;
+    }
+    if (saved && saved.records.length > options.epochs) {
+      throw new Error(`${file} already holds ${saved.records.length} epochs of this run, more than the ${options.epochs} asked for: ask for ≥ ${saved.records.length} epochs or use another file`);
+    }
+    this.records = saved ? saved.records : [];
+    this.trainer = saved ? Trainer.resume(saved.checkpoint, data, options) : new Trainer(Network.create(spec, { seed: initSeed }), data, options);
+    this.resumedFrom = this.records.length;
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  }
+
+  get net(): Network {
+    return this.trainer.net;
+  }
+
+  get done(): boolean {
+    return this.records.length >= this.options.epochs;
+  }
+
+  /** Train one more epoch and save; the record is also appended to `records`. */
+  runEpoch(): EpochRecord {
+    const record = this.trainer.runEpoch();
+    this.records.push(record);
+    const run: RunFile = { key: this.key, records: this.records, checkpoint: this.trainer.checkpoint() };
+    const tmp = `${this.file}.tmp-${process.pid}`;
+    fs.writeFileSync(tmp, JSON.stringify(run));
+    fs.renameSync(tmp, this.file);
+    return record;
+  }
+
+  close(): void {
+    this.trainer.close();
+  }
+}
+
+/** Run a ResumableRun to the end (synchronously). */
 export function trainResumable(
   file: string, spec: NetworkSpec, initSeed: number, data: { train: Sample[]; test: Sample[] }, options: TrainOptions,
 ): { net: Network; records: EpochRecord[]; resumedFrom: number } {
-  const key = runKey(spec, initSeed, data, options);
-  let saved: RunFile | undefined;
-  if (fs.existsSync(file)) {
-    const candidate = JSON.parse(fs.readFileSync(file, "utf8")) as RunFile;
-    if (candidate.key === key) saved = candidate;
-  }
-  const records = saved ? saved.records.filter((r) => r.epoch <= options.epochs) : [];
-  const trainer = saved ? Trainer.resume(saved.checkpoint, data, options) : new Trainer(Network.create(spec, { seed: initSeed }), data, options);
-  const resumedFrom = records.length;
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  const run = new ResumableRun(file, spec, initSeed, data, options);
   try {
-    while (records.length < options.epochs) {
-      records.push(trainer.runEpoch());
-      const tmp = `${file}.tmp-${process.pid}`;
-      const run: RunFile = { key, records, checkpoint: trainer.checkpoint() };
-      fs.writeFileSync(tmp, JSON.stringify(run));
-      fs.renameSync(tmp, file);
-    }
+    while (!run.done) run.runEpoch();
   } finally {
-    trainer.close();
+    run.close();
   }
-  return { net: trainer.net, records, resumedFrom };
+  return { net: run.net, records: run.records, resumedFrom: run.resumedFrom };
 }

@@ -33,6 +33,7 @@ test("an interrupted resumable run continues to the numbers of an uninterrupted 
   assert.deepEqual(rest.records.map((r) => [r.epoch, r.trainLoss, r.testLoss]), whole.map((r) => [r.epoch, r.trainLoss, r.testLoss]));
   const again = trainResumable(file, spec, 1, data, options); // complete: nothing to do
   assert.equal(again.resumedFrom, 3);
+  assert.throws(() => trainResumable(file, spec, 1, data, { ...options, epochs: 2 }), /already holds 3 epochs/);
   const other = trainResumable(file, spec, 2, data, options); // another init seed: a fresh run
   assert.equal(other.resumedFrom, 0);
   assert.notEqual(other.records[0].trainLoss, whole[0].trainLoss);
