@@ -13,6 +13,11 @@ const TRAIN_COLOR = "#1f77b4";
 const TEST_COLOR = "#ff7f0e";
 const THESIS_COLOR = "#555555";
 
+/** Whole-epoch ticks when there are few epochs (Plotly would otherwise label 1.5). */
+function epochAxis(maxEpoch: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { title: { text: "epoch" }, ...(maxEpoch <= 12 ? { tick0: 1, dtick: 1 } : {}), ...extra };
+}
+
 /**
  * One mode's learning curves: loss (left; sum over batches, as the thesis logs it)
  * and accuracy (right), train and test, with the thesis's curves dashed when given.
@@ -46,9 +51,9 @@ export function learningCurvesFigure(mode: CellMode, records: readonly EpochReco
       title: { text: `${mode}: learning curves` },
       width: 900, height: 380,
       grid: { rows: 1, columns: 2, pattern: "independent" },
-      xaxis: { title: { text: "epoch" }, domain: [0, 0.45] },
+      xaxis: epochAxis(Math.max(...epochs, 1), { domain: [0, 0.45] }),
       yaxis: { title: { text: "loss (sum over batches)" }, rangemode: "tozero" },
-      xaxis2: { title: { text: "epoch" }, domain: [0.55, 1] },
+      xaxis2: epochAxis(Math.max(...epochs, 1), { domain: [0.55, 1] }),
       yaxis2: { title: { text: "accuracy" }, range: [Math.min(0.5, ...records.map((r) => r.testAcc)), 1.005] },
       legend: { orientation: "h", y: -0.22 },
       margin: { t: 50, b: 80 },
@@ -66,7 +71,8 @@ export function testAccuracyFigure(runs: ReadonlyArray<{ mode: CellMode; records
     const th = (run.thesis ?? []).filter((t) => t.epoch <= last);
     if (th.length) data.push({ type: "scatter", mode: "lines", name: `${run.mode} (thesis)`, x: th.map((t) => t.epoch), y: th.map((t) => t.testAcc), line: { color: colors[run.mode], dash: "dash" } });
   }
-  return { data, layout: { title: { text: "Test accuracy per epoch" }, width: 800, height: 420, xaxis: { title: { text: "epoch" } }, yaxis: { title: { text: "test accuracy" } } } };
+  const maxEpoch = Math.max(1, ...runs.map((r) => r.records.length ? r.records[r.records.length - 1].epoch : 1));
+  return { data, layout: { title: { text: "Test accuracy per epoch" }, width: 800, height: 420, xaxis: epochAxis(maxEpoch), yaxis: { title: { text: "test accuracy" } } } };
 }
 
 /** Rows for showTable: our test accuracy after the first and the last epoch beside the thesis's at the same epochs. */
@@ -109,7 +115,7 @@ export function benchmarkFigure(result: EngineBenchResult): PlotlyFigure {
     layout: {
       title: { text: "Seconds per epoch, thesis base configuration (586 batches of 32, 3×50, post padding)" },
       barmode: "group", width: 900, height: 430,
-      yaxis: { title: { text: "seconds per epoch" } },
+      yaxis: { title: { text: "seconds per epoch (log scale)" }, type: "log" },
       annotations: [{ text: `labels: ratio to PyTorch · measured ${result.date.slice(0, 16)} on a shared machine (noisy)`, xref: "paper", yref: "paper", x: 0, y: -0.15, showarrow: false }],
     },
   };
