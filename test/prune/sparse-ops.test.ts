@@ -51,9 +51,10 @@ test("over the wasm backend the sparse products run in wasm SIMD and match the d
   { skip: availableBackends().includes("wasm") ? false : "no wasm backend in this runtime" }, () => {
     const ops = new SparseWeightOps(createOps("wasm"), { maxDensity: 0.5 });
     registerBackend("sparse-wasm-test", () => ops);
-    for (const mode of ["GRU", "LSTM"] as CellMode[]) {
+    // batch 7 leaves ragged edges for the 4-lane vectors and 4×4 transposes
+    for (const [mode, batchSize] of [["GRU", 16], ["LSTM", 7]] as Array<[CellMode, number]>) {
       const a = pruned(mode, 85), b = a.clone();
-      const options = { epochs: 2, batchSize: 16, seed: 1, lr: 0.01 };
+      const options = { epochs: 2, batchSize, seed: 1, lr: 0.01 };
       const dense = train(a, data, { ...options, backend: "wasm" });
       const fast = train(b, data, { ...options, backend: "sparse-wasm-test" as "wasm" });
       dense.forEach((r, i) => assert.ok(Math.abs(r.trainLoss - fast[i].trainLoss) < 1e-3 * Math.abs(r.trainLoss),

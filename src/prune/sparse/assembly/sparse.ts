@@ -5,13 +5,53 @@
 // byte addresses; pattern arrays (ptr, idx, pos) are i32; pos is the element offset
 // of the kept entry inside its weight matrix.
 
+// @ts-ignore: decorator
+@inline function transpose4(r0: v128, r1: v128, r2: v128, r3: v128, dst: usize, stride: usize, accumulate: i32): void {
+  const t0 = v128.shuffle<f32>(r0, r1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r2, r3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(r0, r1, 2, 6, 3, 7), t3 = v128.shuffle<f32>(r2, r3, 2, 6, 3, 7);
+  let c0 = v128.shuffle<f32>(t0, t1, 0, 1, 4, 5), c1 = v128.shuffle<f32>(t0, t1, 2, 3, 6, 7);
+  let c2 = v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), c3 = v128.shuffle<f32>(t2, t3, 2, 3, 6, 7);
+  if (accumulate) {
+    c0 = f32x4.add(c0, v128.load(dst)); c1 = f32x4.add(c1, v128.load(dst + stride));
+    c2 = f32x4.add(c2, v128.load(dst + 2 * stride)); c3 = f32x4.add(c3, v128.load(dst + 3 * stride));
+  }
+  v128.store(dst, c0); v128.store(dst + stride, c1); v128.store(dst + 2 * stride, c2); v128.store(dst + 3 * stride, c3);
+}
+
+/**
+ * dst[j·ldDst + i] (+)= src[i·ldSrc + j] for i < rows, j < cols, in 4×4 SIMD blocks (scalar edges).
+ */
+function transposeBlocks(rows: i32, cols: i32, src: usize, ldSrc: i32, dst: usize, ldDst: i32, accumulate: i32): void {
+  const rs = <usize>ldSrc << 2, rd = <usize>ldDst << 2;
+  let i = 0;
+  for (; i + 4 <= rows; i += 4) {
+    const s0 = src + <usize>i * rs;
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const s = s0 + (<usize>j << 2);
+      transpose4(v128.load(s), v128.load(s + rs), v128.load(s + 2 * rs), v128.load(s + 3 * rs), dst + <usize>j * rd + (<usize>i << 2), rd, accumulate);
+    }
+    for (; j < cols; j++) {
+      for (let r = i; r < i + 4; r++) {
+        const q = dst + <usize>j * rd + (<usize>r << 2);
+        const v = load<f32>(src + <usize>r * rs + (<usize>j << 2));
+        store<f32>(q, accumulate ? load<f32>(q) + v : v);
+      }
+    }
+  }
+  for (; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      const q = dst + <usize>j * rd + (<usize>i << 2);
+      const v = load<f32>(src + <usize>i * rs + (<usize>j << 2));
+      store<f32>(q, accumulate ? load<f32>(q) + v : v);
+    }
+  }
+}
+
 /** dst[j·ld + i] = src[i·cols + j] for i < rows, j < cols (dst rows padded to ld ≥ rows, pad lanes zeroed). */
 export function transpose(rows: i32, cols: i32, src: usize, dst: usize, ld: i32): void {
-  for (let j = 0; j < cols; j++) {
-    const d = dst + (<usize>(j * ld) << 2);
-    for (let i = 0; i < rows; i++) store<f32>(d + (<usize>i << 2), load<f32>(src + (<usize>(i * cols + j) << 2)));
-    for (let i = rows; i < ld; i++) store<f32>(d + (<usize>i << 2), 0);
-  }
+  transposeBlocks(rows, cols, src, cols, dst, ld, 0);
+  if (ld > rows) for (let j = 0; j < cols; j++) for (let i = rows; i < ld; i++) store<f32>(dst + (<usize>(j * ld + i) << 2), 0);
 }
 
 /**
@@ -48,17 +88,7 @@ export function spmmT(nOut: i32, ld: i32, at: usize, ptr: usize, idx: usize, pos
 
 /** c[i·n + o] (+)= ct[o·ld + i] for i < m, o < n. */
 export function untranspose(m: i32, n: i32, ct: usize, ld: i32, c: usize, accumulate: i32): void {
-  for (let i = 0; i < m; i++) {
-    const row = c + (<usize>(i * n) << 2);
-    if (accumulate) {
-      for (let o = 0; o < n; o++) {
-        const q = row + (<usize>o << 2);
-        store<f32>(q, load<f32>(q) + load<f32>(ct + (<usize>(o * ld + i) << 2)));
-      }
-    } else {
-      for (let o = 0; o < n; o++) store<f32>(row + (<usize>o << 2), load<f32>(ct + (<usize>(o * ld + i) << 2)));
-    }
-  }
+  transposeBlocks(n, m, ct, ld, c, n, accumulate);
 }
 
 /**
