@@ -107,3 +107,11 @@ test("a run resumed from a checkpoint file repeats the uninterrupted run exactly
   assert.equal(third.testLoss, whole[2].testLoss);
   assert.throws(() => Trainer.resume({ format: "nope" } as never, data, options), /not a sparse-rnn-lab trainer checkpoint/);
 });
+
+test("a float32 network trains on the float64 backend and stays float32", () => {
+  const net = Network.create(spec("GRU"), { seed: 1, precision: "f32" });
+  const log = train(net, data, { epochs: 2, batchSize: 32, seed: 1, backend: "js" });
+  assert.ok(net.embedding instanceof Float32Array && net.blocks[0].wHH instanceof Float32Array);
+  assert.ok(log[1].trainLoss < log[0].trainLoss);
+  assert.equal(Network.load(JSON.parse(JSON.stringify(net.toJSON()))).precision, "f32");
+});
