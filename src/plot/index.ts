@@ -7,4 +7,4 @@ export { progress, type Progress } from "./progress";
 export { exportFigure, type ExportOptions } from "./export";
 export { renderFigure, type ImageFormat, type RenderOptions } from "./render";
 export { closeBrowser, findChromium } from "./browser";
-export { inNotebook } from "./notebook";
+export { inNotebook, stableOutput } from "./notebook";

@@ -12,3 +12,12 @@ export function inNotebook(): boolean {
 export function tslab(): typeof Tslab {
   return require("tslab");
 }
+
+/**
+ * True when outputs must not depend on the machine or the clock: the notebook
+ * runner sets SPARSE_RNN_STABLE_OUTPUT=1 so committed notebooks regenerate
+ * byte-identically. Print timings only when this is false.
+ */
+export function stableOutput(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.SPARSE_RNN_STABLE_OUTPUT === "1";
+}

@@ -4,7 +4,7 @@
  * elsewhere. Updates are throttled so a tight loop costs nothing.
  */
 import { escapeHtml } from "./html";
-import { inNotebook, tslab } from "./notebook";
+import { inNotebook, stableOutput, tslab } from "./notebook";
 
 export type Progress = { tick(n?: number, info?: string): void; done(): void };
 
@@ -24,7 +24,8 @@ export function progress(total: number, label = "progress"): Progress {
 
   const draw = () => {
     lastDrawn = Date.now();
-    const text = progressText(label, count, total, (lastDrawn - start) / 1000, info, finished);
+    const seconds = finished && stableOutput() ? undefined : (lastDrawn - start) / 1000;
+    const text = progressText(label, count, total, seconds, info, finished);
     if (display) display.html(progressHtml(count, total, text));
     else console.log(text);
   };
@@ -44,11 +45,17 @@ export function progress(total: number, label = "progress"): Progress {
   };
 }
 
-/** "label  37/100  37%  1.2 s  ETA 2.0 s  info" (ETA from the mean time per step so far). */
-export function progressText(label: string, count: number, total: number, seconds: number, info: string, finished: boolean): string {
+/**
+ * "label  37/100  37%  1.2 s  ETA 2.0 s  info" (ETA from the mean time per step so far);
+ * `seconds` undefined leaves timings out.
+ */
+export function progressText(label: string, count: number, total: number, seconds: number | undefined, info: string, finished: boolean): string {
   const percent = total > 0 ? Math.min(100, Math.floor((100 * count) / total)) : 100;
-  const eta = !finished && count > 0 && count < total ? `  ETA ${formatSeconds((seconds / count) * (total - count))}` : "";
-  const state = finished ? `  done in ${formatSeconds(seconds)}` : `  ${formatSeconds(seconds)}${eta}`;
+  let state = finished ? "  done" : "";
+  if (seconds !== undefined) {
+    const eta = !finished && count > 0 && count < total ? `  ETA ${formatSeconds((seconds / count) * (total - count))}` : "";
+    state = finished ? `  done in ${formatSeconds(seconds)}` : `  ${formatSeconds(seconds)}${eta}`;
+  }
   return `${label}  ${count}/${total}  ${percent}%${state}${info ? `  ${info}` : ""}`;
 }
 

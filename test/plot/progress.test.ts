@@ -1,11 +1,14 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
+import { stableOutput } from "../../src/plot/notebook";
 import { progress, progressText } from "../../src/plot/progress";
 
 test("progressText shows count, percent, elapsed time, ETA and info", () => {
   assert.equal(progressText("train", 25, 100, 5, "loss 0.1", false), "train  25/100  25%  5.0 s  ETA 15.0 s  loss 0.1");
   assert.equal(progressText("train", 100, 100, 90, "", true), "train  100/100  100%  done in 1 min 30 s");
   assert.equal(progressText("empty", 0, 0, 0, "", true), "empty  0/0  100%  done in 0.0 s");
+  assert.equal(progressText("train", 100, 100, undefined, "loss 0.1", true), "train  100/100  100%  done  loss 0.1");
+  assert.equal(progressText("train", 5, 100, undefined, "", false), "train  5/100  5%");
 });
 
 test("outside a notebook, progress prints a throttled plain line and a final one", (t) => {
@@ -20,4 +23,9 @@ test("outside a notebook, progress prints a throttled plain line and a final one
   assert.match(lines[1], /^loop {2}10000\/10000 {2}100% {2}done in/);
   assert.throws(() => bar.tick(), /tick\(\) after done\(\)/);
   assert.throws(() => progress(Number.NaN), /total must be a finite number >= 0, got NaN/);
+});
+
+test("stableOutput follows SPARSE_RNN_STABLE_OUTPUT, which the notebook runner sets", () => {
+  assert.equal(stableOutput({ SPARSE_RNN_STABLE_OUTPUT: "1" }), true);
+  assert.equal(stableOutput({}), false);
 });
