@@ -168,20 +168,29 @@ export async function runSweep(config: SweepConfig, options: RunSweepOptions): P
   const failed = (model: PlannedModel) => (error: Error): never => {
     throw new Error(`runSweep: model ${model.key} (seed ${model.seed}, ${model.task.nodes} nodes) failed: ${error.message}`);
   };
-  if (todo.length > 0) {
-    if (options.workers === 0) {
-      for (const model of todo) finish(model, await trainStructureModel(model.task, options.data).catch(failed(model)));
-    } else {
-      const pool = createPool<StructureTask, StructureOutcome>({
-        module: path.join(__dirname, "sweep-worker.ts"),
-        workers: Math.min(options.workers ?? coreCount(), todo.length),
-        shared: options.data,
-      });
-      try {
-        await Promise.all(todo.map((model) => pool.run(model.task).then((outcome) => finish(model, outcome), failed(model))));
-      } finally {
-        await pool.destroy();
+  // Hand models out in plan order, one per free worker: balanced, and an error stops new work.
+  const drain = async (run: (task: StructureTask) => Promise<StructureOutcome>, lanes: number): Promise<void> => {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < todo.length) {
+        const model = todo[next++];
+        finish(model, await run(model.task).catch(failed(model)));
       }
+    };
+    await Promise.all(Array.from({ length: lanes }, lane));
+  };
+  if (todo.length > 0 && options.workers === 0) {
+    await drain((task) => trainStructureModel(task, options.data), 1);
+  } else if (todo.length > 0) {
+    const pool = createPool<StructureTask, StructureOutcome>({
+      module: path.join(__dirname, "sweep-worker.ts"),
+      workers: Math.min(options.workers ?? coreCount(), todo.length),
+      shared: options.data,
+    });
+    try {
+      await drain((task) => pool.run(task), pool.size);
+    } finally {
+      await pool.destroy();
     }
   }
   const order = new Map(plan.map((m, i) => [m.key, i]));
