@@ -227,7 +227,7 @@ export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, se
             const rampSteps = g.rampEpochs * samplesPerEpoch;
             const frequency = Math.max(1, Math.floor(rampSteps / g.intervals));
             const afterStep = gradualPruningHook(
-              { initialSparsity: 0, finalSparsity: p / 100, startStep: 1, intervals: Math.floor((rampSteps - 1) / frequency), frequency },
+              { initialSparsity: 0, finalSparsity: p / 100, startStep: 1, intervals: Math.max(1, Math.floor((rampSteps - 1) / frequency)), frequency },
               { kind, scope: settings.scope },
             );
             const records = train(net, data, { ...training, epochs: K, afterStep, onEpoch: (r) => options.onEpoch?.(task, r.epoch, r.testAcc) });
