@@ -207,6 +207,55 @@ export function gemmTN(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, acc
   }
 }
 
+/**
+ * bt[p·n̄ + j] = B[j, p] for j < nb, p < kc (zero for nb ≤ j < n̄); B rows are bRow
+ * bytes apart. Groups of 4 rows × 4 columns go through a 4×4 register transpose.
+ */
+function packTransposed(b: usize, bRow: usize, nb: i32, nbPad: i32, kc: i32, bt: usize): void {
+  const btRow = <usize>nbPad << 2;
+  let j = 0;
+  for (; j + 4 <= nb; j += 4) {
+    const r0 = b + <usize>j * bRow, r1 = r0 + bRow, r2 = r1 + bRow, r3 = r2 + bRow;
+    let dst = bt + (<usize>j << 2);
+    let p = 0;
+    for (; p + 4 <= kc; p += 4) {
+      const o = <usize>p << 2;
+      const v0 = v128.load(r0 + o), v1 = v128.load(r1 + o), v2 = v128.load(r2 + o), v3 = v128.load(r3 + o);
+      const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5), t1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+      const t2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5), t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+      v128.store(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+      v128.store(dst + btRow, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+      v128.store(dst + 2 * btRow, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+      v128.store(dst + 3 * btRow, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+      dst += 4 * btRow;
+    }
+    for (; p < kc; p++) {
+      const o = <usize>p << 2;
+      store<f32>(dst, load<f32>(r0 + o));
+      store<f32>(dst, load<f32>(r1 + o), 4);
+      store<f32>(dst, load<f32>(r2 + o), 8);
+      store<f32>(dst, load<f32>(r3 + o), 12);
+      dst += btRow;
+    }
+  }
+  for (; j < nbPad; j++) {
+    let dst = bt + (<usize>j << 2);
+    if (j < nb) {
+      let src = b + <usize>j * bRow;
+      for (let p = 0; p < kc; p++) {
+        store<f32>(dst, load<f32>(src));
+        src += 4;
+        dst += btRow;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        store<f32>(dst, 0);
+        dst += btRow;
+      }
+    }
+  }
+}
+
 /** C[m×n] (+)= A[m×k]·B[n×k]ᵀ (inputs times weightsᵀ). */
 export function gemmNT(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, scratch: usize): void {
   if (k == 0) { if (!accumulate) memory.fill(c, 0, <usize>(m * n) << 2); return; }
@@ -222,23 +271,7 @@ export function gemmNT(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, acc
       const nb = min(NB, n - j1);
       const nbPad = (nb + NR - 1) & ~(NR - 1);
       const btRow = <usize>nbPad << 2;
-      // bt[p·n̄ + j] = B[j1 + j, p0 + p], zero for j ≥ nb
-      for (let j = 0; j < nbPad; j++) {
-        let dst = bt + (<usize>j << 2);
-        if (j < nb) {
-          let src = b + <usize>(j1 + j) * kBytes + (<usize>p0 << 2);
-          for (let p = 0; p < kc; p++) {
-            store<f32>(dst, load<f32>(src));
-            src += 4;
-            dst += btRow;
-          }
-        } else {
-          for (let p = 0; p < kc; p++) {
-            store<f32>(dst, 0);
-            dst += btRow;
-          }
-        }
-      }
+      packTransposed(b + <usize>j1 * kBytes + (<usize>p0 << 2), kBytes, nb, nbPad, kc, bt);
       const main = mainPanelRows(m);
       for (let i0 = 0; i0 < m; ) {
         const mr = panelRows(main, m - i0);
