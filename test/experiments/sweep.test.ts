@@ -27,6 +27,12 @@ test("the plan is deterministic, covers modes × families × graphs, and follows
   const ns = plan.map((m) => m.task.nodes);
   assert.ok(Math.min(...ns) <= 13 && Math.max(...ns) >= 47, `n range ${Math.min(...ns)}–${Math.max(...ns)}`);
   assert.equal(thesis.graphs * thesis.modes.length * thesis.families.length, 800);
+  // the third family, beyond the thesis: connected G(n, 0.15)
+  for (const m of planSweep({ ...thesis, modes: ["GRU"], families: ["erdos_renyi"], graphs: 10 })) {
+    assert.equal(m.graph, "erdos_renyi");
+    assert.ok(m.properties.diameter > 0 && Number.isFinite(m.properties.average_shortest_path_length), m.key);
+  }
+  assert.throws(() => planSweep({ ...thesis, families: ["small_world" as never] }), /unknown graph family "small_world"/);
 });
 
 test("quick sweep on two workers: one row per model in the thesis's schema, written as models finish, resumable", async () => {
