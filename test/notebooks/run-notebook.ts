@@ -7,7 +7,7 @@ export const ROOT = path.resolve(__dirname, "..", "..");
 const ENV_FILE = path.join(ROOT, "environment", "kernel", "env.sh");
 
 /** SPARSE_RNN_PYTHON, CHROMIUM_PATH, JUPYTER_PATH: from the environment, else from env.sh. */
-function platformEnv(): NodeJS.ProcessEnv {
+export function platformEnv(): NodeJS.ProcessEnv {
   if (process.env.SPARSE_RNN_PYTHON && process.env.JUPYTER_PATH) return process.env;
   if (!fs.existsSync(ENV_FILE)) {
     throw new Error(`${ENV_FILE} is missing: run \`bash environment/install.sh\` (or \`npm test\`, which runs it) first`);
