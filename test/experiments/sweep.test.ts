@@ -5,7 +5,9 @@ import * as os from "os";
 import * as path from "path";
 import { generateDataset } from "../../src/data";
 import { planSweep, runSweep, sweepProfile, STRUCTURE_COLUMNS, SweepConfig, SweepProgress } from "../../src/experiments/sweep";
-import { graphFromEdges, graphProperties, parseEdges, PROPERTY_COLUMNS } from "../../src/graph";
+import { graphFromEdges, graphProperties, parseEdges, PROPERTY_COLUMNS, graphToSpec, layerEdges } from "../../src/graph";
+import { Network, train } from "../../src/nn";
+import { trainStructureModel } from "../../src/experiments/structure-model";
 
 const quick: SweepConfig = sweepProfile("quick");
 
@@ -74,4 +76,17 @@ test("quick sweep on two workers: one row per model in the thesis's schema, writ
       /runSweep: model \S+ \(seed \d+, \d+ nodes\) failed: .*lr must be positive/);
   }
   fs.rmSync(dir, { recursive: true });
+});
+
+test("a sweep model's test result equals the last epoch's evaluation of a plain train() run", async () => {
+  const data = generateDataset({ size: 300, seed: 11 });
+  for (const model of planSweep({ ...quick, modes: ["GRU", "RNN_RELU"], graphs: 1, epochs: 2 })) {
+    const outcome = await trainStructureModel(model.task, data);
+    const net = Network.create(graphToSpec(layerEdges(model.task.nodes, model.task.edges), { mode: model.mode, layout: model.task.layout }),
+      { seed: model.seed, precision: model.task.precision });
+    const log = train(net, data, { epochs: 2, batchSize: model.task.batchSize, lr: model.task.lr, seed: model.seed, precision: model.task.precision, threads: 1 });
+    const last = log[log.length - 1];
+    assert.equal(outcome.test_acc, last.testAcc, model.key);
+    assert.ok(Math.abs(outcome.test_loss - last.testLoss) <= 1e-6 * last.testLoss, `${model.key}: ${outcome.test_loss} vs ${last.testLoss}`);
+  }
 });
