@@ -143,20 +143,49 @@ function panelTimesB(mr: i32, a: usize, aStep: usize, b: usize, bStep: usize, kc
   return left >= main ? main : left <= 4 ? 4 : 6;
 }
 
-/** panel[p·mr + r] = A[r, p] for r < rows, p < kc (rows ≥ rows: 0); A rows are aRow bytes apart. */
+/**
+ * panel[p·mr + r] = A[r, p] for r < rows, p < kc (rows past `rows`: 0); A rows are
+ * aRow bytes apart. Full panels move 4 columns at a time through a 4×4 register
+ * transpose (rows 0–3) and a 2×4 interleave (rows 4–5).
+ */
 function packPanel(a: usize, aRow: usize, rows: i32, mr: i32, kc: i32, panel: usize): void {
   const step = <usize>mr << 2;
+  let p = 0;
+  if (rows == mr) {
+    const r0 = a, r1 = r0 + aRow, r2 = r1 + aRow, r3 = r2 + aRow;
+    for (; p + 4 <= kc; p += 4) {
+      const o = <usize>p << 2;
+      const dst = panel + <usize>p * step;
+      const v0 = v128.load(r0 + o), v1 = v128.load(r1 + o), v2 = v128.load(r2 + o), v3 = v128.load(r3 + o);
+      const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5), t1 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+      const t2 = i32x4.shuffle(v2, v3, 0, 4, 1, 5), t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+      v128.store(dst, i32x4.shuffle(t0, t2, 0, 1, 4, 5));
+      v128.store(dst + step, i32x4.shuffle(t0, t2, 2, 3, 6, 7));
+      v128.store(dst + 2 * step, i32x4.shuffle(t1, t3, 0, 1, 4, 5));
+      v128.store(dst + 3 * step, i32x4.shuffle(t1, t3, 2, 3, 6, 7));
+      if (mr == 6) {
+        const r4 = r3 + aRow, r5 = r4 + aRow;
+        const v4 = v128.load(r4 + o), v5 = v128.load(r5 + o);
+        const u0 = i32x4.shuffle(v4, v5, 0, 4, 1, 5), u1 = i32x4.shuffle(v4, v5, 2, 6, 3, 7);
+        v128.store64_lane(dst, u0, 0, 16);
+        v128.store64_lane(dst + step, u0, 1, 16);
+        v128.store64_lane(dst + 2 * step, u1, 0, 16);
+        v128.store64_lane(dst + 3 * step, u1, 1, 16);
+      }
+    }
+  }
+  // remaining columns (and ragged panels) element by element
   for (let r = 0; r < mr; r++) {
-    let dst = panel + (<usize>r << 2);
+    let dst = panel + <usize>p * step + (<usize>r << 2);
     if (r < rows) {
-      let src = a + <usize>r * aRow;
-      for (let p = 0; p < kc; p++) {
+      let src = a + <usize>r * aRow + (<usize>p << 2);
+      for (let q = p; q < kc; q++) {
         store<f32>(dst, load<f32>(src));
         src += 4;
         dst += step;
       }
     } else {
-      for (let p = 0; p < kc; p++) {
+      for (let q = p; q < kc; q++) {
         store<f32>(dst, 0);
         dst += step;
       }
