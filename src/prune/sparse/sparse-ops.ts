@@ -74,13 +74,23 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     return p;
   }
 
-  /** The wasm kernels when the wrapped backend is wasm (float32 views of its memory), else null. */
+  /**
+   * The wasm kernels when the wrapped backend is wasm (float32 views of its memory), else null —
+   * also when they cannot be built here (no AssemblyScript compiler): the plain-JS kernels then
+   * run on the same views, correct but slower.
+   */
   private wasmKernels(): WasmSparseKernels | null {
-    if (this.wasm === null && "memory" in this.base && this.precision === "f32" && this.reserved > 0) {
-      this.wasm = new WasmSparseKernels(this.base as unknown as WasmMemoryOps, this.reserved);
+    if (this.wasm === null && !this.wasmFailed && "memory" in this.base && this.precision === "f32" && this.reserved > 0) {
+      try {
+        this.wasm = new WasmSparseKernels(this.base as unknown as WasmMemoryOps, this.reserved);
+      } catch (error) {
+        this.wasmFailed = true;
+        console.warn(`SparseWeightOps: wasm sparse kernels unavailable, using plain JS (${(error as Error).message.split("\n")[0]})`);
+      }
     }
     return this.wasm;
   }
+  private wasmFailed = false;
 
   private wasmPattern(p: SparsePattern, key: string): WasmPattern {
     let w = this.wasmPatterns.get(key);
