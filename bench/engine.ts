@@ -2,7 +2,7 @@
  * Engine benchmark (not a timed test): seconds per training epoch of the thesis's
  * base configuration — 18,750 strings, batch 32 (586 batches), 3×50, post padding —
  * for each mode and backend (wasm×2 = the wasm backend with two threads per batch), beside PyTorch's nn.RNN/GRU/LSTM on one thread (same
- * batches), plus one epoch (batch 128) of a GRU random-structure network from a
+ * batches, timed right after ours for the same mode so both see similar machine load), plus one epoch (batch 128) of a GRU random-structure network from a
  * Barabási–Albert graph (n = 30, m = 3) with 11 layers and 31 skip blocks.
  *
  *   node --import tsx bench/engine.ts [--batches N] [--modes GRU,LSTM] [--backends js-f64,wasm]
@@ -64,21 +64,26 @@ function timeEpoch(spec: NetworkSpec, contender: string, batches: Batch[], maxLe
   return seconds;
 }
 
-function torchEpochs(batches: Batch[], modes: CellMode[], limit: number): Record<string, number> {
+/** The epoch's padded batches as JSON for bench/torch_epoch.py (identical batches on both sides). */
+function writeBatches(batches: Batch[]): string {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "batches.json");
   const rows = batches.map((b) => ({
     tokens: Array.from({ length: b.size }, (_, i) => Array.from(b.tokens.subarray(i * b.steps, (i + 1) * b.steps))),
     labels: Array.from(b.labels),
   }));
   fs.writeFileSync(file, JSON.stringify({ batches: rows }));
-  const out: Record<string, number> = {};
+  return file;
+}
+
+/** PyTorch's seconds per epoch for one mode, or undefined (with a note) when torch is unavailable. */
+function torchEpoch(batchFile: string, mode: CellMode, limit: number): number | undefined {
   try {
-    const text = execFileSync("/usr/bin/python3", [path.join(__dirname, "torch_epoch.py"), file, modes.join(","), String(limit)], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });
-    for (const line of text.trim().split("\n")) { const r = JSON.parse(line); out[r.mode] = r.secondsPerEpoch; }
+    const text = execFileSync("/usr/bin/python3", [path.join(__dirname, "torch_epoch.py"), batchFile, mode, String(limit)], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1" } });
+    return JSON.parse(text.trim().split("\n").pop()!).secondsPerEpoch;
   } catch (e) {
     console.log(`PyTorch peer unavailable: ${(e as Error).message.split("\n")[0]}`);
+    return undefined;
   }
-  return out;
 }
 
 /** The GRU random-structure network: the first BA(30, 3) seed whose layering has 11 layers and 31 skips. */
@@ -98,18 +103,21 @@ function main(): void {
   const base = (mode: CellMode): NetworkSpec => ({ mode, vocab: 128, classes: 2, layers: [{ size: 50 }, { size: 50 }, { size: 50 }], skips: [] });
   console.log(`thesis base configuration: ${data.train.length} strings, ${batches.length} batches of 32, 3×50, post padding; timing ${limit} batches${limit < batches.length ? " (extrapolated)" : ""}`);
   console.log(`backends: ${args.backends.join(", ")}; load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} on ${os.cpus().length} cores (shared machine: noisy)`);
-  const ours: Record<string, Record<string, number>> = {};
-  for (const backend of args.backends) {
-    ours[backend] = {};
-    for (const mode of args.modes) {
+  // mode by mode, ours then PyTorch's, so both see about the same load from the rest of the machine
+  const ours: Record<string, Record<string, number>> = Object.fromEntries(args.backends.map((b) => [b, {}]));
+  const torch: Record<string, number> = {};
+  const batchFile = args.torch ? writeBatches(batches) : "";
+  for (const mode of args.modes) {
+    for (const backend of args.backends) {
       ours[backend][mode] = timeEpoch(base(mode), backend, batches, maxLength, 32, limit);
       console.log(`  ${backend.padEnd(8)} ${mode.padEnd(9)} ${ours[backend][mode].toFixed(2)} s/epoch`);
     }
-  }
-  const torch = args.torch ? torchEpochs(batches, args.modes, limit) : {};
-  for (const mode of args.modes) if (torch[mode] !== undefined) {
-    const ratios = args.backends.map((b) => `${b} ${(ours[b][mode] / torch[mode]).toFixed(2)}`).join(", ");
-    console.log(`  pytorch  ${mode.padEnd(9)} ${torch[mode].toFixed(2)} s/epoch   ratio ours/PyTorch: ${ratios}`);
+    if (!args.torch) continue;
+    const seconds = torchEpoch(batchFile, mode, limit);
+    if (seconds === undefined) continue;
+    torch[mode] = seconds;
+    const ratios = args.backends.map((b) => `${b} ${(ours[b][mode] / seconds).toFixed(2)}`).join(", ");
+    console.log(`  pytorch  ${mode.padEnd(9)} ${seconds.toFixed(2)} s/epoch   ratio ours/PyTorch: ${ratios}`);
   }
   let randomNet: { seed: number; layers: number[]; skips: number; backends: Record<string, number> } | undefined;
   if (args.random) {
