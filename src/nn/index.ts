@@ -7,7 +7,11 @@
  *   const log = train(net, { train, test }, { epochs: 50, batchSize: 32, seed: 1 });
  *   evaluate(net, test); predict(net, samples); net.save("base.json");
  *
- * `train` is synchronous (progress via onBatch / onEpoch callbacks).
+ * `train` is synchronous (progress via onBatch / onEpoch callbacks). For a notebook,
+ * `Trainer` / `ResumableRun` run one epoch at a time (await between epochs to redraw),
+ * and `ResumableRun` / `trainResumable` checkpoint every epoch and resume exactly.
+ * Backends: TrainOptions.backend "auto" (wasm SIMD f32 when available, two threads
+ * per batch when large enough — TrainOptions.threads), "js" (f64, or precision "f32").
  */
 // Loading the wasm module registers the "wasm" backend (when the runtime supports it).
 // A static import, so tslab (notebooks) compiles it too; backend.ts also probes it lazily.
