@@ -1,4 +1,5 @@
 export * from "./results-table";
+export * from "./results-source";
 export * from "./feature-sets";
 export * from "./stats";
 export * from "./preprocess";

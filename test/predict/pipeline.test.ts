@@ -9,21 +9,7 @@ import {
   repeatedKFold, trainTestSplit, variantsWithAtLeast,
 } from "../../src/predict";
 import { Random } from "../../src/data/random";
-
-/** A synthetic results table: accuracy depends on nodes and degree_var only. */
-function syntheticCsv(rows: number, extraColumns = true): string {
-  const rng = new Random(5);
-  const header = [...(extraColumns ? ["seed"] : []), ...REQUIRED_COLUMNS, ...(extraColumns ? ["edges_list"] : [])];
-  const lines = [header.join(",")];
-  for (let i = 0; i < rows; i++) {
-    const values: Record<string, number> = {};
-    for (const p of PROPERTY_COLUMNS) values[p] = rng.nextFloat() * 10;
-    const acc = 0.5 + 0.03 * values.nodes - 0.02 * values.degree_var + 0.01 * rng.nextFloat();
-    const cells = header.map((h) => (h === "mode" ? (i % 2 ? "GRU" : "LSTM") : h === "test_acc" ? acc : h === "seed" ? i : h === "edges_list" ? "\"[1,2]\"" : values[h]));
-    lines.push(cells.join(","));
-  }
-  return lines.join("\n") + "\n";
-}
+import { syntheticCsv } from "./synthetic-results";
 
 test("the loader ignores unknown columns and names file, line and column on bad input", () => {
   const table = parseResultsCsv(syntheticCsv(20), "own.csv");
