@@ -36,21 +36,25 @@ export function decode(codes: ArrayLike<number>): string {
 /** One batch of `samples` in the given order, zero post-padded to the longest. */
 export function padToBatch(samples: readonly Sample[]): Batch {
   if (samples.length === 0) throw new Error("padToBatch: no samples");
-  let steps = 0;
-  samples.forEach((s, b) => {
+  const codes = samples.map((s, b) => {
     if (s.text.length === 0) throw new Error(`padToBatch: sample ${b} is an empty string`);
-    steps = Math.max(steps, s.text.length);
+    return encode(s.text);
   });
-  const size = samples.length;
+  return padCodes(codes, samples.map((s) => (s.valid ? 1 : 0)));
+}
+
+/** One batch of already-encoded strings (engines encode a data set once), zero post-padded to the longest. */
+export function padCodes(codes: readonly Uint8Array[], labels: ArrayLike<number>): Batch {
+  const size = codes.length;
+  let steps = 0;
+  for (const c of codes) steps = Math.max(steps, c.length);
   const tokens = new Uint8Array(size * steps);
   const lengths = new Int32Array(size);
-  const labels = new Uint8Array(size);
-  samples.forEach((s, b) => {
-    tokens.set(encode(s.text), b * steps);
-    lengths[b] = s.text.length;
-    labels[b] = s.valid ? 1 : 0;
-  });
-  return { size, steps, tokens, lengths, labels };
+  for (let b = 0; b < size; b++) {
+    tokens.set(codes[b], b * steps);
+    lengths[b] = codes[b].length;
+  }
+  return { size, steps, tokens, lengths, labels: Uint8Array.from(labels) };
 }
 
 export interface BatchOptions {

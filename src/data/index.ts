@@ -28,7 +28,7 @@ export {
 export type { Dataset, DatasetOptions, DatasetReport, InvalidKind, ResolvedDatasetOptions } from "./generate";
 export { readSamplesCsv, writeSamplesCsv, parseSamplesCsv, formatSamplesCsv } from "./csv";
 export type { CsvFormat } from "./csv";
-export { encode, decode, padToBatch, makeBatches, VOCABULARY_SIZE } from "./batch";
+export { encode, decode, padToBatch, padCodes, makeBatches, VOCABULARY_SIZE } from "./batch";
 export type { BatchOptions } from "./batch";
 export { datasetStats, lengthSummary, charCounts, splitCounts, compareLengths, usesOnlyReberLetters } from "./stats";
 export type { DatasetStats, LengthSummary, SplitCounts } from "./stats";

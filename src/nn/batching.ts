@@ -2,6 +2,7 @@
  * Strings → engine batches: ASCII tokens, zero post-padded to the longest string
  * of the batch (the thesis's layout, data/types.ts `Batch`).
  */
+import { encode, padCodes } from "../data/batch";
 import type { Batch, Sample } from "../data/types";
 
 export interface EncodedSet {
@@ -12,39 +13,34 @@ export interface EncodedSet {
 
 /** Encode once per data set; `where` names the data set in errors. */
 export function encodeSamples(samples: Sample[], vocab: number, where = "samples"): EncodedSet {
-  const tokens: Uint8Array[] = new Array(samples.length);
   const labels = new Uint8Array(samples.length);
   let maxLength = 0;
-  samples.forEach((s, i) => {
+  const tokens = samples.map((s, i) => {
     if (typeof s.text !== "string" || s.text.length === 0) throw new Error(`${where}[${i}]: text must be a non-empty string, got ${JSON.stringify(s.text)}`);
-    const t = new Uint8Array(s.text.length);
-    for (let j = 0; j < t.length; j++) {
-      const code = s.text.charCodeAt(j);
-      if (code === 0 || code >= vocab) throw new Error(`${where}[${i}]: character ${JSON.stringify(s.text[j])} (code ${code}) is outside the vocabulary 1…${vocab - 1}`);
-      t[j] = code;
+    let codes: Uint8Array;
+    try {
+      codes = encode(s.text);
+    } catch (e) {
+      throw new Error(`${where}[${i}]: ${(e as Error).message}`);
     }
-    tokens[i] = t;
+    const outside = codes.findIndex((code) => code >= vocab);
+    if (outside >= 0) throw new Error(`${where}[${i}]: character ${JSON.stringify(s.text[outside])} (code ${codes[outside]}) is outside the vocabulary 1…${vocab - 1}`);
     labels[i] = s.valid ? 1 : 0;
-    if (t.length > maxLength) maxLength = t.length;
+    maxLength = Math.max(maxLength, codes.length);
+    return codes;
   });
   return { tokens, labels, maxLength };
 }
 
 /** The batch of samples order[from … to−1]. */
 export function makeBatch(set: EncodedSet, order: ArrayLike<number>, from: number, to: number): Batch {
-  const size = to - from;
-  let steps = 0;
-  for (let i = from; i < to; i++) steps = Math.max(steps, set.tokens[order[i]].length);
-  const tokens = new Uint8Array(size * steps);
-  const lengths = new Int32Array(size);
-  const labels = new Uint8Array(size);
-  for (let b = 0; b < size; b++) {
-    const s = order[from + b];
-    tokens.set(set.tokens[s], b * steps);
-    lengths[b] = set.tokens[s].length;
-    labels[b] = set.labels[s];
+  const codes: Uint8Array[] = [];
+  const labels: number[] = [];
+  for (let i = from; i < to; i++) {
+    codes.push(set.tokens[order[i]]);
+    labels.push(set.labels[order[i]]);
   }
-  return { size, steps, tokens, lengths, labels };
+  return padCodes(codes, labels);
 }
 
 /** Consecutive batches of `batchSize` (the last one may be smaller) over `order`. */
