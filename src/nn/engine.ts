@@ -12,17 +12,32 @@
 import type { Batch } from "../data/types";
 import type { Floats, KernelOps } from "./kernel-ops";
 import type { Network } from "./network";
+import { FusionPlan, PhysicalBlock, planFusion } from "./fusion";
 import { CellMode, GATES, Padding } from "./spec";
 
-interface BlockPlan {
-  name: string;
-  /** index of the layer whose output sequence feeds it (−1 = embedding) */
-  source: number;
-  /** layer whose output it writes (own layer, or the skip's target) */
-  target: number;
-  inputSize: number;
-  hidden: number;
-  wIH: number; wHH: number; bIH: number; bHH: number;
+/**
+ * Fused blocks (fusion.ts) pay off only while they fit one SIMD vector (4 floats):
+ * on the random-structure GRU (wasm, batch 128) fusing blocks of 1–2 units into
+ * blocks of ≤ 4 saved ~5 % per epoch, while limits of 8–40 were 5–50 % SLOWER than
+ * no fusion — the zero blocks of the block-diagonal W_hh and the m-fold wider
+ * input and weight-gradient products cost more than the kernel calls saved.
+ */
+const DEFAULT_FUSED_HIDDEN = 4;
+
+/** Bias gradients of narrow blocks are summed over bands of rows this many floats wide (see biasGradient). */
+const BAND_WIDTH = 64;
+
+export interface EngineOptions {
+  /** largest hidden size of a fused block (fusion.ts); 0 steps every logical block alone */
+  maxFusedHidden?: number;
+}
+
+/** A physical block (fusion.ts) with its parameter buffers and workspace. */
+interface BlockPlan extends PhysicalBlock {
+  /** where its parameters and their gradients live: θ / grad, or the physical buffers */
+  params: Floats; grads: Floats;
+  /** fused: the s × H matrix [I I … I] that sums the members' slices of h into the layer's output */
+  sum: Floats;
   /**
    * h holds `base` = maxBatch·hidden zeros, then the output sequence: with padding
    * "post" the rows before h_t are exactly h_{t−1} (zeros before h_0), so the
@@ -45,13 +60,17 @@ export class Engine {
   readonly mode: CellMode;
   readonly parameterCount: number;
   private readonly L: number;
+  /** layer sizes */
+  private readonly sizes: number[];
   private readonly G: number;
   private readonly E: number;
   private readonly C: number;
   private readonly top: number;
-  private readonly blocks: BlockPlan[];
-  /** per layer: skip block indices into it */
-  private readonly skipsInto: number[][];
+  /** per layer: its physical blocks */
+  private readonly blocks: BlockPlan[][];
+  private readonly fusion: FusionPlan;
+  private readonly physTheta: Floats;
+  private readonly physGrad: Floats;
   private readonly paramOffsets: number[];
   private readonly embOff: number;
   private readonly headWOff: number;
@@ -66,13 +85,19 @@ export class Engine {
 
   private readonly maxBatch: number;
   private readonly maxSteps: number;
+  /** per layer: output sequence (the lone block's h, or a sum buffer) and its zero-row prefix */
   private readonly out: Floats[];
+  private readonly outBase: number[];
   private readonly dOut: Floats[];
   private readonly x0: Floats;
   private readonly dX0: Floats;
   private readonly dGi: Floats;
   private readonly dGh: Floats;
   private readonly dh: Floats;
+  /** ∂L/∂h sequence of a fused block (its layer's ∂L/∂out copied to every member's slice) */
+  private readonly dHSeq: Floats;
+  /** partial bias-gradient sums (biasGradient) */
+  private readonly bands: Floats;
   private readonly dc: Floats;
   private readonly zeros: Floats;
   private readonly final: Floats;
@@ -92,11 +117,12 @@ export class Engine {
   private R = 0;
   private packed = false;
 
-  constructor(net: Network, ops: KernelOps, capacity: { batch: number; steps: number }) {
+  constructor(net: Network, ops: KernelOps, capacity: { batch: number; steps: number }, options: EngineOptions = {}) {
     this.ops = ops;
     const spec = net.spec;
     this.mode = spec.mode;
     this.L = spec.layers.length;
+    this.sizes = spec.layers.map((layer) => layer.size);
     this.G = GATES[spec.mode];
     this.E = spec.layers[0].size;
     this.C = spec.classes;
@@ -117,16 +143,19 @@ export class Engine {
     this.embOff = this.paramOffsets[4 * nb];
     this.headWOff = this.paramOffsets[4 * nb + 1];
     this.headBOff = this.paramOffsets[4 * nb + 2];
-    this.skipsInto = spec.layers.map(() => [] as number[]);
-    spec.skips.forEach((s, k) => this.skipsInto[s.to].push(this.L + k));
-    let maxGH = 0, maxH = 0, work = 0;
-    for (const b of net.blocks) {
+    const maxFused = options.maxFusedHidden ?? DEFAULT_FUSED_HIDDEN;
+    if (!(Number.isInteger(maxFused) && maxFused >= 0)) throw new Error(`Engine: maxFusedHidden must be a non-negative integer, got ${maxFused}`);
+    this.fusion = planFusion(spec, this.paramOffsets, maxFused);
+    const physical = this.fusion.layers.flat();
+    const shared = (l: number) => this.fusion.layers[l].length === 1 && !this.fusion.layers[l][0].fused;
+    let maxGH = 0, maxH = 0, work = 2 * this.fusion.physicalSize;
+    for (const b of physical) {
       maxGH = Math.max(maxGH, G * b.hidden);
       maxH = Math.max(maxH, b.hidden);
-      work += R * (2 * G * b.hidden + 2 * b.hidden + (isLSTM ? b.hidden : 0)) + capacity.batch * b.hidden;
+      work += R * (2 * G * b.hidden + 2 * b.hidden + (isLSTM ? b.hidden : 0)) + capacity.batch * b.hidden + (b.fused ? b.unit * b.hidden : 0);
     }
-    spec.layers.forEach((layer, l) => { work += R * layer.size + (this.skipsInto[l].length > 0 ? (R + capacity.batch) * layer.size : 0); });
-    work += 2 * R * this.E + R * maxGH * (spec.mode === "GRU" ? 2 : 1) + 3 * capacity.batch * maxH;
+    spec.layers.forEach((layer, l) => { work += R * layer.size + (shared(l) ? 0 : (R + capacity.batch) * layer.size); });
+    work += 2 * R * this.E + R * maxGH * (spec.mode === "GRU" ? 2 : 1) + 3 * capacity.batch * maxH + R * maxH + BAND_WIDTH;
     work += 2 * capacity.batch * this.top + 2 * capacity.batch * this.C;
     ops.reserve(5 * P + work, R + capacity.batch);
 
@@ -140,30 +169,32 @@ export class Engine {
 
     // ---- workspace ----
     const dummy = ops.alloc(0);
-    this.blocks = net.blocks.map((b, i) => {
-      const skip = i >= this.L ? spec.skips[i - this.L] : undefined;
+    this.physTheta = ops.alloc(this.fusion.physicalSize);
+    this.physGrad = ops.alloc(this.fusion.physicalSize);
+    this.blocks = this.fusion.layers.map((layer) => layer.map((b) => {
+      const H = b.hidden;
+      const sum = b.fused ? ops.alloc(b.unit * H) : dummy;
+      for (let u = 0; u < b.unit; u++) for (let j = 0; j < b.members.length; j++) sum[u * H + j * b.unit + u] = 1;
       return {
-        name: b.name,
-        source: skip ? skip.from : i - 1,
-        target: skip ? skip.to : i,
-        inputSize: b.inputSize,
-        hidden: b.hidden,
-        wIH: this.paramOffsets[4 * i], wHH: this.paramOffsets[4 * i + 1],
-        bIH: this.paramOffsets[4 * i + 2], bHH: this.paramOffsets[4 * i + 3],
-        gi: ops.alloc(R * G * b.hidden), gh: ops.alloc(R * G * b.hidden),
-        base: capacity.batch * b.hidden,
-        h: ops.alloc((R + capacity.batch) * b.hidden), hPrev: ops.alloc(R * b.hidden),
-        c: isLSTM ? ops.alloc(R * b.hidden) : dummy,
+        ...b,
+        params: b.fused ? this.physTheta : this.theta, grads: b.fused ? this.physGrad : this.grad, sum,
+        gi: ops.alloc(R * G * H), gh: ops.alloc(R * G * H),
+        base: capacity.batch * H,
+        h: ops.alloc((R + capacity.batch) * H), hPrev: ops.alloc(R * H),
+        c: isLSTM ? ops.alloc(R * H) : dummy,
       };
-    });
-    // a layer's output sequence: its own h, or h + skips in a buffer of the same layout
-    this.out = spec.layers.map((layer, l) => (this.skipsInto[l].length > 0 ? ops.alloc((R + capacity.batch) * layer.size) : this.blocks[l].h));
+    }));
+    // a layer's output sequence: its lone block's h, or the sum of its blocks' outputs in a buffer of the same layout
+    this.out = spec.layers.map((layer, l) => (shared(l) ? this.blocks[l][0].h : ops.alloc((R + capacity.batch) * layer.size)));
+    this.outBase = spec.layers.map((layer) => capacity.batch * layer.size);
     this.dOut = spec.layers.map((layer) => ops.alloc(R * layer.size));
     this.x0 = ops.alloc(R * this.E);
     this.dX0 = ops.alloc(R * this.E);
     this.dGi = ops.alloc(R * maxGH);
     this.dGh = spec.mode === "GRU" ? ops.alloc(R * maxGH) : this.dGi;
     this.dh = ops.alloc(capacity.batch * maxH);
+    this.dHSeq = ops.alloc(R * maxH);
+    this.bands = ops.alloc(BAND_WIDTH);
     this.dc = ops.alloc(capacity.batch * maxH);
     this.zeros = ops.alloc(capacity.batch * maxH);
     this.final = ops.alloc(capacity.batch * this.top);
@@ -284,22 +315,31 @@ export class Engine {
     return this.packed ? [p.hPrev, this.offAt[t] * p.hidden] : [p.h, p.base + (this.offAt[t] - this.B) * p.hidden];
   }
 
-  private blockForward(k: number, X: Floats, xOff: number): void {
-    const ops = this.ops, p = this.blocks[k], th = this.theta;
+  /** A member's input sequence: [buffer, offset of its first step]. */
+  private input(source: number): [Floats, number] {
+    return source < 0 ? [this.x0, 0] : [this.out[source], this.outBase[source]];
+  }
+
+  private blockForward(p: BlockPlan): void {
+    const ops = this.ops, th = p.params;
     const H = p.hidden, GH = this.G * H;
-    ops.gemmNT(this.R, GH, p.inputSize, X, th, p.gi, false, xOff, p.wIH, 0);
+    p.members.forEach((m, j) => {
+      const [X, xOff] = this.input(m.source);
+      ops.gemmNT(this.R, GH, m.inputSize, X, th, p.gi, j > 0, xOff, m.wIH, 0);
+    });
     ops.addRowVector(this.R, GH, th, p.bIH, p.gi, 0);
+    // gh starts as b_hh at every step (h₀ = 0: step 0 is the bias alone); the per-step products add to it
+    ops.fill(this.R * GH, 0, p.gh, 0);
+    ops.addRowVector(this.R, GH, th, p.bHH, p.gh, 0);
     for (let t = 0; t < this.T; t++) {
       const n = this.rowsAt[t], o = this.offAt[t];
       const [hPrev, hPrevOff] = this.prevRows(p, t);
       if (t === 0) {
         if (this.packed) ops.fill(n * H, 0, p.hPrev, 0);
-        ops.fill(n * GH, 0, p.gh, 0); // h₀ = 0: gh is the bias alone
       } else {
         if (this.packed) ops.copy(n * H, p.h, p.base + this.offAt[t - 1] * H, p.hPrev, o * H);
-        ops.gemmNT(n, GH, H, hPrev, th, p.gh, false, hPrevOff, p.wHH, o * GH);
+        ops.gemmNT(n, GH, H, hPrev, th, p.gh, true, hPrevOff, p.wHH, o * GH);
       }
-      ops.addRowVector(n, GH, th, p.bHH, p.gh, o * GH);
       const cPrev = t === 0 ? this.zeros : p.c, cPrevOff = t === 0 ? 0 : this.offAt[t - 1] * H;
       ops.cellForward(this.mode, n, H, p.gi, o * GH, p.gh, o * GH, hPrev, hPrevOff, cPrev, cPrevOff, p.h, p.base + o * H, p.c, o * H);
     }
@@ -309,22 +349,22 @@ export class Engine {
   private forward(batch: Batch, padding: Padding, withGradient: boolean): BatchResult {
     this.schedule(batch, padding);
     const ops = this.ops;
+    const from = this.fusion.fromLogical, to = this.fusion.toPhysical, th = this.theta, phys = this.physTheta;
+    for (let i = 0; i < from.length; i++) phys[to[i]] = th[from[i]];
     ops.gatherRows(this.R, this.E, this.theta, this.embOff, this.tokens, 0, this.x0, 0);
     for (let l = 0; l < this.L; l++) {
-      if (l === 0) this.blockForward(0, this.x0, 0);
-      else this.blockForward(l, this.out[l - 1], this.blocks[l - 1].base);
-      const skips = this.skipsInto[l];
-      if (skips.length === 0) continue;
-      const p = this.blocks[l], n = this.R * p.hidden;
-      ops.copy(n, p.h, p.base, this.out[l], p.base);
-      for (const k of skips) {
-        const s = this.blocks[k].source;
-        this.blockForward(k, this.out[s], this.blocks[s].base);
-        ops.add(n, this.blocks[k].h, p.base, this.out[l], p.base);
-      }
+      const blocks = this.blocks[l], out = this.out[l], outOff = this.outBase[l], n = this.R * this.sizes[l];
+      blocks.forEach((p, i) => {
+        this.blockForward(p);
+        if (p.h === out) return;
+        // the layer's output: Σ of its blocks' outputs (a fused block's members summed by a product with [I I … I])
+        if (p.fused) ops.gemmNT(this.R, p.unit, p.hidden, p.h, p.sum, out, i > 0, p.base, 0, outOff);
+        else if (i === 0) ops.copy(n, p.h, p.base, out, outOff);
+        else ops.add(n, p.h, p.base, out, outOff);
+      });
     }
     const B = this.B, C = this.C;
-    ops.gatherRows(B, this.top, this.out[this.L - 1], this.blocks[this.L - 1].base, this.finalIdx, 0, this.final, 0);
+    ops.gatherRows(B, this.top, this.out[this.L - 1], this.outBase[this.L - 1], this.finalIdx, 0, this.final, 0);
     ops.gemmNT(B, C, this.top, this.final, this.theta, this.logits, false, 0, this.headWOff, 0);
     ops.addRowVector(B, C, this.theta, this.headBOff, this.logits, 0);
     return this.crossEntropy(withGradient);
@@ -350,9 +390,9 @@ export class Engine {
 
   // ---------------------------------------------------------------- backward
 
-  /** BPTT of one block: dOutSeq is ∂L/∂(its output sequence); adds ∂L/∂X into dX. */
-  private blockBackward(k: number, X: Floats, xOff: number, dOutSeq: Floats, dX: Floats, accumulateDX: boolean): void {
-    const ops = this.ops, p = this.blocks[k], th = this.theta, g = this.grad;
+  /** BPTT of one physical block: dOutSeq is ∂L/∂(its h sequence); adds ∂L/∂(each member's input) into its source's dOut. */
+  private blockBackward(p: BlockPlan, dOutSeq: Floats): void {
+    const ops = this.ops, th = p.params, g = p.grads;
     const H = p.hidden, GH = this.G * H, R = this.R;
     ops.fill(this.B * H, 0, this.dh, 0);
     ops.fill(this.B * H, 0, this.dc, 0);
@@ -366,12 +406,31 @@ export class Engine {
       if (t > 0) ops.gemmNN(n, H, GH, this.dGh, th, this.dh, true, o * GH, p.wHH, 0);
     }
     // weight gradients over all steps at once
-    ops.gemmTN(GH, p.inputSize, R, this.dGi, X, g, false, 0, xOff, p.wIH);
     const [hPrevSeq, hPrevSeqOff] = this.prevRows(p, 0); // all steps' h_{t−1}, contiguous
     ops.gemmTN(GH, H, R, this.dGh, hPrevSeq, g, false, 0, hPrevSeqOff, p.wHH);
-    ops.colSums(R, GH, this.dGi, 0, g, p.bIH, false);
-    ops.colSums(R, GH, this.dGh, 0, g, p.bHH, false);
-    ops.gemmNN(R, p.inputSize, GH, this.dGi, th, dX, accumulateDX, 0, p.wIH, 0);
+    this.biasGradient(GH, this.dGi, g, p.bIH);
+    this.biasGradient(GH, this.dGh, g, p.bHH);
+    for (const m of p.members) {
+      const [X, xOff] = this.input(m.source);
+      ops.gemmTN(GH, m.inputSize, R, this.dGi, X, g, false, 0, xOff, m.wIH);
+      if (m.source < 0) ops.gemmNN(R, m.inputSize, GH, this.dGi, th, this.dX0, false, 0, m.wIH, 0);
+      else ops.gemmNN(R, m.inputSize, GH, this.dGi, th, this.dOut[m.source], true, 0, m.wIH, 0);
+    }
+  }
+
+  /**
+   * out[outOff …] = column sums of the R × cols gate gradients. A tall narrow sum is
+   * slow row by row (every row adds into the same few floats), so rows are first
+   * summed in bands of q rows read as R/q rows of q·cols floats, then the q partial
+   * sums are added up (plus the R mod q leftover rows).
+   */
+  private biasGradient(cols: number, a: Floats, out: Floats, outOff: number): void {
+    const ops = this.ops, R = this.R, q = Math.floor(BAND_WIDTH / cols);
+    if (q < 2) { ops.colSums(R, cols, a, 0, out, outOff, false); return; }
+    const bands = Math.floor(R / q), rest = R - bands * q;
+    ops.colSums(bands, q * cols, a, 0, this.bands, 0, false);
+    ops.colSums(q, cols, this.bands, 0, out, outOff, false);
+    if (rest > 0) ops.colSums(rest, cols, a, bands * q * cols, out, outOff, true);
   }
 
   private backward(): void {
@@ -379,17 +438,18 @@ export class Engine {
     ops.gemmTN(C, this.top, B, this.dLogits, this.final, g, false, 0, 0, this.headWOff);
     ops.colSums(B, C, this.dLogits, 0, g, this.headBOff, false);
     ops.gemmNN(B, this.top, C, this.dLogits, this.theta, this.dFinal, false, 0, this.headWOff, 0);
-    for (let l = 0; l < this.L; l++) ops.fill(this.R * this.blocks[l].hidden, 0, this.dOut[l], 0);
+    for (let l = 0; l < this.L; l++) ops.fill(this.R * this.sizes[l], 0, this.dOut[l], 0);
     ops.scatterAddRows(B, this.top, this.dFinal, 0, this.finalIdx, 0, this.dOut[this.L - 1], 0);
     for (let l = this.L - 1; l >= 0; l--) {
-      // dOut[l] is complete: layer l+1 and every skip out of l were handled above
-      for (const k of this.skipsInto[l]) {
-        const s = this.blocks[k].source;
-        this.blockBackward(k, this.out[s], this.blocks[s].base, this.dOut[l], this.dOut[s], true);
+      // dOut[l] is complete: every block reading layer l writes a layer above l, handled already
+      for (const p of this.blocks[l]) {
+        // a fused block's members all see ∂L/∂out: copy it to every slice (product with [I I … I])
+        if (p.fused) ops.gemmNN(this.R, p.hidden, p.unit, this.dOut[l], p.sum, this.dHSeq, false, 0, 0, 0);
+        this.blockBackward(p, p.fused ? this.dHSeq : this.dOut[l]);
       }
-      if (l === 0) this.blockBackward(0, this.x0, 0, this.dOut[0], this.dX0, false);
-      else this.blockBackward(l, this.out[l - 1], this.blocks[l - 1].base, this.dOut[l], this.dOut[l - 1], true);
     }
+    const from = this.fusion.fromLogical, to = this.fusion.toPhysical, phys = this.physGrad;
+    for (let i = 0; i < from.length; i++) g[from[i]] = phys[to[i]];
     const V = this.headWOff - this.embOff;
     ops.fill(V, 0, g, this.embOff);
     ops.scatterAddRows(this.R, this.E, this.dX0, 0, this.tokens, 0, g, this.embOff);

@@ -24,7 +24,7 @@ export { validateSpec } from "./validate";
 export { train, trainAsync, Trainer, evaluate, predict } from "./train";
 export type { TrainOptions, EpochRecord, Evaluation, EvaluateOptions, TrainerCheckpoint } from "./train";
 export { Engine } from "./engine";
-export type { BatchResult } from "./engine";
+export type { BatchResult, EngineOptions } from "./engine";
 export { createOps, registerBackend, availableBackends } from "./backend";
 export type { BackendName } from "./backend";
 export type { KernelOps, Floats } from "./kernel-ops";
