@@ -123,11 +123,6 @@ export function countOnes(mask: Uint8Array): number {
   return ones;
 }
 
-/** Kept fraction of a mask (1 = dense); an absent mask is dense. */
-export function density(mask: Uint8Array | undefined): number {
-  return mask && mask.length > 0 ? countOnes(mask) / mask.length : 1;
-}
-
 /** What pruning needs of a network; the engine's Network has it. */
 export interface MaskableNetwork {
   readonly blocks: readonly WeightBlock[];
