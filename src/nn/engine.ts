@@ -24,7 +24,7 @@ import { CellMode, GATES, Padding } from "./spec";
  */
 const DEFAULT_FUSED_HIDDEN = 4;
 
-/** Bias gradients of narrow blocks are summed over bands of rows this many floats wide (see biasGradient). */
+/** Biases of narrow blocks are added and their gradients summed over bands of rows this many floats wide (addBias, biasGradient). */
 const BAND_WIDTH = 64;
 
 export interface EngineOptions {
@@ -96,7 +96,7 @@ export class Engine {
   private readonly dh: Floats;
   /** ∂L/∂h sequence of a fused block (its layer's ∂L/∂out copied to every member's slice) */
   private readonly dHSeq: Floats;
-  /** partial bias-gradient sums (biasGradient) */
+  /** BAND_WIDTH floats of scratch: the repeated bias (addBias), partial bias-gradient sums (biasGradient) */
   private readonly bands: Floats;
   private readonly dc: Floats;
   private readonly zeros: Floats;
@@ -327,10 +327,10 @@ export class Engine {
       const [X, xOff] = this.input(m.source);
       ops.gemmNT(this.R, GH, m.inputSize, X, th, p.gi, j > 0, xOff, m.wIH, 0);
     });
-    ops.addRowVector(this.R, GH, th, p.bIH, p.gi, 0);
+    this.addBias(GH, th, p.bIH, p.gi);
     // gh starts as b_hh at every step (h₀ = 0: step 0 is the bias alone); the per-step products add to it
     ops.fill(this.R * GH, 0, p.gh, 0);
-    ops.addRowVector(this.R, GH, th, p.bHH, p.gh, 0);
+    this.addBias(GH, th, p.bHH, p.gh);
     for (let t = 0; t < this.T; t++) {
       const n = this.rowsAt[t], o = this.offAt[t];
       const [hPrev, hPrevOff] = this.prevRows(p, t);
@@ -343,6 +343,21 @@ export class Engine {
       const cPrev = t === 0 ? this.zeros : p.c, cPrevOff = t === 0 ? 0 : this.offAt[t - 1] * H;
       ops.cellForward(this.mode, n, H, p.gi, o * GH, p.gh, o * GH, hPrev, hPrevOff, cPrev, cPrevOff, p.h, p.base + o * H, p.c, o * H);
     }
+  }
+
+  /**
+   * c[r·cols + j] += bias[biasOff + j] over the batch's R rows. Narrow rows are slow
+   * one by one (wasm walks a row per iteration), so the bias is repeated q times
+   * and added to R/q rows of q·cols floats (plus the R mod q leftover rows).
+   */
+  private addBias(cols: number, bias: Floats, biasOff: number, c: Floats): void {
+    const ops = this.ops, R = this.R, q = Math.floor(BAND_WIDTH / cols);
+    if (q < 2) { ops.addRowVector(R, cols, bias, biasOff, c, 0); return; }
+    const band = this.bands;
+    for (let i = 0; i < q; i++) for (let j = 0; j < cols; j++) band[i * cols + j] = bias[biasOff + j];
+    const bands = Math.floor(R / q), rest = R - bands * q;
+    ops.addRowVector(bands, q * cols, band, 0, c, 0);
+    if (rest > 0) ops.addRowVector(rest, cols, bias, biasOff, c, bands * q * cols);
   }
 
   /** Forward pass; leaves logits in the workspace and returns loss and correct count. */
