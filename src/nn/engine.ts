@@ -327,37 +327,44 @@ export class Engine {
       const [X, xOff] = this.input(m.source);
       ops.gemmNT(this.R, GH, m.inputSize, X, th, p.gi, j > 0, xOff, m.wIH, 0);
     });
-    this.addBias(GH, th, p.bIH, p.gi);
-    // gh starts as b_hh at every step (h₀ = 0: step 0 is the bias alone); the per-step products add to it
-    ops.fill(this.R * GH, 0, p.gh, 0);
-    this.addBias(GH, th, p.bHH, p.gh);
+    // only GRU uses b_hh apart from b_ih (inside r∘(W_hn·h + b_hn)); the other cells see gi + gh, so b_hh joins b_ih here
+    const gru = this.mode === "GRU";
+    this.addBias(GH, th, p.bIH, p.gi, gru ? -1 : p.bHH);
     for (let t = 0; t < this.T; t++) {
       const n = this.rowsAt[t], o = this.offAt[t];
       const [hPrev, hPrevOff] = this.prevRows(p, t);
       if (t === 0) {
         if (this.packed) ops.fill(n * H, 0, p.hPrev, 0);
+        ops.fill(n * GH, 0, p.gh, 0); // h₀ = 0
       } else {
         if (this.packed) ops.copy(n * H, p.h, p.base + this.offAt[t - 1] * H, p.hPrev, o * H);
-        ops.gemmNT(n, GH, H, hPrev, th, p.gh, true, hPrevOff, p.wHH, o * GH);
+        ops.gemmNT(n, GH, H, hPrev, th, p.gh, false, hPrevOff, p.wHH, o * GH);
       }
+      if (gru) ops.addRowVector(n, GH, th, p.bHH, p.gh, o * GH);
       const cPrev = t === 0 ? this.zeros : p.c, cPrevOff = t === 0 ? 0 : this.offAt[t - 1] * H;
       ops.cellForward(this.mode, n, H, p.gi, o * GH, p.gh, o * GH, hPrev, hPrevOff, cPrev, cPrevOff, p.h, p.base + o * H, p.c, o * H);
     }
   }
 
   /**
-   * c[r·cols + j] += bias[biasOff + j] over the batch's R rows. Narrow rows are slow
-   * one by one (wasm walks a row per iteration), so the bias is repeated q times
-   * and added to R/q rows of q·cols floats (plus the R mod q leftover rows).
+   * c[r·cols + j] += bias[biasOff + j] (+ bias[bias2Off + j] unless bias2Off < 0) over
+   * the batch's R rows. Narrow rows are slow one by one (wasm walks a row per
+   * iteration), so the bias is repeated q times and added to R/q rows of q·cols
+   * floats (plus the R mod q leftover rows).
    */
-  private addBias(cols: number, bias: Floats, biasOff: number, c: Floats): void {
+  private addBias(cols: number, bias: Floats, biasOff: number, c: Floats, bias2Off: number): void {
     const ops = this.ops, R = this.R, q = Math.floor(BAND_WIDTH / cols);
-    if (q < 2) { ops.addRowVector(R, cols, bias, biasOff, c, 0); return; }
+    if (q < 2) {
+      ops.addRowVector(R, cols, bias, biasOff, c, 0);
+      if (bias2Off >= 0) ops.addRowVector(R, cols, bias, bias2Off, c, 0);
+      return;
+    }
     const band = this.bands;
-    for (let i = 0; i < q; i++) for (let j = 0; j < cols; j++) band[i * cols + j] = bias[biasOff + j];
+    for (let j = 0; j < cols; j++) band[j] = bias[biasOff + j] + (bias2Off >= 0 ? bias[bias2Off + j] : 0);
+    for (let i = 1; i < q; i++) for (let j = 0; j < cols; j++) band[i * cols + j] = band[j];
     const bands = Math.floor(R / q), rest = R - bands * q;
     ops.addRowVector(bands, q * cols, band, 0, c, 0);
-    if (rest > 0) ops.addRowVector(rest, cols, bias, biasOff, c, bands * q * cols);
+    if (rest > 0) ops.addRowVector(rest, cols, band, 0, c, bands * q * cols);
   }
 
   /** Forward pass; leaves logits in the workspace and returns loss and correct count. */
@@ -424,7 +431,8 @@ export class Engine {
     const [hPrevSeq, hPrevSeqOff] = this.prevRows(p, 0); // all steps' h_{t−1}, contiguous
     ops.gemmTN(GH, H, R, this.dGh, hPrevSeq, g, false, 0, hPrevSeqOff, p.wHH);
     this.biasGradient(GH, this.dGi, g, p.bIH);
-    this.biasGradient(GH, this.dGh, g, p.bHH);
+    if (this.mode === "GRU") this.biasGradient(GH, this.dGh, g, p.bHH);
+    else ops.copy(GH, g, p.bIH, g, p.bHH); // ∂L/∂b_hh = ∂L/∂b_ih: both enter as gi + gh
     for (const m of p.members) {
       const [X, xOff] = this.input(m.source);
       ops.gemmTN(GH, m.inputSize, R, this.dGi, X, g, false, 0, xOff, m.wIH);
