@@ -6,7 +6,8 @@
  * Barabási–Albert graph (n = 30, m = 3) with 11 layers and 31 skip blocks.
  *
  *   node --import tsx bench/engine.ts [--batches N] [--modes GRU,LSTM] [--backends js-f64,wasm]
- *        [--no-torch] [--no-random] [--out bench/results/engine.json]
+ *        [--no-torch] [--no-random] [--no-base] [--out bench/results/engine.json]
+ * (--no-base: only the random-structure epoch)
  *
  * --batches N times the first N batches of the epoch and extrapolates to the whole
  * epoch (for speed). The machine may be shared: numbers are wall-clock and noisy.
@@ -22,11 +23,11 @@ import { barabasiAlbert, graphToSpec, layerGraph } from "../src/graph";
 import { DataParallel } from "../src/nn/wasm/data-parallel";
 import { availableBackends, batchesOf, CELL_MODES, CellMode, createOps, encodeSamples, Engine, Network, NetworkSpec } from "../src/nn";
 
-interface Args { batches?: number; modes: CellMode[]; backends: string[]; torch: boolean; random: boolean; out: string }
+interface Args { batches?: number; modes: CellMode[]; backends: string[]; torch: boolean; random: boolean; base: boolean; out: string }
 
 function parseArgs(argv: string[]): Args {
   const found = availableBackends();
-  const args: Args = { modes: [...CELL_MODES], backends: found.includes("wasm") ? [...found, "wasm×2"] : found, torch: true, random: true, out: "bench/results/engine.json" };
+  const args: Args = { modes: [...CELL_MODES], backends: found.includes("wasm") ? [...found, "wasm×2"] : found, torch: true, random: true, base: true, out: "bench/results/engine.json" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--batches") args.batches = Number(argv[++i]);
@@ -34,6 +35,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--backends") args.backends = argv[++i].split(",");
     else if (a === "--no-torch") args.torch = false;
     else if (a === "--no-random") args.random = false;
+    else if (a === "--no-base") args.base = false;
     else if (a === "--out") args.out = argv[++i];
     else throw new Error(`bench/engine.ts: unknown argument ${a}`);
   }
@@ -107,7 +109,7 @@ function main(): void {
   const ours: Record<string, Record<string, number>> = Object.fromEntries(args.backends.map((b) => [b, {}]));
   const torch: Record<string, number> = {};
   const batchFile = args.torch ? writeBatches(batches) : "";
-  for (const mode of args.modes) {
+  for (const mode of args.base ? args.modes : []) {
     for (const backend of args.backends) {
       ours[backend][mode] = timeEpoch(base(mode), backend, batches, maxLength, 32, limit);
       console.log(`  ${backend.padEnd(8)} ${mode.padEnd(9)} ${ours[backend][mode].toFixed(2)} s/epoch`);

@@ -24,6 +24,14 @@ import { CellMode, GATES, Padding } from "./spec";
  */
 const DEFAULT_FUSED_HIDDEN = 4;
 
+/**
+ * GRU blocks up to this hidden size run each time step as ONE kernel call
+ * (KernelOps.gruStepForward / gruStepBackward, when the backend has them) instead
+ * of a recurrent gemm, a bias add and the cell: at a few units the separate calls
+ * cost more in overhead and packing than their arithmetic.
+ */
+const STEP_HIDDEN = 8;
+
 /** Biases of narrow blocks are added and their gradients summed over bands of rows this many floats wide (addBias, biasGradient). */
 const BAND_WIDTH = 64;
 
@@ -330,9 +338,18 @@ export class Engine {
     // only GRU uses b_hh apart from b_ih (inside r∘(W_hn·h + b_hn)); the other cells see gi + gh, so b_hh joins b_ih here
     const gru = this.mode === "GRU";
     this.addBias(GH, th, p.bIH, p.gi, gru ? -1 : p.bHH);
+    const wholeStep = gru && H <= STEP_HIDDEN && ops.gruStepForward !== undefined;
     for (let t = 0; t < this.T; t++) {
       const n = this.rowsAt[t], o = this.offAt[t];
       const [hPrev, hPrevOff] = this.prevRows(p, t);
+      if (wholeStep) {
+        if (this.packed) {
+          if (t === 0) ops.fill(n * H, 0, p.hPrev, 0);
+          else ops.copy(n * H, p.h, p.base + this.offAt[t - 1] * H, p.hPrev, o * H);
+        }
+        ops.gruStepForward!(n, H, p.gi, o * GH, p.gh, o * GH, hPrev, hPrevOff, th, p.wHH, th, p.bHH, p.h, p.base + o * H);
+        continue;
+      }
       if (t === 0) {
         if (this.packed) ops.fill(n * H, 0, p.hPrev, 0);
         ops.fill(n * GH, 0, p.gh, 0); // h₀ = 0
@@ -418,9 +435,16 @@ export class Engine {
     const H = p.hidden, GH = this.G * H, R = this.R;
     ops.fill(this.B * H, 0, this.dh, 0);
     ops.fill(this.B * H, 0, this.dc, 0);
+    const wholeStep = this.mode === "GRU" && H <= STEP_HIDDEN && ops.gruStepBackward !== undefined;
     for (let t = this.T - 1; t >= 0; t--) {
       const n = this.rowsAt[t], o = this.offAt[t];
       ops.add(n * H, dOutSeq, o * H, this.dh, 0);
+      if (wholeStep) {
+        // at t = 0 the product with W_hh lands in dh unused (no step −1): one call either way
+        const [hPrev, hPrevOff] = this.prevRows(p, t);
+        ops.gruStepBackward!(n, H, p.gi, o * GH, p.gh, o * GH, hPrev, hPrevOff, th, p.wHH, this.dh, 0, this.dGi, o * GH, this.dGh, o * GH);
+        continue;
+      }
       const cPrev = t === 0 ? this.zeros : p.c, cPrevOff = t === 0 ? 0 : this.offAt[t - 1] * H;
       const [hPrev, hPrevOff] = this.prevRows(p, t);
       ops.cellBackward(this.mode, n, H, p.gi, o * GH, p.gh, o * GH, hPrev, hPrevOff, p.h, p.base + o * H,

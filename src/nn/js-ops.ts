@@ -236,6 +236,24 @@ export class JsOps<F extends Floats> implements KernelOps<F> {
     }
   }
 
+  gruStepForward(
+    rows: number, H: number, gi: F, giOff: number, gh: F, ghOff: number,
+    hPrev: F, hPrevOff: number, w: F, wOff: number, bhh: F, bhhOff: number, h: F, hOff: number,
+  ): void {
+    this.gemmNT(rows, 3 * H, H, hPrev, w, gh, false, hPrevOff, wOff, ghOff);
+    this.addRowVector(rows, 3 * H, bhh, bhhOff, gh, ghOff);
+    this.cellForward("GRU", rows, H, gi, giOff, gh, ghOff, hPrev, hPrevOff, h, 0, h, hOff, h, 0);
+  }
+
+  gruStepBackward(
+    rows: number, H: number, act: F, actOff: number, gh: F, ghOff: number,
+    hPrev: F, hPrevOff: number, w: F, wOff: number, dh: F, dhOff: number,
+    dGi: F, dGiOff: number, dGh: F, dGhOff: number,
+  ): void {
+    this.cellBackward("GRU", rows, H, act, actOff, gh, ghOff, hPrev, hPrevOff, dh, 0, dh, 0, dh, 0, dh, dhOff, dh, 0, dGi, dGiOff, dGh, dGhOff);
+    this.gemmNN(rows, H, 3 * H, dGh, w, dh, true, dGhOff, wOff, dhOff);
+  }
+
   cellBackward(
     mode: CellMode, rows: number, H: number,
     act: F, actOff: number, gh: F, ghOff: number,

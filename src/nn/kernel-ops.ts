@@ -126,6 +126,25 @@ export interface KernelOps<F extends Floats = Floats> {
     dGi: F, dGiOff: number, dGh: F, dGhOff: number,
   ): void;
 
+  // ---- whole GRU steps of small blocks (optional: the engine composes them from the ops above when absent) ----
+
+  /**
+   * gh = hPrev·W_hhᵀ + b_hh (W_hh = w[wOff …], 3H × H; b_hh = bhh[bhhOff …]), then
+   * cellForward("GRU", …) with the same buffers. One call per step instead of three:
+   * worth it for blocks of a few units, whose step costs are call overheads.
+   */
+  gruStepForward?(
+    rows: number, hidden: number, gi: F, giOff: number, gh: F, ghOff: number,
+    hPrev: F, hPrevOff: number, w: F, wOff: number, bhh: F, bhhOff: number, h: F, hOff: number,
+  ): void;
+
+  /** cellBackward("GRU", …), then dh += dGh·W_hh (the recurrent product's gradient into ∂L/∂h_{t−1}). */
+  gruStepBackward?(
+    rows: number, hidden: number, act: F, actOff: number, gh: F, ghOff: number,
+    hPrev: F, hPrevOff: number, w: F, wOff: number, dh: F, dhOff: number,
+    dGi: F, dGiOff: number, dGh: F, dGhOff: number,
+  ): void;
+
   // ---- optimizer ----
 
   /**

@@ -29,6 +29,8 @@ interface KernelExports {
   backwardGRU(rows: number, H: number, act: number, gh: number, hPrev: number, dh: number, dGi: number, dGh: number): void;
   forwardLSTM(rows: number, H: number, gi: number, gh: number, cPrev: number, h: number, c: number): void;
   backwardLSTM(rows: number, H: number, act: number, cPrev: number, c: number, dh: number, dc: number, dGi: number): void;
+  stepGRU(rows: number, H: number, gi: number, gh: number, hPrev: number, w: number, bhh: number, h: number, scratch: number): void;
+  stepBackGRU(rows: number, H: number, act: number, gh: number, hPrev: number, w: number, dh: number, dGi: number, dGh: number): void;
   addRowVector(rows: number, cols: number, v: number, c: number): void;
   colSums(rows: number, cols: number, a: number, out: number, accumulate: number): void;
   add(n: number, src: number, dst: number): void;
@@ -190,6 +192,25 @@ export class WasmOps implements KernelOps<Float32Array> {
       default:
         throw new Error(`cellBackward: unknown cell mode ${String(mode)}`);
     }
+  }
+
+  gruStepForward(
+    rows: number, H: number, gi: Float32Array, giOff: number, gh: Float32Array, ghOff: number,
+    hPrev: Float32Array, hPrevOff: number, w: Float32Array, wOff: number, bhh: Float32Array, bhhOff: number, h: Float32Array, hOff: number,
+  ): void {
+    if (rows === 0) return;
+    if (3 * H * H + 4 > this.scratchFloats) throw new Error(`gruStepForward: hidden size ${H} too large for the scratch (${this.scratchFloats} floats)`);
+    this.k.stepGRU(rows, H, this.at(gi, giOff), this.at(gh, ghOff), this.at(hPrev, hPrevOff), this.at(w, wOff), this.at(bhh, bhhOff), this.at(h, hOff), this.scratch);
+  }
+
+  gruStepBackward(
+    rows: number, H: number, act: Float32Array, actOff: number, gh: Float32Array, ghOff: number,
+    hPrev: Float32Array, hPrevOff: number, w: Float32Array, wOff: number, dh: Float32Array, dhOff: number,
+    dGi: Float32Array, dGiOff: number, dGh: Float32Array, dGhOff: number,
+  ): void {
+    if (rows === 0) return;
+    this.k.stepBackGRU(rows, H, this.at(act, actOff), this.at(gh, ghOff), this.at(hPrev, hPrevOff), this.at(w, wOff),
+      this.at(dh, dhOff), this.at(dGi, dGiOff), this.at(dGh, dGhOff));
   }
 
   addRowVector(rows: number, cols: number, v: Float32Array, vOff: number, c: Float32Array, cOff: number): void {

@@ -52,22 +52,24 @@ export function backwardRelu(n: i32, h: usize, dh: usize, dGi: usize): void {
  * h = n + z∘(hPrev − n); gi ← [r | z | n].
  */
 export function forwardGRU(rows: i32, H: i32, gi: usize, gh: usize, hPrev: usize, h: usize): void {
+  for (let r = 0; r < rows; r++) gruRowForward(H, gi + (<usize>(r * 3 * H) << 2), gh + (<usize>(r * 3 * H) << 2), hPrev + (<usize>(r * H) << 2), h + (<usize>(r * H) << 2));
+}
+
+/** forwardGRU of one row (pointers at the row's start); step.ts calls it too. */
+// @ts-ignore: decorator
+@inline export function gruRowForward(H: i32, gi: usize, gh: usize, hPrev: usize, h: usize): void {
   const block = <usize>H << 2;
-  for (let r = 0; r < rows; r++) {
-    const g = <usize>(r * 3 * H) << 2;
-    const o = <usize>(r * H) << 2;
-    for (let j = 0; j < H; j += 4) {
-      const lanes = H - j;
-      const pr = gi + g + (<usize>j << 2), qr = gh + g + (<usize>j << 2);
-      const rg = sigmoid4(f32x4.add(v128.load(pr), v128.load(qr)));
-      const zg = sigmoid4(f32x4.add(v128.load(pr + block), v128.load(qr + block)));
-      const ng = tanh4(f32x4.add(v128.load(pr + 2 * block), f32x4.mul(rg, v128.load(qr + 2 * block))));
-      storeLanes(pr, rg, lanes);
-      storeLanes(pr + block, zg, lanes);
-      storeLanes(pr + 2 * block, ng, lanes);
-      const po = o + (<usize>j << 2);
-      storeLanes(h + po, f32x4.add(ng, f32x4.mul(zg, f32x4.sub(v128.load(hPrev + po), ng))), lanes);
-    }
+  for (let j = 0; j < H; j += 4) {
+    const lanes = H - j;
+    const jb = <usize>j << 2;
+    const pr = gi + jb, qr = gh + jb;
+    const rg = sigmoid4(f32x4.add(v128.load(pr), v128.load(qr)));
+    const zg = sigmoid4(f32x4.add(v128.load(pr + block), v128.load(qr + block)));
+    const ng = tanh4(f32x4.add(v128.load(pr + 2 * block), f32x4.mul(rg, v128.load(qr + 2 * block))));
+    storeLanes(pr, rg, lanes);
+    storeLanes(pr + block, zg, lanes);
+    storeLanes(pr + 2 * block, ng, lanes);
+    storeLanes(h + jb, f32x4.add(ng, f32x4.mul(zg, f32x4.sub(v128.load(hPrev + jb), ng))), lanes);
   }
 }
 
@@ -77,29 +79,34 @@ export function forwardGRU(rows: i32, H: i32, gi: usize, gh: usize, hPrev: usize
  */
 export function backwardGRU(rows: i32, H: i32, act: usize, gh: usize, hPrev: usize,
                             dh: usize, dGi: usize, dGh: usize): void {
-  const block = <usize>H << 2;
   for (let r = 0; r < rows; r++) {
     const g = <usize>(r * 3 * H) << 2;
     const o = <usize>(r * H) << 2;
-    for (let j = 0; j < H; j += 4) {
-      const lanes = H - j;
-      const jb = <usize>j << 2;
-      const pa = act + g + jb;
-      const rg = v128.load(pa), zg = v128.load(pa + block), ng = v128.load(pa + 2 * block);
-      const po = o + jb;
-      const d = v128.load(dh + po);
-      const dn = f32x4.mul(f32x4.mul(d, f32x4.sub(ONE, zg)), f32x4.sub(ONE, f32x4.mul(ng, ng)));
-      const dz = f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(v128.load(hPrev + po), ng)), zg), f32x4.sub(ONE, zg));
-      const dr = f32x4.mul(f32x4.mul(f32x4.mul(dn, v128.load(gh + g + jb + 2 * block)), rg), f32x4.sub(ONE, rg));
-      const pi = dGi + g + jb, ph = dGh + g + jb;
-      storeLanes(pi, dr, lanes);
-      storeLanes(pi + block, dz, lanes);
-      storeLanes(pi + 2 * block, dn, lanes);
-      storeLanes(ph, dr, lanes);
-      storeLanes(ph + block, dz, lanes);
-      storeLanes(ph + 2 * block, f32x4.mul(dn, rg), lanes);
-      storeLanes(dh + po, f32x4.mul(d, zg), lanes);
-    }
+    gruRowBackward(H, act + g, gh + g, hPrev + o, dh + o, dGi + g, dGh + g);
+  }
+}
+
+/** backwardGRU of one row (pointers at the row's start); step.ts calls it too. */
+// @ts-ignore: decorator
+@inline export function gruRowBackward(H: i32, act: usize, gh: usize, hPrev: usize, dh: usize, dGi: usize, dGh: usize): void {
+  const block = <usize>H << 2;
+  for (let j = 0; j < H; j += 4) {
+    const lanes = H - j;
+    const jb = <usize>j << 2;
+    const pa = act + jb;
+    const rg = v128.load(pa), zg = v128.load(pa + block), ng = v128.load(pa + 2 * block);
+    const d = v128.load(dh + jb);
+    const dn = f32x4.mul(f32x4.mul(d, f32x4.sub(ONE, zg)), f32x4.sub(ONE, f32x4.mul(ng, ng)));
+    const dz = f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(v128.load(hPrev + jb), ng)), zg), f32x4.sub(ONE, zg));
+    const dr = f32x4.mul(f32x4.mul(f32x4.mul(dn, v128.load(gh + jb + 2 * block)), rg), f32x4.sub(ONE, rg));
+    const pi = dGi + jb, ph = dGh + jb;
+    storeLanes(pi, dr, lanes);
+    storeLanes(pi + block, dz, lanes);
+    storeLanes(pi + 2 * block, dn, lanes);
+    storeLanes(ph, dr, lanes);
+    storeLanes(ph + block, dz, lanes);
+    storeLanes(ph + 2 * block, f32x4.mul(dn, rg), lanes);
+    storeLanes(dh + jb, f32x4.mul(d, zg), lanes);
   }
 }
 
