@@ -45,7 +45,7 @@ function freePort(): Promise<number> {
   });
 }
 
-test("live in Jupyter Notebook: running the tour draws the chart, the table and the progress bar", async () => {
+test("live in Jupyter Notebook: running the tour draws the chart, the table and the progress bar", { timeout: 300_000 }, async () => {
   const env = platformEnv();
   const port = await freePort();
   const token = randomBytes(12).toString("hex");
@@ -72,12 +72,25 @@ test("live in Jupyter Notebook: running the tour draws the chart, the table and 
     assert.equal(await page.locator(".sparse-rnn-progress").count(), 1, "the bar updates one output in place");
     await page.evaluate(() => (globalThis as any).Jupyter.notebook.kernel.kill());
   } finally {
-    server.kill("SIGINT");
-    server.kill("SIGINT"); // Notebook asks for confirmation on the first one
+    await stopServer(server);
   }
 });
 
-test("the main job's offline HTML draws the chart with the network cut, and figures are exported", async () => {
+/**
+ * Jupyter shuts its kernels down and exits on SIGTERM. A server that ignores it (a
+ * signal during start-up, seen under load) gets SIGKILL: a live child would keep
+ * this test file, and so the whole suite, from ever ending.
+ */
+async function stopServer(server: ChildProcess): Promise<void> {
+  if (server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => server.once("exit", () => resolve()));
+  server.kill("SIGTERM");
+  const timer = setTimeout(() => server.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+test("the main job's offline HTML draws the chart with the network cut, and figures are exported", { timeout: 300_000 }, async () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), "sparse-rnn-main-job-"));
   try {
     const { code, output } = await runNotebooks([TOUR], { args: ["--out", out] });
