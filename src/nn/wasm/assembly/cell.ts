@@ -86,6 +86,24 @@ export function backwardGRU(rows: i32, H: i32, act: usize, gh: usize, hPrev: usi
   }
 }
 
+/**
+ * GRU gate gradients, h' = n + z∘(h − n), n = tanh(i_n + r∘h_n): the pre-activation
+ * gradients of n, z and r, from dh' and the saved activations. Shared by the cell
+ * kernel and the fused step kernel (step.ts); inlined, so values stay in registers.
+ */
+// @ts-ignore: decorator
+@inline export function gruDn(d: v128, zg: v128, ng: v128): v128 {
+  return f32x4.mul(f32x4.mul(d, f32x4.sub(ONE, zg)), f32x4.sub(ONE, f32x4.mul(ng, ng)));
+}
+// @ts-ignore: decorator
+@inline export function gruDz(d: v128, hPrev: v128, zg: v128, ng: v128): v128 {
+  return f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(hPrev, ng)), zg), f32x4.sub(ONE, zg));
+}
+// @ts-ignore: decorator
+@inline export function gruDr(dn: v128, hn: v128, rg: v128): v128 {
+  return f32x4.mul(f32x4.mul(f32x4.mul(dn, hn), rg), f32x4.sub(ONE, rg));
+}
+
 /** backwardGRU of one row (pointers at the row's start); step.ts calls it too. */
 // @ts-ignore: decorator
 @inline export function gruRowBackward(H: i32, act: usize, gh: usize, hPrev: usize, dh: usize, dGi: usize, dGh: usize): void {
@@ -96,9 +114,9 @@ export function backwardGRU(rows: i32, H: i32, act: usize, gh: usize, hPrev: usi
     const pa = act + jb;
     const rg = v128.load(pa), zg = v128.load(pa + block), ng = v128.load(pa + 2 * block);
     const d = v128.load(dh + jb);
-    const dn = f32x4.mul(f32x4.mul(d, f32x4.sub(ONE, zg)), f32x4.sub(ONE, f32x4.mul(ng, ng)));
-    const dz = f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(v128.load(hPrev + jb), ng)), zg), f32x4.sub(ONE, zg));
-    const dr = f32x4.mul(f32x4.mul(f32x4.mul(dn, v128.load(gh + jb + 2 * block)), rg), f32x4.sub(ONE, rg));
+    const dn = gruDn(d, zg, ng);
+    const dz = gruDz(d, v128.load(hPrev + jb), zg, ng);
+    const dr = gruDr(dn, v128.load(gh + jb + 2 * block), rg);
     const pi = dGi + jb, ph = dGh + jb;
     storeLanes(pi, dr, lanes);
     storeLanes(pi + block, dz, lanes);

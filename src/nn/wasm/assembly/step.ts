@@ -10,9 +10,7 @@
 // defeats store-to-load forwarding, which made a store-then-reload version slower
 // than the separate calls.
 import { madd, sigmoid4, storeLanes, tanh4 } from "./simd";
-import { gruRowBackward } from "./cell";
-
-const ONE: v128 = f32x4.splat(1.0);
+import { gruDn, gruDr, gruDz, gruRowBackward } from "./cell";
 
 /**
  * gh = hPrev·Wᵀ + b_hh (rows × 3H, W is 3H × H), then the GRU cell (forwardGRU).
@@ -138,9 +136,9 @@ export function stepBackGRU(rows: i32, H: i32, act: usize, gh: usize, hPrev: usi
     const pa = act + g;
     const rg = v128.load(pa), zg = v128.load(pa + block), ng = v128.load(pa + 2 * block);
     const d = v128.load(dh + o);
-    const dn = f32x4.mul(f32x4.mul(d, f32x4.sub(ONE, zg)), f32x4.sub(ONE, f32x4.mul(ng, ng)));
-    const dz = f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(v128.load(hPrev + o), ng)), zg), f32x4.sub(ONE, zg));
-    const dr = f32x4.mul(f32x4.mul(f32x4.mul(dn, v128.load(gh + g + 2 * block)), rg), f32x4.sub(ONE, rg));
+    const dn = gruDn(d, zg, ng);
+    const dz = gruDz(d, v128.load(hPrev + o), zg, ng);
+    const dr = gruDr(dn, v128.load(gh + g + 2 * block), rg);
     const dnr = f32x4.mul(dn, rg);
     const pi = dGi + g, ph = dGh + g;
     storeLanes(pi, dr, H);
