@@ -145,6 +145,53 @@ export interface KernelOps<F extends Floats = Floats> {
     dGi: F, dGiOff: number, dGh: F, dGhOff: number,
   ): void;
 
+  // ---- whole sequences of small blocks, FEATURE-MAJOR layout (optional: ColumnEngine uses them when present) ----
+  //
+  // Feature-major ("column") layout: a sequence of F features over the batch's R rows
+  // (R = Σ_t rows_t, the same packed time-major rows as above) is F rows of R floats:
+  // feature k of row r of step t is x[k·R + off_t + r]. Each feature of each step is
+  // a contiguous run of rows_t floats, so a cell's element-wise math runs over the
+  // strings of the batch in full SIMD vectors however few units the block has — the
+  // random-structure networks are dozens of blocks of 1–5 units.
+  // `steps` (Int32Array at stepsOff) holds 2·T entries [rows_0, off_0, rows_1, off_1, …]:
+  // rows_t is non-increasing in t (constant with padding "post") and row r of step t
+  // is row r of step t−1 (the same string), so h_{t−1} of step t's row r is at
+  // column off_{t−1} + r; h_{−1} = c_{−1} = 0.
+
+  /**
+   * The whole forward time loop of one block (hidden size H, G gate blocks):
+   *   gi   G·H × R  in: x·W_ihᵀ + b_ih, plus b_hh unless GRU. OVERWRITTEN with the
+   *                 activations as cellForward (GRU r|z|n, LSTM i|f|g|o; RNN_* unchanged).
+   *   w    W_hh (G·H × H, row-major) at wOff;  bhh: b_hh at bhhOff (GRU only)
+   *   hp   H × R    written: h_{t−1} at step t's columns (0 at t = 0)
+   *   h    H × R    written: h_t
+   *   c    H × R    written: c_t (LSTM only)
+   *   ghn  H × R    written: W_hn·h_{t−1} + b_hn (GRU only; its backward needs it)
+   * Equations as cellForward with gh = h_{t−1}·W_hhᵀ (+ b_hh for GRU).
+   */
+  columnForward?(
+    mode: CellMode, hidden: number, T: number, R: number, steps: Int32Array, stepsOff: number,
+    gi: F, giOff: number, w: F, wOff: number, bhh: F, bhhOff: number,
+    hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
+  ): void;
+
+  /**
+   * The whole backward time loop of one block (buffers as left by columnForward):
+   *   dOut  H × R    ∂L/∂h_t from everything reading the block's output (read only)
+   *   dGi   G·H × R  written: ∂L/∂gi (pre-activation gate gradients)
+   *   dGh   G·H × R  written: ∂L/∂gh, GRU only (n block dGi_n∘r); other modes pass dGi
+   *                  and it is not written separately (∂L/∂gh = ∂L/∂gi)
+   *   carry 2·H·rows_0 floats of scratch (∂L/∂h and ∂L/∂c carried from step t to t−1)
+   * Weight and bias gradients are NOT formed here: the engine takes them with gemms
+   * over all steps (dW_hh = dGhᵀ·hp, dW_ih = dGiᵀ·x) and rowSums.
+   */
+  columnBackward?(
+    mode: CellMode, hidden: number, T: number, R: number, steps: Int32Array, stepsOff: number,
+    act: F, actOff: number, w: F, wOff: number,
+    hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
+    dOut: F, dOutOff: number, dGi: F, dGiOff: number, dGh: F, dGhOff: number, carry: F, carryOff: number,
+  ): void;
+
   // ---- optimizer ----
 
   /**
