@@ -4,7 +4,7 @@
  * one arena per `reserve`, so the engine's whole working set is contiguous.
  */
 import type { Floats, KernelOps } from "./kernel-ops";
-import type { CellMode } from "./spec";
+import { CellMode, GATES } from "./spec";
 
 type FloatCtor<F extends Floats> = { new (length: number): F };
 
@@ -59,6 +59,22 @@ function dotInto(i: number, j: number, n: number, k: number, a: Floats, aOff: nu
   for (let p = 0; p < k; p++) s += a[ai + p] * b[bj + p];
   const ci = cOff + i * n + j;
   c[ci] = acc ? c[ci] + s : s;
+}
+
+/** Step columns → rows: out[r·features + k] = src[srcOff + k·R + col + r] for r < rows, k < features (feature-major → row-major). */
+function stepToRows(rows: number, features: number, R: number, col: number, src: Floats, srcOff: number, out: Floats): void {
+  for (let k = 0; k < features; k++) {
+    const s = srcOff + k * R + col;
+    for (let r = 0; r < rows; r++) out[r * features + k] = src[s + r];
+  }
+}
+
+/** The inverse of stepToRows: dst[dstOff + k·R + col + r] = rowsBuf[r·features + k]. */
+function rowsToStep(rows: number, features: number, R: number, col: number, rowsBuf: Floats, dst: Floats, dstOff: number): void {
+  for (let k = 0; k < features; k++) {
+    const d = dstOff + k * R + col;
+    for (let r = 0; r < rows; r++) dst[d + r] = rowsBuf[r * features + k];
+  }
 }
 
 export class JsOps<F extends Floats> implements KernelOps<F> {
@@ -314,6 +330,82 @@ export class JsOps<F extends Floats> implements KernelOps<F> {
         return;
       default:
         throw new Error(`cellBackward: unknown cell mode ${String(mode)}`);
+    }
+  }
+
+  /** Row-major per-step scratch of the column ops (grown, never shrunk). */
+  private stepScratch: F | undefined;
+
+  private stepBuffers(rows: number, H: number, GH: number): F[] {
+    const sizes = [rows * GH, rows * GH, rows * GH, rows * GH, rows * H, rows * H, rows * H, rows * H, rows * H, rows * H];
+    const total = sizes.reduce((a, b) => a + b, 0);
+    if (this.stepScratch === undefined || this.stepScratch.length < total) this.stepScratch = new this.Ctor(total);
+    let at = 0;
+    return sizes.map((n) => { const v = this.stepScratch!.subarray(at, at + n) as F; at += n; return v; });
+  }
+
+  // The column ops gather each step's columns into rows and run the row-major cell
+  // above on them: one definition of the cell math, at the cost of transposes (this
+  // backend is the oracle and the fallback, not the fast path).
+  columnForward(
+    mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
+    gi: F, giOff: number, w: F, wOff: number, bhh: F, bhhOff: number,
+    hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
+  ): void {
+    const GH = GATES[mode] * H, gru = mode === "GRU", lstm = mode === "LSTM";
+    const [giRows, ghRows, , , hPrev, cPrev, hRows, cRows] = this.stepBuffers(steps[stepsOff], H, GH);
+    for (let t = 0; t < T; t++) {
+      const n = steps[stepsOff + 2 * t], o = steps[stepsOff + 2 * t + 1], p = t > 0 ? steps[stepsOff + 2 * t - 1] : -1;
+      if (t === 0) { hPrev.fill(0, 0, n * H); cPrev.fill(0, 0, n * H); } else {
+        stepToRows(n, H, R, p, h, hOff, hPrev);
+        if (lstm) stepToRows(n, H, R, p, c, cOff, cPrev);
+      }
+      rowsToStep(n, H, R, o, hPrev, hp, hpOff);
+      stepToRows(n, GH, R, o, gi, giOff, giRows);
+      this.gemmNT(n, GH, H, hPrev, w, ghRows, false, 0, wOff, 0);
+      if (gru) this.addRowVector(n, GH, bhh, bhhOff, ghRows, 0);
+      this.cellForward(mode, n, H, giRows, 0, ghRows, 0, hPrev, 0, cPrev, 0, hRows, 0, cRows, 0);
+      rowsToStep(n, GH, R, o, giRows, gi, giOff);
+      rowsToStep(n, H, R, o, hRows, h, hOff);
+      if (lstm) rowsToStep(n, H, R, o, cRows, c, cOff);
+      if (gru) for (let k = 0; k < H; k++) for (let r = 0; r < n; r++) ghn[ghnOff + k * R + o + r] = ghRows[r * GH + 2 * H + k];
+    }
+  }
+
+  columnBackward(
+    mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
+    act: F, actOff: number, w: F, wOff: number,
+    hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
+    dOut: F, dOutOff: number, dGi: F, dGiOff: number, dGh: F, dGhOff: number, carry: F, carryOff: number,
+  ): void {
+    const GH = GATES[mode] * H, gru = mode === "GRU", lstm = mode === "LSTM", rows0 = steps[stepsOff];
+    const [actRows, ghRows, dGiRows, dGhRows, hPrev, cPrev, hRows, cRows, dh, dc] = this.stepBuffers(rows0, H, GH);
+    const carryC = carryOff + H * rows0;
+    carry.fill(0, carryOff, carryOff + 2 * H * rows0);
+    for (let t = T - 1; t >= 0; t--) {
+      const n = steps[stepsOff + 2 * t], o = steps[stepsOff + 2 * t + 1], p = t > 0 ? steps[stepsOff + 2 * t - 1] : -1;
+      stepToRows(n, H, R, o, dOut, dOutOff, dh);
+      for (let k = 0; k < H; k++) for (let r = 0; r < n; r++) {
+        dh[r * H + k] += carry[carryOff + k * rows0 + r];
+        dc[r * H + k] = carry[carryC + k * rows0 + r];
+      }
+      stepToRows(n, GH, R, o, act, actOff, actRows);
+      if (gru) for (let k = 0; k < H; k++) for (let r = 0; r < n; r++) ghRows[r * GH + 2 * H + k] = ghn[ghnOff + k * R + o + r];
+      stepToRows(n, H, R, o, hp, hpOff, hPrev);
+      stepToRows(n, H, R, o, h, hOff, hRows);
+      if (lstm) {
+        stepToRows(n, H, R, o, c, cOff, cRows);
+        if (t === 0) cPrev.fill(0, 0, n * H); else stepToRows(n, H, R, p, c, cOff, cPrev);
+      }
+      const dGhStep = gru ? dGhRows : dGiRows;
+      this.cellBackward(mode, n, H, actRows, 0, ghRows, 0, hPrev, 0, hRows, 0, cPrev, 0, cRows, 0, dh, 0, dc, 0, dGiRows, 0, dGhStep, 0);
+      this.gemmNN(n, H, GH, dGhStep, w, dh, true, 0, wOff, 0);
+      rowsToStep(n, GH, R, o, dGiRows, dGi, dGiOff);
+      if (gru) rowsToStep(n, GH, R, o, dGhRows, dGh, dGhOff);
+      for (let k = 0; k < H; k++) for (let r = 0; r < n; r++) {
+        carry[carryOff + k * rows0 + r] = dh[r * H + k];
+        carry[carryC + k * rows0 + r] = dc[r * H + k];
+      }
     }
   }
 
