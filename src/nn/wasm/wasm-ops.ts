@@ -31,6 +31,10 @@ interface KernelExports {
   backwardLSTM(rows: number, H: number, act: number, cPrev: number, c: number, dh: number, dc: number, dGi: number): void;
   stepGRU(rows: number, H: number, gi: number, gh: number, hPrev: number, w: number, bhh: number, h: number, scratch: number): void;
   stepBackGRU(rows: number, H: number, act: number, gh: number, hPrev: number, w: number, dh: number, dGi: number, dGh: number): void;
+  columnForward(mode: number, H: number, T: number, R: number, steps: number,
+                gi: number, w: number, bhh: number, hp: number, h: number, c: number, ghn: number): void;
+  columnBackward(mode: number, H: number, T: number, R: number, steps: number, act: number, w: number,
+                 hp: number, h: number, c: number, ghn: number, dOut: number, dGi: number, dGh: number, carry: number): void;
   addRowVector(rows: number, cols: number, v: number, c: number): void;
   colSums(rows: number, cols: number, a: number, out: number, accumulate: number): void;
   add(n: number, src: number, dst: number): void;
@@ -44,6 +48,9 @@ interface KernelExports {
   copy(n: number, src: number, dst: number): void;
   fill(n: number, value: number, dst: number): void;
 }
+
+/** the i32 mode codes of the column kernels (assembly/column.ts) */
+const MODE_CODE: Readonly<Record<CellMode, number>> = { RNN_TANH: 0, RNN_RELU: 1, GRU: 2, LSTM: 3 };
 
 const PAGE = 65536;
 const ALIGN = 64; // cache-line aligned buffers
@@ -213,6 +220,28 @@ export class WasmOps implements KernelOps<Float32Array> {
       this.at(dh, dhOff), this.at(dGi, dGiOff), this.at(dGh, dGhOff));
   }
 
+  columnForward(
+    mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
+    gi: Float32Array, giOff: number, w: Float32Array, wOff: number, bhh: Float32Array, bhhOff: number,
+    hp: Float32Array, hpOff: number, h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
+  ): void {
+    if (T === 0) return;
+    this.k.columnForward(modeCode(mode, "columnForward"), H, T, R, this.at(steps, stepsOff),
+      this.at(gi, giOff), this.at(w, wOff), this.at(bhh, bhhOff), this.at(hp, hpOff), this.at(h, hOff), this.at(c, cOff), this.at(ghn, ghnOff));
+  }
+
+  columnBackward(
+    mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
+    act: Float32Array, actOff: number, w: Float32Array, wOff: number,
+    hp: Float32Array, hpOff: number, h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
+    dOut: Float32Array, dOutOff: number, dGi: Float32Array, dGiOff: number, dGh: Float32Array, dGhOff: number, carry: Float32Array, carryOff: number,
+  ): void {
+    if (T === 0) return;
+    this.k.columnBackward(modeCode(mode, "columnBackward"), H, T, R, this.at(steps, stepsOff),
+      this.at(act, actOff), this.at(w, wOff), this.at(hp, hpOff), this.at(h, hOff), this.at(c, cOff), this.at(ghn, ghnOff),
+      this.at(dOut, dOutOff), this.at(dGi, dGiOff), this.at(dGh, dGhOff), this.at(carry, carryOff));
+  }
+
   addRowVector(rows: number, cols: number, v: Float32Array, vOff: number, c: Float32Array, cOff: number): void {
     this.k.addRowVector(rows, cols, this.at(v, vOff), this.at(c, cOff));
   }
@@ -273,6 +302,12 @@ export class WasmOps implements KernelOps<Float32Array> {
   scatterAddRows(rows: number, cols: number, src: Float32Array, srcOff: number, index: Int32Array, indexOff: number, table: Float32Array, tableOff: number): void {
     this.k.scatterAddRows(rows, cols, this.at(src, srcOff), this.at(index, indexOff), this.at(table, tableOff));
   }
+}
+
+function modeCode(mode: CellMode, where: string): number {
+  const code = MODE_CODE[mode];
+  if (code === undefined) throw new Error(`${where}: unknown cell mode ${String(mode)}`);
+  return code;
 }
 
 function align(bytes: number): number {
