@@ -9,11 +9,11 @@
  * buffers are time-major and packed (see kernel-ops.ts): step t holds rows_t rows
  * from row off_t. Nothing is allocated per batch except the schedule bookkeeping.
  */
-import type { Batch } from "../data/types";
 import type { Floats, KernelOps } from "./kernel-ops";
 import type { Network } from "./network";
+import { Capacity, EngineBase, parameterOffsets, Workspace } from "./engine-base";
 import { FusionPlan, PhysicalBlock, planFusion } from "./fusion";
-import { CellMode, GATES, Padding } from "./spec";
+import { GATES, NetworkSpec } from "./spec";
 
 /**
  * Fused blocks (fusion.ts) pay off only while they fit one SIMD vector (4 floats):
@@ -56,43 +56,20 @@ interface BlockPlan extends PhysicalBlock {
   gi: Floats; gh: Floats; h: Floats; hPrev: Floats; c: Floats;
 }
 
-export interface BatchResult {
-  /** mean cross-entropy over the batch (PyTorch's CrossEntropyLoss) */
-  loss: number;
-  /** strings classified correctly */
-  correct: number;
-}
+export type { BatchResult } from "./engine-base";
 
-export class Engine {
-  readonly ops: KernelOps;
-  readonly mode: CellMode;
-  readonly parameterCount: number;
+/** The row-major engine (see the file comment); EngineBase holds θ, the schedule, the loss and Adam. */
+export class Engine extends EngineBase {
+  readonly layout = "rows";
   private readonly L: number;
   /** layer sizes */
   private readonly sizes: number[];
   private readonly G: number;
-  private readonly E: number;
-  private readonly C: number;
-  private readonly top: number;
   /** per layer: its physical blocks */
   private readonly blocks: BlockPlan[][];
   private readonly fusion: FusionPlan;
   private readonly physTheta: Floats;
   private readonly physGrad: Floats;
-  private readonly paramOffsets: number[];
-  private readonly embOff: number;
-  private readonly headWOff: number;
-  private readonly headBOff: number;
-
-  readonly theta: Floats;
-  readonly grad: Floats;
-  private readonly mask: Floats;
-  private readonly adamM: Floats;
-  private readonly adamV: Floats;
-  private adamStep = 0;
-
-  private readonly maxBatch: number;
-  private readonly maxSteps: number;
   /** per layer: output sequence (the lone block's h, or a sum buffer) and its zero-row prefix */
   private readonly out: Floats[];
   private readonly outBase: number[];
@@ -110,76 +87,28 @@ export class Engine {
   private readonly zeros: Floats;
   private readonly final: Floats;
   private readonly dFinal: Floats;
-  private readonly logits: Floats;
-  private readonly dLogits: Floats;
-  private readonly tokens: Int32Array;
-  private readonly finalIdx: Int32Array;
 
-  // schedule of the current batch (JS side, reused)
-  private readonly rowsAt: Int32Array;
-  private readonly offAt: Int32Array;
-  private readonly order: Int32Array;
-  private readonly labels: Uint8Array;
-  private B = 0;
-  private T = 0;
-  private R = 0;
-  private packed = false;
-
-  constructor(net: Network, ops: KernelOps, capacity: { batch: number; steps: number }, options: EngineOptions = {}) {
-    this.ops = ops;
+  constructor(net: Network, ops: KernelOps, capacity: Capacity, options: EngineOptions = {}) {
+    const maxFused = options.maxFusedHidden ?? DEFAULT_FUSED_HIDDEN;
+    if (!(Number.isInteger(maxFused) && maxFused >= 0)) throw new Error(`Engine: maxFusedHidden must be a non-negative integer, got ${maxFused}`);
+    const fusion = planFusion(net.spec, parameterOffsets(net), maxFused);
+    super(net, ops, capacity, Engine.workspace(net.spec, fusion, capacity));
     const spec = net.spec;
-    this.mode = spec.mode;
+    this.fusion = fusion;
     this.L = spec.layers.length;
     this.sizes = spec.layers.map((layer) => layer.size);
     this.G = GATES[spec.mode];
-    this.E = spec.layers[0].size;
-    this.C = spec.classes;
-    this.top = spec.layers[this.L - 1].size;
-    this.maxBatch = capacity.batch;
-    this.maxSteps = capacity.steps;
     const R = capacity.batch * capacity.steps;
     const G = this.G;
     const isLSTM = spec.mode === "LSTM";
+    const physical = fusion.layers.flat();
+    const shared = (l: number) => fusion.layers[l].length === 1 && !fusion.layers[l][0].fused;
+    const maxGH = Math.max(...physical.map((b) => G * b.hidden)), maxH = Math.max(...physical.map((b) => b.hidden));
 
-    // ---- sizes, then one reserve ----
-    const arrays = net.parameterArrays();
-    this.paramOffsets = [];
-    let P = 0;
-    for (const a of arrays) { this.paramOffsets.push(P); P += a.length; }
-    this.parameterCount = P;
-    const nb = net.blocks.length;
-    this.embOff = this.paramOffsets[4 * nb];
-    this.headWOff = this.paramOffsets[4 * nb + 1];
-    this.headBOff = this.paramOffsets[4 * nb + 2];
-    const maxFused = options.maxFusedHidden ?? DEFAULT_FUSED_HIDDEN;
-    if (!(Number.isInteger(maxFused) && maxFused >= 0)) throw new Error(`Engine: maxFusedHidden must be a non-negative integer, got ${maxFused}`);
-    this.fusion = planFusion(spec, this.paramOffsets, maxFused);
-    const physical = this.fusion.layers.flat();
-    const shared = (l: number) => this.fusion.layers[l].length === 1 && !this.fusion.layers[l][0].fused;
-    let maxGH = 0, maxH = 0, work = 2 * this.fusion.physicalSize;
-    for (const b of physical) {
-      maxGH = Math.max(maxGH, G * b.hidden);
-      maxH = Math.max(maxH, b.hidden);
-      work += R * (2 * G * b.hidden + 2 * b.hidden + (isLSTM ? b.hidden : 0)) + capacity.batch * b.hidden + (b.fused ? b.unit * b.hidden : 0);
-    }
-    spec.layers.forEach((layer, l) => { work += R * layer.size + (shared(l) ? 0 : (R + capacity.batch) * layer.size); });
-    work += 2 * R * this.E + R * maxGH * (spec.mode === "GRU" ? 2 : 1) + 3 * capacity.batch * maxH + R * maxH + BAND_WIDTH;
-    work += 2 * capacity.batch * this.top + 2 * capacity.batch * this.C;
-    ops.reserve(5 * P + work, R + capacity.batch);
-
-    // ---- parameters ----
-    this.theta = ops.alloc(P);
-    this.grad = ops.alloc(P);
-    this.mask = ops.alloc(P);
-    this.adamM = ops.alloc(P);
-    this.adamV = ops.alloc(P);
-    this.loadParameters(net);
-
-    // ---- workspace ----
     const dummy = ops.alloc(0);
-    this.physTheta = ops.alloc(this.fusion.physicalSize);
-    this.physGrad = ops.alloc(this.fusion.physicalSize);
-    this.blocks = this.fusion.layers.map((layer) => layer.map((b) => {
+    this.physTheta = ops.alloc(fusion.physicalSize);
+    this.physGrad = ops.alloc(fusion.physicalSize);
+    this.blocks = fusion.layers.map((layer) => layer.map((b) => {
       const H = b.hidden;
       const sum = b.fused ? ops.alloc(b.unit * H) : dummy;
       for (let u = 0; u < b.unit; u++) for (let j = 0; j < b.members.length; j++) sum[u * H + j * b.unit + u] = 1;
@@ -207,113 +136,23 @@ export class Engine {
     this.zeros = ops.alloc(capacity.batch * maxH);
     this.final = ops.alloc(capacity.batch * this.top);
     this.dFinal = ops.alloc(capacity.batch * this.top);
-    this.logits = ops.alloc(capacity.batch * this.C);
-    this.dLogits = ops.alloc(capacity.batch * this.C);
-    this.tokens = ops.allocInt(R);
-    this.finalIdx = ops.allocInt(capacity.batch);
-
-    this.rowsAt = new Int32Array(capacity.steps);
-    this.offAt = new Int32Array(capacity.steps + 1);
-    this.order = new Int32Array(capacity.batch);
-    this.labels = new Uint8Array(capacity.batch);
   }
 
-  /** Whether a batch of this shape fits the workspace. */
-  fits(batch: Batch): boolean {
-    return batch.size <= this.maxBatch && batch.steps <= this.maxSteps;
-  }
-
-  /** Copy the network's weights and masks into θ (masked weights forced to zero). */
-  loadParameters(net: Network): void {
-    const arrays = net.parameterArrays();
-    arrays.forEach((a, i) => this.theta.set(a, this.paramOffsets[i]));
-    this.mask.fill(1);
-    net.blocks.forEach((b, i) => {
-      const ih = this.paramOffsets[4 * i], hh = this.paramOffsets[4 * i + 1];
-      for (let j = 0; j < b.maskIH.length; j++) if (!b.maskIH[j]) this.mask[ih + j] = 0;
-      for (let j = 0; j < b.maskHH.length; j++) if (!b.maskHH[j]) this.mask[hh + j] = 0;
-    });
-    this.ops.multiply(this.parameterCount, this.mask, 0, this.theta, 0);
-  }
-
-  /** Copy θ back into the network. */
-  storeParameters(net: Network): void {
-    net.parameterArrays().forEach((a, i) => a.set(this.theta.subarray(this.paramOffsets[i], this.paramOffsets[i] + a.length)));
-  }
-
-  /** Views of the gradient in Network.parameterArrays() order (valid until the next batch). */
-  gradientArrays(net: Network): Floats[] {
-    return net.parameterArrays().map((a, i) => this.grad.subarray(this.paramOffsets[i], this.paramOffsets[i] + a.length) as Floats);
-  }
-
-  /** Adam's step count and moments, for checkpoints. */
-  exportOptimizer(): { step: number; m: number[]; v: number[] } {
-    return { step: this.adamStep, m: Array.from(this.adamM), v: Array.from(this.adamV) };
-  }
-
-  /** Restore what exportOptimizer returned (same network shape). */
-  importOptimizer(state: { step: number; m: number[]; v: number[] }): void {
-    if (state.m.length !== this.parameterCount || state.v.length !== this.parameterCount) {
-      throw new Error(`importOptimizer: moments have ${state.m.length}/${state.v.length} entries, the network has ${this.parameterCount} parameters`);
+  /** Floats the constructor allocates after EngineBase's own (it must match the allocations above). */
+  private static workspace(spec: NetworkSpec, fusion: FusionPlan, capacity: Capacity): Workspace {
+    const G = GATES[spec.mode], R = capacity.batch * capacity.steps, isLSTM = spec.mode === "LSTM";
+    const shared = (l: number) => fusion.layers[l].length === 1 && !fusion.layers[l][0].fused;
+    let maxGH = 0, maxH = 0, work = 2 * fusion.physicalSize;
+    for (const b of fusion.layers.flat()) {
+      maxGH = Math.max(maxGH, G * b.hidden);
+      maxH = Math.max(maxH, b.hidden);
+      work += R * (2 * G * b.hidden + 2 * b.hidden + (isLSTM ? b.hidden : 0)) + capacity.batch * b.hidden + (b.fused ? b.unit * b.hidden : 0);
     }
-    this.adamStep = state.step;
-    this.adamM.set(state.m);
-    this.adamV.set(state.v);
-  }
-
-  /** Forget the Adam moments and step count (a fresh optimizer). */
-  resetOptimizer(): void {
-    this.adamM.fill(0);
-    this.adamV.fill(0);
-    this.adamStep = 0;
-  }
-
-  // ---------------------------------------------------------------- schedule
-
-  /**
-   * Order the batch's strings and lay out the packed time-major schedule:
-   * post → every step has all B rows, the head reads step T−1;
-   * packed → strings sorted by length descending, rows_t = #{len > t}, the head
-   * reads each string at its true last step.
-   */
-  private schedule(batch: Batch, padding: Padding): void {
-    if (!this.fits(batch)) throw new Error(`Engine: batch ${batch.size}×${batch.steps} exceeds the workspace ${this.maxBatch}×${this.maxSteps}`);
-    const B = batch.size, order = this.order;
-    for (let b = 0; b < B; b++) order[b] = b;
-    let T = batch.steps;
-    if (padding === "packed") {
-      const len = batch.lengths;
-      // insertion sort, stable, descending by length (B ≤ a few hundred)
-      for (let i = 1; i < B; i++) {
-        const v = order[i];
-        let j = i - 1;
-        while (j >= 0 && len[order[j]] < len[v]) { order[j + 1] = order[j]; j--; }
-        order[j + 1] = v;
-      }
-      T = len[order[0]];
-      for (let t = 0; t < T; t++) {
-        let n = 0;
-        while (n < B && len[order[n]] > t) n++;
-        this.rowsAt[t] = n;
-      }
-    } else if (padding === "post") {
-      for (let t = 0; t < T; t++) this.rowsAt[t] = B;
-    } else {
-      throw new Error(`Engine: unknown padding ${JSON.stringify(padding)}; expected "post" or "packed"`);
-    }
-    this.offAt[0] = 0;
-    for (let t = 0; t < T; t++) this.offAt[t + 1] = this.offAt[t] + this.rowsAt[t];
-    this.B = B; this.T = T; this.R = this.offAt[T]; this.packed = padding === "packed";
-    const steps = batch.steps;
-    for (let t = 0; t < T; t++) {
-      const o = this.offAt[t];
-      for (let r = 0; r < this.rowsAt[t]; r++) this.tokens[o + r] = batch.tokens[order[r] * steps + t];
-    }
-    for (let r = 0; r < B; r++) {
-      const last = padding === "packed" ? batch.lengths[order[r]] - 1 : T - 1;
-      this.finalIdx[r] = this.offAt[last] + r;
-      this.labels[r] = batch.labels[order[r]];
-    }
+    spec.layers.forEach((layer, l) => { work += R * layer.size + (shared(l) ? 0 : (R + capacity.batch) * layer.size); });
+    const top = spec.layers[spec.layers.length - 1].size;
+    work += 2 * R * spec.layers[0].size + R * maxGH * (spec.mode === "GRU" ? 2 : 1) + 3 * capacity.batch * maxH + R * maxH + BAND_WIDTH;
+    work += 2 * capacity.batch * top;
+    return { floats: work, ints: 0 };
   }
 
   // ----------------------------------------------------------------- forward
@@ -384,9 +223,8 @@ export class Engine {
     if (rest > 0) ops.addRowVector(rest, cols, band, 0, c, bands * q * cols);
   }
 
-  /** Forward pass; leaves logits in the workspace and returns loss and correct count. */
-  private forward(batch: Batch, padding: Padding, withGradient: boolean): BatchResult {
-    this.schedule(batch, padding);
+  /** Forward pass of the scheduled batch; leaves the logits in the workspace. */
+  protected forward(): void {
     const ops = this.ops;
     const from = this.fusion.fromLogical, to = this.fusion.toPhysical, th = this.theta, phys = this.physTheta;
     for (let i = 0; i < from.length; i++) phys[to[i]] = th[from[i]];
@@ -406,25 +244,6 @@ export class Engine {
     ops.gatherRows(B, this.top, this.out[this.L - 1], this.outBase[this.L - 1], this.finalIdx, 0, this.final, 0);
     ops.gemmNT(B, C, this.top, this.final, this.theta, this.logits, false, 0, this.headWOff, 0);
     ops.addRowVector(B, C, this.theta, this.headBOff, this.logits, 0);
-    return this.crossEntropy(withGradient);
-  }
-
-  /** Softmax cross-entropy averaged over the batch; dLogits = (softmax − onehot)/B. */
-  private crossEntropy(withGradient: boolean): BatchResult {
-    const B = this.B, C = this.C, z = this.logits, dz = this.dLogits;
-    let loss = 0, correct = 0;
-    for (let r = 0; r < B; r++) {
-      const o = r * C;
-      let max = -Infinity, arg = 0;
-      for (let j = 0; j < C; j++) if (z[o + j] > max) { max = z[o + j]; arg = j; }
-      let sum = 0;
-      for (let j = 0; j < C; j++) sum += Math.exp(z[o + j] - max);
-      const y = this.labels[r];
-      loss += Math.log(sum) + max - z[o + y];
-      if (arg === y) correct++;
-      if (withGradient) for (let j = 0; j < C; j++) dz[o + j] = (Math.exp(z[o + j] - max) / sum - (j === y ? 1 : 0)) / B;
-    }
-    return { loss: loss / B, correct };
   }
 
   // ---------------------------------------------------------------- backward
@@ -480,7 +299,7 @@ export class Engine {
     if (rest > 0) ops.colSums(rest, cols, a, bands * q * cols, out, outOff, true);
   }
 
-  private backward(): void {
+  protected backward(): void {
     const ops = this.ops, B = this.B, C = this.C, g = this.grad;
     ops.gemmTN(C, this.top, B, this.dLogits, this.final, g, false, 0, 0, this.headWOff);
     ops.colSums(B, C, this.dLogits, 0, g, this.headBOff, false);
@@ -500,57 +319,5 @@ export class Engine {
     const V = this.headWOff - this.embOff;
     ops.fill(V, 0, g, this.embOff);
     ops.scatterAddRows(this.R, this.E, this.dX0, 0, this.tokens, 0, g, this.embOff);
-    ops.multiply(this.parameterCount, this.mask, 0, g, 0); // masked weights get no gradient
-  }
-
-  // -------------------------------------------------------------- public API
-
-  /** Loss and gradient of one batch (gradient in `grad`, flat θ order). */
-  lossAndGradient(batch: Batch, padding: Padding): BatchResult {
-    const result = this.forward(batch, padding, true);
-    if (Number.isFinite(result.loss)) this.backward();
-    return result;
-  }
-
-  /** Loss and accuracy of one batch, no gradient. */
-  evaluateBatch(batch: Batch, padding: Padding): BatchResult {
-    return this.forward(batch, padding, false);
-  }
-
-  /** Forward one batch and write P(class 1 = valid) per string, in the batch's order, into out[outOff …]. */
-  predictBatch(batch: Batch, padding: Padding, out: Float64Array, outOff: number): void {
-    this.forward(batch, padding, false);
-    const C = this.C, z = this.logits;
-    for (let r = 0; r < this.B; r++) {
-      let max = -Infinity;
-      for (let j = 0; j < C; j++) max = Math.max(max, z[r * C + j]);
-      let sum = 0;
-      for (let j = 0; j < C; j++) sum += Math.exp(z[r * C + j] - max);
-      out[outOff + this.order[r]] = Math.exp(z[r * C + 1] - max) / sum;
-    }
-  }
-
-  /** Logits of the last forward pass, rows in the batch's order (copies; for tests and interop). */
-  lastLogits(): Float64Array {
-    const out = new Float64Array(this.B * this.C);
-    for (let r = 0; r < this.B; r++) for (let j = 0; j < this.C; j++) out[this.order[r] * this.C + j] = this.logits[r * this.C + j];
-    return out;
-  }
-
-  /** Global gradient L2 norm. */
-  gradientNorm(): number {
-    return Math.sqrt(this.ops.sumSquares(this.parameterCount, this.grad, 0));
-  }
-
-  /**
-   * Clip the gradient to global norm `clip` (torch.nn.utils.clip_grad_norm_:
-   * scale = min(1, clip / (norm + 1e-6))) and take one Adam step (PyTorch semantics).
-   */
-  step(options: { lr: number; clip: number; beta1?: number; beta2?: number; eps?: number }): void {
-    const norm = this.gradientNorm();
-    const scale = Math.min(1, options.clip / (norm + 1e-6));
-    this.adamStep++;
-    this.ops.adam(this.parameterCount, this.theta, this.grad, this.adamM, this.adamV,
-      options.lr, options.beta1 ?? 0.9, options.beta2 ?? 0.999, options.eps ?? 1e-8, this.adamStep, scale);
   }
 }

@@ -1,0 +1,292 @@
+/**
+ * What every engine layout shares: the flat parameter vector θ with its gradient,
+ * 0/1 mask and Adam moments; the batch schedule (string order, rows and offsets of
+ * every time step, tokens, the rows the head reads); the softmax cross-entropy; the
+ * clipped Adam step; and the public API the trainer, DataParallel and the tests use.
+ * A subclass lays out the sequences (row-major: engine.ts, feature-major:
+ * column-engine.ts) and implements `forward` / `backward`.
+ *
+ * θ layout (Network.parameterArrays order): per block wIH, wHH, bIH, bHH; then the
+ * embedding, headW, headB. Everything — θ and the subclass's workspace — comes from
+ * ONE `reserve` of the backend, sized by the subclass's `Workspace`.
+ */
+import type { Batch } from "../data/types";
+import type { Floats, KernelOps } from "./kernel-ops";
+import type { Network } from "./network";
+import { CellMode, Padding } from "./spec";
+
+export interface BatchResult {
+  /** mean cross-entropy over the batch (PyTorch's CrossEntropyLoss) */
+  loss: number;
+  /** strings classified correctly */
+  correct: number;
+}
+
+/** The largest batch an engine is laid out for. */
+export interface Capacity { batch: number; steps: number }
+
+/** Floats and Int32 elements a subclass will allocate after the base's own. */
+export interface Workspace { floats: number; ints: number }
+
+/** Offsets in θ of every array of Network.parameterArrays(). */
+export function parameterOffsets(net: Network): number[] {
+  const offsets: number[] = [];
+  let at = 0;
+  for (const a of net.parameterArrays()) { offsets.push(at); at += a.length; }
+  return offsets;
+}
+
+export abstract class EngineBase {
+  /** how the subclass lays out sequences: row-major (engine.ts) or feature-major (column-engine.ts) */
+  abstract readonly layout: "rows" | "columns";
+  readonly ops: KernelOps;
+  readonly mode: CellMode;
+  readonly parameterCount: number;
+  readonly theta: Floats;
+  readonly grad: Floats;
+  protected readonly mask: Floats;
+  private readonly adamM: Floats;
+  private readonly adamV: Floats;
+  private adamStep = 0;
+  /** offsets in θ of every array of Network.parameterArrays() */
+  protected readonly paramOffsets: number[];
+  protected readonly embOff: number;
+  protected readonly headWOff: number;
+  protected readonly headBOff: number;
+  /** embedding size (= first layer's size), classes, last layer's size */
+  protected readonly E: number;
+  protected readonly C: number;
+  protected readonly top: number;
+  protected readonly maxBatch: number;
+  protected readonly maxSteps: number;
+
+  // schedule of the current batch (see `schedule`)
+  protected readonly rowsAt: Int32Array;
+  protected readonly offAt: Int32Array;
+  protected readonly order: Int32Array;
+  protected readonly labels: Uint8Array;
+  /** the batch's tokens, time-major packed rows */
+  protected readonly tokens: Int32Array;
+  /** per string (schedule order): the row of its output the head reads */
+  protected readonly finalIdx: Int32Array;
+  protected readonly logits: Floats;
+  protected readonly dLogits: Floats;
+  protected B = 0;
+  protected T = 0;
+  protected R = 0;
+  protected packed = false;
+
+  protected constructor(net: Network, ops: KernelOps, capacity: Capacity, workspace: Workspace) {
+    this.ops = ops;
+    const spec = net.spec;
+    this.mode = spec.mode;
+    this.E = spec.layers[0].size;
+    this.C = spec.classes;
+    this.top = spec.layers[spec.layers.length - 1].size;
+    this.maxBatch = capacity.batch;
+    this.maxSteps = capacity.steps;
+    const R = capacity.batch * capacity.steps;
+
+    this.paramOffsets = parameterOffsets(net);
+    const P = net.parameterArrays().reduce((n, a) => n + a.length, 0);
+    this.parameterCount = P;
+    const nb = net.blocks.length;
+    this.embOff = this.paramOffsets[4 * nb];
+    this.headWOff = this.paramOffsets[4 * nb + 1];
+    this.headBOff = this.paramOffsets[4 * nb + 2];
+
+    ops.reserve(5 * P + 2 * capacity.batch * this.C + workspace.floats, R + capacity.batch + workspace.ints);
+    this.theta = ops.alloc(P);
+    this.grad = ops.alloc(P);
+    this.mask = ops.alloc(P);
+    this.adamM = ops.alloc(P);
+    this.adamV = ops.alloc(P);
+    this.logits = ops.alloc(capacity.batch * this.C);
+    this.dLogits = ops.alloc(capacity.batch * this.C);
+    this.tokens = ops.allocInt(R);
+    this.finalIdx = ops.allocInt(capacity.batch);
+    this.loadParameters(net);
+
+    this.rowsAt = new Int32Array(capacity.steps);
+    this.offAt = new Int32Array(capacity.steps + 1);
+    this.order = new Int32Array(capacity.batch);
+    this.labels = new Uint8Array(capacity.batch);
+  }
+
+  /** Forward pass of the scheduled batch; leaves the logits in `logits`. */
+  protected abstract forward(): void;
+  /** Backpropagation of `dLogits` into `grad` (before masking). */
+  protected abstract backward(): void;
+
+  /** Whether a batch of this shape fits the workspace. */
+  fits(batch: Batch): boolean {
+    return batch.size <= this.maxBatch && batch.steps <= this.maxSteps;
+  }
+
+  /** Copy the network's weights and masks into θ (masked weights forced to zero). */
+  loadParameters(net: Network): void {
+    const arrays = net.parameterArrays();
+    arrays.forEach((a, i) => this.theta.set(a, this.paramOffsets[i]));
+    this.mask.fill(1);
+    net.blocks.forEach((b, i) => {
+      const ih = this.paramOffsets[4 * i], hh = this.paramOffsets[4 * i + 1];
+      for (let j = 0; j < b.maskIH.length; j++) if (!b.maskIH[j]) this.mask[ih + j] = 0;
+      for (let j = 0; j < b.maskHH.length; j++) if (!b.maskHH[j]) this.mask[hh + j] = 0;
+    });
+    this.ops.multiply(this.parameterCount, this.mask, 0, this.theta, 0);
+  }
+
+  /** Copy θ back into the network. */
+  storeParameters(net: Network): void {
+    net.parameterArrays().forEach((a, i) => a.set(this.theta.subarray(this.paramOffsets[i], this.paramOffsets[i] + a.length)));
+  }
+
+  /** Views of the gradient in Network.parameterArrays() order (valid until the next batch). */
+  gradientArrays(net: Network): Floats[] {
+    return net.parameterArrays().map((a, i) => this.grad.subarray(this.paramOffsets[i], this.paramOffsets[i] + a.length) as Floats);
+  }
+
+  /** Adam's step count and moments, for checkpoints. */
+  exportOptimizer(): { step: number; m: number[]; v: number[] } {
+    return { step: this.adamStep, m: Array.from(this.adamM), v: Array.from(this.adamV) };
+  }
+
+  /** Restore what exportOptimizer returned (same network shape). */
+  importOptimizer(state: { step: number; m: number[]; v: number[] }): void {
+    if (state.m.length !== this.parameterCount || state.v.length !== this.parameterCount) {
+      throw new Error(`importOptimizer: moments have ${state.m.length}/${state.v.length} entries, the network has ${this.parameterCount} parameters`);
+    }
+    this.adamStep = state.step;
+    this.adamM.set(state.m);
+    this.adamV.set(state.v);
+  }
+
+  /** Forget the Adam moments and step count (a fresh optimizer). */
+  resetOptimizer(): void {
+    this.adamM.fill(0);
+    this.adamV.fill(0);
+    this.adamStep = 0;
+  }
+
+  /**
+   * Order the batch's strings and lay out the packed time-major schedule:
+   * post → every step has all B rows, the head reads step T−1;
+   * packed → strings sorted by length descending, rows_t = #{len > t}, the head
+   * reads each string at its true last step.
+   */
+  private schedule(batch: Batch, padding: Padding): void {
+    if (!this.fits(batch)) throw new Error(`Engine: batch ${batch.size}×${batch.steps} exceeds the workspace ${this.maxBatch}×${this.maxSteps}`);
+    const B = batch.size, order = this.order;
+    for (let b = 0; b < B; b++) order[b] = b;
+    let T = batch.steps;
+    if (padding === "packed") {
+      const len = batch.lengths;
+      // insertion sort, stable, descending by length (B ≤ a few hundred)
+      for (let i = 1; i < B; i++) {
+        const v = order[i];
+        let j = i - 1;
+        while (j >= 0 && len[order[j]] < len[v]) { order[j + 1] = order[j]; j--; }
+        order[j + 1] = v;
+      }
+      T = len[order[0]];
+      for (let t = 0; t < T; t++) {
+        let n = 0;
+        while (n < B && len[order[n]] > t) n++;
+        this.rowsAt[t] = n;
+      }
+    } else if (padding === "post") {
+      for (let t = 0; t < T; t++) this.rowsAt[t] = B;
+    } else {
+      throw new Error(`Engine: unknown padding ${JSON.stringify(padding)}; expected "post" or "packed"`);
+    }
+    this.offAt[0] = 0;
+    for (let t = 0; t < T; t++) this.offAt[t + 1] = this.offAt[t] + this.rowsAt[t];
+    this.B = B; this.T = T; this.R = this.offAt[T]; this.packed = padding === "packed";
+    const steps = batch.steps;
+    for (let t = 0; t < T; t++) {
+      const o = this.offAt[t];
+      for (let r = 0; r < this.rowsAt[t]; r++) this.tokens[o + r] = batch.tokens[order[r] * steps + t];
+    }
+    for (let r = 0; r < B; r++) {
+      const last = padding === "packed" ? batch.lengths[order[r]] - 1 : T - 1;
+      this.finalIdx[r] = this.offAt[last] + r;
+      this.labels[r] = batch.labels[order[r]];
+    }
+  }
+
+  /** Softmax cross-entropy averaged over the batch; dLogits = (softmax − onehot)/B. */
+  private crossEntropy(withGradient: boolean): BatchResult {
+    const B = this.B, C = this.C, z = this.logits, dz = this.dLogits;
+    let loss = 0, correct = 0;
+    for (let r = 0; r < B; r++) {
+      const o = r * C;
+      let max = -Infinity, arg = 0;
+      for (let j = 0; j < C; j++) if (z[o + j] > max) { max = z[o + j]; arg = j; }
+      let sum = 0;
+      for (let j = 0; j < C; j++) sum += Math.exp(z[o + j] - max);
+      const y = this.labels[r];
+      loss += Math.log(sum) + max - z[o + y];
+      if (arg === y) correct++;
+      if (withGradient) for (let j = 0; j < C; j++) dz[o + j] = (Math.exp(z[o + j] - max) / sum - (j === y ? 1 : 0)) / B;
+    }
+    return { loss: loss / B, correct };
+  }
+
+  private run(batch: Batch, padding: Padding, withGradient: boolean): BatchResult {
+    this.schedule(batch, padding);
+    this.forward();
+    return this.crossEntropy(withGradient);
+  }
+
+  /** Loss and gradient of one batch (gradient in `grad`, flat θ order). */
+  lossAndGradient(batch: Batch, padding: Padding): BatchResult {
+    const result = this.run(batch, padding, true);
+    if (Number.isFinite(result.loss)) {
+      this.backward();
+      this.ops.multiply(this.parameterCount, this.mask, 0, this.grad, 0); // masked weights get no gradient
+    }
+    return result;
+  }
+
+  /** Loss and accuracy of one batch, no gradient. */
+  evaluateBatch(batch: Batch, padding: Padding): BatchResult {
+    return this.run(batch, padding, false);
+  }
+
+  /** Forward one batch and write P(class 1 = valid) per string, in the batch's order, into out[outOff …]. */
+  predictBatch(batch: Batch, padding: Padding, out: Float64Array, outOff: number): void {
+    this.run(batch, padding, false);
+    const C = this.C, z = this.logits;
+    for (let r = 0; r < this.B; r++) {
+      let max = -Infinity;
+      for (let j = 0; j < C; j++) max = Math.max(max, z[r * C + j]);
+      let sum = 0;
+      for (let j = 0; j < C; j++) sum += Math.exp(z[r * C + j] - max);
+      out[outOff + this.order[r]] = Math.exp(z[r * C + 1] - max) / sum;
+    }
+  }
+
+  /** Logits of the last forward pass, rows in the batch's order (copies; for tests and interop). */
+  lastLogits(): Float64Array {
+    const out = new Float64Array(this.B * this.C);
+    for (let r = 0; r < this.B; r++) for (let j = 0; j < this.C; j++) out[this.order[r] * this.C + j] = this.logits[r * this.C + j];
+    return out;
+  }
+
+  /** Global gradient L2 norm. */
+  gradientNorm(): number {
+    return Math.sqrt(this.ops.sumSquares(this.parameterCount, this.grad, 0));
+  }
+
+  /**
+   * Clip the gradient to global norm `clip` (torch.nn.utils.clip_grad_norm_:
+   * scale = min(1, clip / (norm + 1e-6))) and take one Adam step (PyTorch semantics).
+   */
+  step(options: { lr: number; clip: number; beta1?: number; beta2?: number; eps?: number }): void {
+    const norm = this.gradientNorm();
+    const scale = Math.min(1, options.clip / (norm + 1e-6));
+    this.adamStep++;
+    this.ops.adam(this.parameterCount, this.theta, this.grad, this.adamM, this.adamV,
+      options.lr, options.beta1 ?? 0.9, options.beta2 ?? 0.999, options.eps ?? 1e-8, this.adamStep, scale);
+  }
+}
