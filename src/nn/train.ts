@@ -7,7 +7,8 @@
 import type { Batch, Sample } from "../data/types";
 import { BackendName, createOps } from "./backend";
 import { batchesOf, EncodedSet, encodeSamples } from "./batching";
-import { BatchResult, Engine } from "./engine";
+import type { BatchResult, EngineBase } from "./engine-base";
+import { createEngine, EngineLayout } from "./create-engine";
 import { DataParallel } from "./wasm/data-parallel";
 import * as fs from "fs";
 import { Network, NetworkJSON } from "./network";
@@ -32,6 +33,8 @@ export interface TrainOptions {
   precision?: "f32" | "f64";
   /** wasm threading: 1 = off, 2 = split every batch over two threads, "auto" (default) = two when the network is large enough; js is single-threaded */
   threads?: number | "auto";
+  /** sequence layout of the engine: "auto" (default: feature-major for networks of small layers), "rows" or "columns" (create-engine.ts) */
+  layout?: EngineLayout;
   /** epoch number of the first epoch (1-based), for resumed runs; default 1 */
   startEpoch?: number;
   /** called after each epoch (incremental writes, progress) */
@@ -98,8 +101,8 @@ function capacityOf(sets: EncodedSet[], batchSize: number): { batch: number; ste
   return { batch: batchSize, steps: Math.max(1, ...sets.map((s) => s.maxLength)) };
 }
 
-function engineFor(net: Network, capacity: { batch: number; steps: number }, backend: BackendName | undefined, precision: "f32" | "f64" | undefined): Engine {
-  return new Engine(net, createOps(backend ?? "auto", precision), capacity);
+function engineFor(net: Network, capacity: { batch: number; steps: number }, options: Pick<TrainOptions, "backend" | "precision" | "layout">): EngineBase {
+  return createEngine(net, createOps(options.backend ?? "auto", options.precision), capacity, { layout: options.layout });
 }
 
 /** What runs a batch: the engine itself, or the wasm backend's two-thread driver around it. */
@@ -111,7 +114,7 @@ interface BatchRunner {
 }
 
 /** The wasm backend's two-thread driver when `threads` asks for it and the network is large enough. */
-function runnerFor(engine: Engine, net: Network, capacity: { batch: number; steps: number }, threads: number | "auto"): BatchRunner {
+function runnerFor(engine: EngineBase, net: Network, capacity: { batch: number; steps: number }, threads: number | "auto"): BatchRunner {
   if (threads === 1 || !engine.ops.name.startsWith("wasm")) return engine;
   return DataParallel.create(engine, net, { threads, capacity }) ?? engine;
 }
@@ -134,7 +137,7 @@ function evaluateWith(engine: BatchRunner, set: EncodedSet, batchSize: number, p
  * them) with exactly the numbers of one `train` call.
  */
 export class Trainer {
-  private readonly engine: Engine;
+  private readonly engine: EngineBase;
   private readonly runner: BatchRunner;
   private readonly trainSet: EncodedSet;
   private readonly testSet: EncodedSet;
@@ -158,7 +161,7 @@ export class Trainer {
     this.trainSet = encodeSamples(data.train, net.spec.vocab, "data.train");
     this.testSet = encodeSamples(data.test, net.spec.vocab, "data.test");
     const capacity = capacityOf([this.trainSet, this.testSet], options.batchSize);
-    this.engine = engineFor(net, capacity, options.backend, options.precision);
+    this.engine = engineFor(net, capacity, options);
     this.runner = runnerFor(this.engine, net, capacity, options.threads ?? "auto");
     this.order = identity(this.trainSet.tokens.length);
     this.epoch = options.startEpoch ?? 1;
@@ -279,7 +282,7 @@ export function evaluate(net: Network, samples: Sample[], options: EvaluateOptio
   const batchSize = options.batchSize ?? 32;
   checkPositiveInt(batchSize, "options.batchSize");
   const set = encodeSamples(samples, net.spec.vocab, "samples");
-  return evaluateWith(engineFor(net, capacityOf([set], batchSize), options.backend, options.precision), set, batchSize, options.padding ?? "post");
+  return evaluateWith(engineFor(net, capacityOf([set], batchSize), options), set, batchSize, options.padding ?? "post");
 }
 
 /** P(valid) per sample, in order. */
@@ -287,7 +290,7 @@ export function predict(net: Network, samples: Sample[], options: EvaluateOption
   const batchSize = options.batchSize ?? 32;
   checkPositiveInt(batchSize, "options.batchSize");
   const set = encodeSamples(samples, net.spec.vocab, "samples");
-  const engine = engineFor(net, capacityOf([set], batchSize), options.backend, options.precision);
+  const engine = engineFor(net, capacityOf([set], batchSize), options);
   const out = new Float64Array(samples.length);
   let from = 0;
   for (const batch of batchesOf(set, identity(set.tokens.length), batchSize)) {

@@ -11,6 +11,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Engine } from "../../src/nn/engine";
+import { ColumnEngine } from "../../src/nn/column-engine";
 import { jsOps } from "../../src/nn/js-ops";
 import { Network } from "../../src/nn/network";
 import { referenceGradients } from "../../src/nn/reference/model";
@@ -19,6 +20,8 @@ import { CELL_MODES, Padding } from "../../src/nn/spec";
 import { randomBatch, relativeError, smallSpec } from "./helpers";
 
 const PADDINGS: Padding[] = ["post", "packed"];
+/** both sequence layouts: row-major (engine.ts) and feature-major (column-engine.ts) */
+const LAYOUTS = [["rows", Engine], ["columns", ColumnEngine]] as const;
 
 function instance(mode: (typeof CELL_MODES)[number], seed: number) {
   const rng = new Random(seed);
@@ -28,11 +31,11 @@ function instance(mode: (typeof CELL_MODES)[number], seed: number) {
   return { net, batch };
 }
 
-for (const mode of CELL_MODES) {
+for (const [layout, EngineClass] of LAYOUTS) for (const mode of CELL_MODES) {
   for (const padding of PADDINGS) {
-    test(`${mode} ${padding}: kernel matches the tfjs reference (logits, loss, every gradient)`, () => {
+    test(`${layout} ${mode} ${padding}: kernel matches the tfjs reference (logits, loss, every gradient)`, () => {
       const { net, batch } = instance(mode, 11);
-      const engine = new Engine(net, jsOps("f64"), { batch: batch.size, steps: batch.steps });
+      const engine = new EngineClass(net, jsOps("f64"), { batch: batch.size, steps: batch.steps });
       const result = engine.lossAndGradient(batch, padding);
       const ref = referenceGradients(net, batch, padding);
       assert.ok(Math.abs(result.loss - ref.loss) <= 2e-5 * Math.abs(ref.loss), `loss ${result.loss} vs ${ref.loss}`);
@@ -44,9 +47,9 @@ for (const mode of CELL_MODES) {
       });
     });
 
-    test(`${mode} ${padding}: f64 gradient matches central finite differences`, () => {
+    test(`${layout} ${mode} ${padding}: f64 gradient matches central finite differences`, () => {
       const { net, batch } = instance(mode, 23);
-      const engine = new Engine(net, jsOps("f64"), { batch: batch.size, steps: batch.steps });
+      const engine = new EngineClass(net, jsOps("f64"), { batch: batch.size, steps: batch.steps });
       engine.lossAndGradient(batch, padding);
       const grad = Float64Array.from(engine.grad);
       const theta = engine.theta;
@@ -86,9 +89,9 @@ test("f32 and f64 plain-JS backends agree to float32 precision", () => {
   }
 });
 
-test("masked weights get zero gradient and stay exactly zero through Adam steps", () => {
+for (const [layout, EngineClass] of LAYOUTS) test(`${layout}: masked weights get zero gradient and stay exactly zero through Adam steps`, () => {
   const { net, batch } = instance("GRU", 41);
-  const engine = new Engine(net, jsOps("f64"), { batch: batch.size, steps: batch.steps });
+  const engine = new EngineClass(net, jsOps("f64"), { batch: batch.size, steps: batch.steps });
   for (let s = 0; s < 5; s++) {
     engine.lossAndGradient(batch, "post");
     net.blocks.forEach((b, k) => {

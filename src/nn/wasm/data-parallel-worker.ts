@@ -5,7 +5,8 @@
  */
 import { MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { Batch } from "../../data/types";
-import { Engine } from "../engine";
+import type { EngineBase } from "../engine-base";
+import { createEngine } from "../create-engine";
 import { Network, NetworkJSON } from "../network";
 import { KernelModule } from "./load";
 import { Command, CONTROL_INTS, mailboxLayout, MailboxViews, ParameterUpdate, READY, Slot, spinThenWait } from "./mailbox";
@@ -23,6 +24,8 @@ interface WorkerConfiguration {
   data: SharedArrayBuffer;
   network: NetworkJSON;
   capacity: { batch: number; steps: number };
+  /** the calling thread's engine layout (both halves run the same engine) */
+  layout: "rows" | "columns";
 }
 
 /** how long an idle worker blocks before checking again (it is woken by notify) */
@@ -36,7 +39,7 @@ function serve(init: WorkerData): void {
   };
   const receive = () => receiveMessageOnPort(init.port)!.message;
   let net: Network | undefined;
-  let engine: Engine | undefined;
+  let engine: EngineBase | undefined;
   let views: MailboxViews | undefined;
   reply(READY);
   let handled = READY;
@@ -49,7 +52,7 @@ function serve(init: WorkerData): void {
       if (command === Command.Configure) {
         const config = receive() as WorkerConfiguration;
         net = Network.load(config.network, "DataParallel worker");
-        engine = new Engine(net, new WasmOps({ module: init.module, variant: init.variant }), config.capacity);
+        engine = createEngine(net, new WasmOps({ module: init.module, variant: init.variant }), config.capacity, { layout: config.layout });
         views = mailboxLayout(engine.parameterCount, config.capacity.batch, config.capacity.steps).views(config.data);
       } else if (!net || !engine || !views) {
         throw new Error(`command ${command} before Configure`);

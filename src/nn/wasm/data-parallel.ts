@@ -21,7 +21,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { Batch } from "../../data/types";
-import type { BatchResult, Engine } from "../engine";
+import type { BatchResult, EngineBase } from "../engine-base";
 import type { Network } from "../network";
 import type { Padding } from "../spec";
 import { KernelModule, loadKernelModule } from "./load";
@@ -128,14 +128,14 @@ export class DataParallel {
    * A data-parallel driver for `engine` (which must run on the wasm backend), or
    * undefined when one thread is the better choice for this network and batch size.
    */
-  static create(engine: Engine, net: Network, options: DataParallelOptions): DataParallel | undefined {
+  static create(engine: EngineBase, net: Network, options: DataParallelOptions): DataParallel | undefined {
     const flops = flopsPerBatch(net, options.capacity.batch, options.capacity.steps);
     if (chooseThreads(options.threads, flops) < 2 || options.capacity.batch < 2) return undefined;
     if (!(engine.ops instanceof WasmOps)) throw new Error(`DataParallel needs the wasm backend, the engine runs on ${engine.ops.name}`);
     return new DataParallel(engine, engine.ops, net, options.capacity);
   }
 
-  private constructor(private readonly engine: Engine, private readonly ops: WasmOps, net: Network,
+  private constructor(private readonly engine: EngineBase, private readonly ops: WasmOps, net: Network,
                       capacity: { batch: number; steps: number }) {
     const half = Math.floor(capacity.batch / 2);
     const layout = mailboxLayout(engine.parameterCount, half, capacity.steps);
@@ -145,7 +145,7 @@ export class DataParallel {
     const kernels = loadKernelModule(ops.variant);
     const pooled = idleWorkers.findIndex((w) => w.variant === kernels.variant);
     const handle = pooled >= 0 ? idleWorkers.splice(pooled, 1)[0] : spawnWorker(kernels);
-    request(handle, Command.Configure, { data, network: net.toJSON(), capacity: { batch: half, steps: capacity.steps } });
+    request(handle, Command.Configure, { data, network: net.toJSON(), capacity: { batch: half, steps: capacity.steps }, layout: engine.layout });
     awaitReply(handle, "setting up its engine");
     this.handle = handle;
   }

@@ -1,0 +1,185 @@
+/**
+ * The feature-major engine, for networks of small layers (the random-structure
+ * networks: dozens of blocks of 1–5 units). Every sequence of F features is F rows
+ * of R floats (R = the batch's rows over all steps; see kernel-ops.ts), so:
+ *   - a block's whole time loop is ONE kernel call (KernelOps.columnForward /
+ *     columnBackward) whose element-wise math runs over the batch's strings in full
+ *     SIMD vectors, where the row-major engine wastes most lanes on 3-unit rows and
+ *     pays a few kernel calls per block per step;
+ *   - input projections and weight gradients are wide products over all steps:
+ *     gi = W_ih·x (G·H × R), dW_ih = dGi·xᵀ, dW_hh = dGh·hpᵀ, dx += W_ihᵀ·dGi;
+ *   - biases go in as rank-1 products with a row of ones (and their gradients come
+ *     out as products with it), so no bias kernels are needed.
+ * Every logical block runs alone (no fusion: nothing left to amortize); a layer's
+ * output is the sum of its blocks' h. The embedding lookup and the 2-class head are
+ * a few thousand multiply-adds per batch and run as plain loops here.
+ */
+import type { Floats, KernelOps } from "./kernel-ops";
+import type { Network } from "./network";
+import { Capacity, EngineBase, Workspace } from "./engine-base";
+import { GATES, NetworkSpec } from "./spec";
+
+/** Floats of slack after every sequence buffer: the SIMD kernels may READ up to 3 floats past a step's last row. */
+const SLACK = 4;
+
+/** One logical block: layer `target`'s own block (source = target − 1) or a skip block. */
+interface ColumnBlock {
+  source: number;
+  target: number;
+  hidden: number;
+  inputSize: number;
+  /** offsets in θ / grad */
+  wIH: number; wHH: number; bIH: number; bHH: number;
+  gi: Floats; hp: Floats; h: Floats; c: Floats; ghn: Floats;
+}
+
+/** The logical blocks of a spec in Network.blocks order: layers' own blocks, then the skips. */
+function blockShapes(spec: NetworkSpec): Array<{ source: number; target: number; hidden: number; inputSize: number }> {
+  const size = (l: number) => spec.layers[Math.max(l, 0)].size;
+  return [
+    ...spec.layers.map((layer, l) => ({ source: l - 1, target: l, hidden: layer.size, inputSize: size(l - 1) })),
+    ...spec.skips.map((s) => ({ source: s.from, target: s.to, hidden: spec.layers[s.to].size, inputSize: size(s.from) })),
+  ];
+}
+
+export class ColumnEngine extends EngineBase {
+  readonly layout = "columns";
+  private readonly G: number;
+  /** per layer: its blocks (its own first) */
+  private readonly layers: ColumnBlock[][];
+  /** per layer: output sequence (its lone block's h, or a sum buffer) and ∂L/∂ of it */
+  private readonly out: Floats[];
+  private readonly dOut: Floats[];
+  private readonly x0: Floats;
+  private readonly dX0: Floats;
+  private readonly dGi: Floats;
+  private readonly dGh: Floats;
+  private readonly carry: Floats;
+  private readonly ones: Floats;
+  /** [rows_0, off_0, rows_1, off_1, …] of the scheduled batch */
+  private readonly steps: Int32Array;
+
+  constructor(net: Network, ops: KernelOps, capacity: Capacity) {
+    if (ops.columnForward === undefined || ops.columnBackward === undefined) {
+      throw new Error(`ColumnEngine: backend ${ops.name} has no feature-major kernels (columnForward / columnBackward)`);
+    }
+    super(net, ops, capacity, ColumnEngine.workspace(net.spec, capacity));
+    const spec = net.spec, G = GATES[spec.mode], S = capacity.batch * capacity.steps + SLACK;
+    this.G = G;
+    const seq = (features: number) => ops.alloc(features * S);
+    const dummy = ops.alloc(0);
+    const blocks: ColumnBlock[] = blockShapes(spec).map((b, i) => {
+      const [wIH, wHH, bIH, bHH] = this.paramOffsets.slice(4 * i, 4 * i + 4);
+      return {
+        ...b, wIH, wHH, bIH, bHH,
+        gi: seq(G * b.hidden), hp: seq(b.hidden), h: seq(b.hidden),
+        c: spec.mode === "LSTM" ? seq(b.hidden) : dummy, ghn: spec.mode === "GRU" ? seq(b.hidden) : dummy,
+      };
+    });
+    this.layers = spec.layers.map((_, l) => blocks.filter((b) => b.target === l));
+    this.out = this.layers.map((own, l) => (own.length === 1 ? own[0].h : seq(spec.layers[l].size)));
+    this.dOut = spec.layers.map((layer) => seq(layer.size));
+    this.x0 = seq(this.E);
+    this.dX0 = seq(this.E);
+    const maxH = Math.max(...blocks.map((b) => b.hidden));
+    this.dGi = seq(G * maxH);
+    this.dGh = spec.mode === "GRU" ? seq(G * maxH) : this.dGi;
+    this.carry = ops.alloc(2 * maxH * capacity.batch);
+    this.ones = seq(1);
+    this.ones.fill(1);
+    this.steps = ops.allocInt(2 * capacity.steps);
+  }
+
+  /** Floats the constructor allocates after EngineBase's own (it must match the allocations above). */
+  private static workspace(spec: NetworkSpec, capacity: Capacity): Workspace {
+    const G = GATES[spec.mode], S = capacity.batch * capacity.steps + SLACK;
+    const blocks = blockShapes(spec);
+    const perBlock = G + 2 + (spec.mode === "LSTM" || spec.mode === "GRU" ? 1 : 0);
+    let features = 2 * spec.layers[0].size + 1;
+    for (const b of blocks) features += perBlock * b.hidden;
+    spec.layers.forEach((layer, l) => {
+      const own = blocks.filter((b) => b.target === l).length;
+      features += layer.size * (own === 1 ? 1 : 2);
+    });
+    const maxH = Math.max(...blocks.map((b) => b.hidden));
+    features += G * maxH * (spec.mode === "GRU" ? 2 : 1);
+    return { floats: features * S + 2 * maxH * capacity.batch, ints: 2 * capacity.steps };
+  }
+
+  /** A block's input sequence: [buffer, its ∂L/∂ buffer]. */
+  private input(source: number): [Floats, Floats] {
+    return source < 0 ? [this.x0, this.dX0] : [this.out[source], this.dOut[source]];
+  }
+
+  protected forward(): void {
+    const ops = this.ops, th = this.theta, R = this.R, E = this.E;
+    for (let t = 0; t < this.T; t++) { this.steps[2 * t] = this.rowsAt[t]; this.steps[2 * t + 1] = this.offAt[t]; }
+    for (let e = 0; e < E; e++) for (let r = 0; r < R; r++) this.x0[e * R + r] = th[this.embOff + this.tokens[r] * E + e];
+    this.layers.forEach((blocks, l) => {
+      const out = this.out[l];
+      blocks.forEach((p, i) => {
+        const GH = this.G * p.hidden, [X] = this.input(p.source);
+        ops.gemmNN(GH, R, p.inputSize, th, X, p.gi, false, p.wIH, 0, 0);
+        ops.gemmNN(GH, R, 1, th, this.ones, p.gi, true, p.bIH, 0, 0);
+        // only GRU uses b_hh apart from b_ih (inside r∘(W_hn·h + b_hn)); the other cells see gi + gh
+        if (this.mode !== "GRU") ops.gemmNN(GH, R, 1, th, this.ones, p.gi, true, p.bHH, 0, 0);
+        ops.columnForward!(this.mode, p.hidden, this.T, R, this.steps, 0, p.gi, 0, th, p.wHH, th, p.bHH,
+          p.hp, 0, p.h, 0, p.c, 0, p.ghn, 0);
+        if (p.h === out) return;
+        if (i === 0) ops.copy(p.hidden * R, p.h, 0, out, 0);
+        else ops.add(p.hidden * R, p.h, 0, out, 0);
+      });
+    });
+    // the head: logits = headW · (last layer at each string's final row) + headB
+    const top = this.top, C = this.C, last = this.out[this.out.length - 1];
+    for (let b = 0; b < this.B; b++) {
+      const col = this.finalIdx[b];
+      for (let c = 0; c < C; c++) {
+        let s = th[this.headBOff + c];
+        for (let k = 0; k < top; k++) s += th[this.headWOff + c * top + k] * last[k * R + col];
+        this.logits[b * C + c] = s;
+      }
+    }
+  }
+
+  protected backward(): void {
+    const ops = this.ops, th = this.theta, g = this.grad, R = this.R, E = this.E;
+    const top = this.top, C = this.C, L = this.layers.length, last = this.out[L - 1], dz = this.dLogits;
+    this.dOut.forEach((d, l) => ops.fill(this.layers[l][0].hidden * R, 0, d, 0));
+    const dLast = this.dOut[L - 1];
+    for (let c = 0; c < C; c++) {
+      let db = 0;
+      for (let b = 0; b < this.B; b++) db += dz[b * C + c];
+      g[this.headBOff + c] = db;
+      for (let k = 0; k < top; k++) {
+        let dw = 0;
+        for (let b = 0; b < this.B; b++) dw += dz[b * C + c] * last[k * R + this.finalIdx[b]];
+        g[this.headWOff + c * top + k] = dw;
+      }
+    }
+    for (let b = 0; b < this.B; b++) {
+      for (let k = 0; k < top; k++) {
+        let s = 0;
+        for (let c = 0; c < C; c++) s += dz[b * C + c] * th[this.headWOff + c * top + k];
+        dLast[k * R + this.finalIdx[b]] += s;
+      }
+    }
+    for (let l = L - 1; l >= 0; l--) {
+      // dOut[l] is complete: every block reading layer l belongs to a layer above l, done already
+      for (const p of this.layers[l]) {
+        const H = p.hidden, GH = this.G * H, dGh = this.dGh;
+        ops.columnBackward!(this.mode, H, this.T, R, this.steps, 0, p.gi, 0, th, p.wHH, p.hp, 0, p.h, 0, p.c, 0, p.ghn, 0,
+          this.dOut[l], 0, this.dGi, 0, dGh, 0, this.carry, 0);
+        const [X, dX] = this.input(p.source);
+        ops.gemmNT(GH, H, R, dGh, p.hp, g, false, 0, 0, p.wHH);
+        ops.gemmNT(GH, 1, R, this.dGi, this.ones, g, false, 0, 0, p.bIH);
+        ops.gemmNT(GH, 1, R, dGh, this.ones, g, false, 0, 0, p.bHH); // = ∂L/∂b_ih unless GRU (dGh is dGi then)
+        ops.gemmNT(GH, p.inputSize, R, this.dGi, X, g, false, 0, 0, p.wIH);
+        // only layer 0's block reads the embedding, so dX0 is written once; layer outputs collect every reader
+        ops.gemmTN(p.inputSize, R, GH, th, this.dGi, dX, p.source >= 0, p.wIH, 0, 0);
+      }
+    }
+    ops.fill(this.headWOff - this.embOff, 0, g, this.embOff);
+    for (let e = 0; e < E; e++) for (let r = 0; r < R; r++) g[this.embOff + this.tokens[r] * E + e] += this.dX0[e * R + r];
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * Which engine layout runs a network: feature-major (column-engine.ts) for networks
+ * of small layers when the backend has the column kernels, row-major (engine.ts)
+ * otherwise. The row-major engine's register-blocked gemms win on wide layers (the
+ * thesis's 3×50 stack); the column engine wins where rows of a few units would
+ * leave SIMD lanes and kernel calls idle (the random-structure networks).
+ */
+import type { KernelOps } from "./kernel-ops";
+import type { Network } from "./network";
+import { Capacity, EngineBase } from "./engine-base";
+import { ColumnEngine } from "./column-engine";
+import { Engine, EngineOptions } from "./engine";
+
+export type EngineLayout = "auto" | "rows" | "columns";
+
+/** "auto" picks the column layout when no layer is wider than this (bench/engine.ts --layouts measures the crossover). */
+export const COLUMN_MAX_SIZE = 16;
+
+export interface CreateEngineOptions extends EngineOptions {
+  layout?: EngineLayout;
+}
+
+/** The layout "auto" resolves to for this network and backend. */
+export function chooseLayout(net: Network, ops: KernelOps, layout: EngineLayout = "auto"): "rows" | "columns" {
+  const hasColumns = ops.columnForward !== undefined && ops.columnBackward !== undefined;
+  if (layout === "columns" && !hasColumns) throw new Error(`createEngine: layout "columns" needs column kernels, backend ${ops.name} has none`);
+  if (layout === "rows" || layout === "columns") return layout;
+  if (layout !== "auto") throw new Error(`createEngine: unknown layout ${JSON.stringify(layout)}; expected "auto", "rows" or "columns"`);
+  return hasColumns && Math.max(...net.spec.layers.map((l) => l.size)) <= COLUMN_MAX_SIZE ? "columns" : "rows";
+}
+
+export function createEngine(net: Network, ops: KernelOps, capacity: Capacity, options: CreateEngineOptions = {}): EngineBase {
+  return chooseLayout(net, ops, options.layout) === "columns" ? new ColumnEngine(net, ops, capacity) : new Engine(net, ops, capacity, options);
+}
