@@ -64,6 +64,15 @@ for (const kind of ["NT", "NN", "TN"] as Kind[]) for (const variant of ["simd", 
     check(wasm, kind, 150, 50, 33 * 32, false, 9);
     check(wasm, kind, 7, 600, 130, true, 10); // n past one packed Bᵀ block (512 columns)
   });
+
+  test(`${variant}: gemm${kind} with a few long rows (NT: the dot-product path, ragged m, n and k)`, () => {
+    const wasm = new WasmOps(loadKernelModule(variant));
+    let seed = 100;
+    for (const [m, n] of [[1, 1], [9, 3], [5, 7], [12, 32], [2, 4]]) for (const k of [512, 2051, 6912]) {
+      check(wasm, kind, m, n, k, false, seed++);
+      check(wasm, kind, m, n, k, true, seed++);
+    }
+  });
 }
 
 test("gemm with k = 0 clears C unless accumulating", () => {

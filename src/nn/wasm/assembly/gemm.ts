@@ -288,6 +288,7 @@ function packTransposed(b: usize, bRow: usize, nb: i32, nbPad: i32, kc: i32, bt:
 /** C[m×n] (+)= A[m×k]·B[n×k]ᵀ (inputs times weightsᵀ). */
 export function gemmNT(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, scratch: usize): void {
   if (k == 0) { if (!accumulate) memory.fill(c, 0, <usize>(m * n) << 2); return; }
+  if (n <= DOT_MAX_N && k >= DOT_MIN_K) { dotProducts(m, n, k, a, b, c, accumulate); return; }
   const nBytes = <usize>n << 2;
   const kBytes = <usize>k << 2;
   const panel = scratch;
@@ -309,6 +310,72 @@ export function gemmNT(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, acc
         panelTimesB(mr, panel, <usize>mr << 2, bt, btRow, kc,
                     c + <usize>i0 * nBytes + (<usize>j1 << 2), nBytes, rows, nb, add);
         i0 += rows;
+      }
+    }
+  }
+}
+
+// ---- NT with a few long rows: dot products ----
+//
+// The feature-major engine's weight and bias gradients are C = A·Bᵀ with m, n ≤ a
+// few dozen and k = all rows of a batch (thousands): the packed path above would
+// re-pack both operands for every 256-wide chunk of k and run 6×8 tiles on a 9×3 C.
+// Here each C entry is a dot product streamed straight from A's and B's rows, 2 rows
+// of A by 4 rows of B at a time (8 accumulators fed by 6 loads).
+
+/** NT takes the dot-product path when n is at most this and k at least DOT_MIN_K. */
+const DOT_MAX_N: i32 = 32;
+const DOT_MIN_K: i32 = 512;
+
+// @ts-ignore: decorator
+@inline function horizontalSum(v: v128): f32 {
+  const s = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
+  return f32x4.extract_lane(f32x4.add(s, v128.shuffle<f32>(s, s, 1, 0, 3, 2)), 0);
+}
+
+// @ts-ignore: decorator
+@inline function storeDot(c: usize, value: f32, accumulate: bool): void {
+  store<f32>(c, accumulate ? load<f32>(c) + value : value);
+}
+
+/**
+ * C[m×n] (+)= A[m×k]·B[n×k]ᵀ as dot products. Missing rows of a 2×4 group (ragged
+ * m or n) repeat the group's first row and are not stored.
+ */
+function dotProducts(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool): void {
+  const row = <usize>k << 2, k4 = k & ~3;
+  for (let i = 0; i < m; i += 2) {
+    const a0 = a + <usize>i * row, a1 = i + 1 < m ? a0 + row : a0;
+    for (let j = 0; j < n; j += 4) {
+      const b0 = b + <usize>j * row;
+      const b1 = j + 1 < n ? b0 + row : b0, b2 = j + 2 < n ? b0 + 2 * row : b0, b3 = j + 3 < n ? b0 + 3 * row : b0;
+      let s00 = f32x4.splat(0), s01 = s00, s02 = s00, s03 = s00, s10 = s00, s11 = s00, s12 = s00, s13 = s00;
+      for (let p = 0; p < k4; p += 4) {
+        const o = <usize>p << 2;
+        const x0 = v128.load(a0 + o), x1 = v128.load(a1 + o);
+        const y0 = v128.load(b0 + o), y1 = v128.load(b1 + o), y2 = v128.load(b2 + o), y3 = v128.load(b3 + o);
+        s00 = madd(x0, y0, s00); s01 = madd(x0, y1, s01); s02 = madd(x0, y2, s02); s03 = madd(x0, y3, s03);
+        s10 = madd(x1, y0, s10); s11 = madd(x1, y1, s11); s12 = madd(x1, y2, s12); s13 = madd(x1, y3, s13);
+      }
+      let t00 = horizontalSum(s00), t01 = horizontalSum(s01), t02 = horizontalSum(s02), t03 = horizontalSum(s03);
+      let t10 = horizontalSum(s10), t11 = horizontalSum(s11), t12 = horizontalSum(s12), t13 = horizontalSum(s13);
+      for (let p = k4; p < k; p++) {
+        const o = <usize>p << 2;
+        const x0 = load<f32>(a0 + o), x1 = load<f32>(a1 + o);
+        const y0 = load<f32>(b0 + o), y1 = load<f32>(b1 + o), y2 = load<f32>(b2 + o), y3 = load<f32>(b3 + o);
+        t00 += x0 * y0; t01 += x0 * y1; t02 += x0 * y2; t03 += x0 * y3;
+        t10 += x1 * y0; t11 += x1 * y1; t12 += x1 * y2; t13 += x1 * y3;
+      }
+      const c0 = c + (<usize>(i * n + j) << 2), c1 = c0 + (<usize>n << 2);
+      storeDot(c0, t00, accumulate);
+      if (j + 1 < n) storeDot(c0 + 4, t01, accumulate);
+      if (j + 2 < n) storeDot(c0 + 8, t02, accumulate);
+      if (j + 3 < n) storeDot(c0 + 12, t03, accumulate);
+      if (i + 1 < m) {
+        storeDot(c1, t10, accumulate);
+        if (j + 1 < n) storeDot(c1 + 4, t11, accumulate);
+        if (j + 2 < n) storeDot(c1 + 8, t12, accumulate);
+        if (j + 3 < n) storeDot(c1 + 12, t13, accumulate);
       }
     }
   }
