@@ -6,8 +6,9 @@
  * Barabási–Albert graph (n = 30, m = 3) with 11 layers and 31 skip blocks.
  *
  *   node --import tsx bench/engine.ts [--batches N] [--modes GRU,LSTM] [--backends js-f64,wasm]
- *        [--no-torch] [--no-random] [--no-base] [--out bench/results/engine.json]
- * (--no-base: only the random-structure epoch)
+ *        [--no-torch] [--no-random] [--no-base] [--layouts auto,rows,columns] [--out bench/results/engine.json]
+ * (--no-base: only the random-structure epoch; --layouts: the engine layouts timed on the
+ * random-structure network, default "auto" — see src/nn/create-engine.ts)
  *
  * --batches N times the first N batches of the epoch and extrapolates to the whole
  * epoch (for speed). The machine may be shared: numbers are wall-clock and noisy.
@@ -21,18 +22,19 @@ import { Random } from "../src/data/random";
 import type { Batch, Sample } from "../src/data/types";
 import { barabasiAlbert, graphToSpec, layerGraph } from "../src/graph";
 import { DataParallel } from "../src/nn/wasm/data-parallel";
-import { availableBackends, batchesOf, CELL_MODES, CellMode, createOps, encodeSamples, Engine, Network, NetworkSpec } from "../src/nn";
+import { availableBackends, batchesOf, CELL_MODES, CellMode, createEngine, createOps, encodeSamples, EngineLayout, Network, NetworkSpec } from "../src/nn";
 
-interface Args { batches?: number; modes: CellMode[]; backends: string[]; torch: boolean; random: boolean; base: boolean; out: string }
+interface Args { batches?: number; modes: CellMode[]; backends: string[]; layouts: EngineLayout[]; torch: boolean; random: boolean; base: boolean; out: string }
 
 function parseArgs(argv: string[]): Args {
   const found = availableBackends();
-  const args: Args = { modes: [...CELL_MODES], backends: found.includes("wasm") ? [...found, "wasm×2"] : found, torch: true, random: true, base: true, out: "bench/results/engine.json" };
+  const args: Args = { modes: [...CELL_MODES], backends: found.includes("wasm") ? [...found, "wasm×2"] : found, layouts: ["auto"], torch: true, random: true, base: true, out: "bench/results/engine.json" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--batches") args.batches = Number(argv[++i]);
     else if (a === "--modes") args.modes = argv[++i].split(",") as CellMode[];
     else if (a === "--backends") args.backends = argv[++i].split(",");
+    else if (a === "--layouts") args.layouts = argv[++i].split(",") as EngineLayout[];
     else if (a === "--no-torch") args.torch = false;
     else if (a === "--no-random") args.random = false;
     else if (a === "--no-base") args.base = false;
@@ -51,11 +53,11 @@ function epochBatches(train: Sample[], batchSize: number, vocab: number): { batc
 }
 
 /** Seconds for one epoch (measured over the first `limit` batches, extrapolated); "wasm×2" = two threads per batch. */
-function timeEpoch(spec: NetworkSpec, contender: string, batches: Batch[], maxLength: number, batchSize: number, limit: number): number {
+function timeEpoch(spec: NetworkSpec, contender: string, batches: Batch[], maxLength: number, batchSize: number, limit: number, layout: EngineLayout = "auto"): number {
   const net = Network.create(spec, { seed: 1 });
   const threads = contender.endsWith("×2") ? 2 : 1;
   const capacity = { batch: batchSize, steps: maxLength };
-  const engine = new Engine(net, createOps(contender.replace("×2", "")), capacity);
+  const engine = createEngine(net, createOps(contender.replace("×2", "")), capacity, { layout });
   const runner = threads === 2 ? DataParallel.create(engine, net, { threads, capacity }) ?? engine : engine;
   const run = (b: Batch) => { runner.lossAndGradient(b, "post"); engine.step({ lr: 1e-3, clip: 5 }); };
   batches.slice(0, 3).forEach(run); // warm-up
@@ -127,9 +129,13 @@ function main(): void {
     const rb = epochBatches(data.train, 128, 128);
     const rlimit = Math.min(args.batches ? Math.max(1, Math.round(args.batches / 4)) : rb.batches.length, rb.batches.length);
     randomNet = { seed, layers: spec.layers.map((l) => l.size), skips: spec.skips.length, backends: {} };
+    console.log(`  random-structure GRU (BA seed ${seed}: ${spec.layers.length} layers [${randomNet.layers}], ${spec.skips.length} skips), batch 128:`);
     for (const backend of args.backends) {
-      randomNet.backends[backend] = timeEpoch(spec, backend, rb.batches, rb.maxLength, 128, rlimit);
-      console.log(`  random-structure GRU (BA seed ${seed}: ${spec.layers.length} layers [${randomNet.layers}], ${spec.skips.length} skips), batch 128, ${backend}: ${randomNet.backends[backend].toFixed(2)} s/epoch`);
+      for (const layout of args.layouts) {
+        const key = args.layouts.length > 1 ? `${backend} ${layout}` : backend;
+        randomNet.backends[key] = timeEpoch(spec, backend, rb.batches, rb.maxLength, 128, rlimit, layout);
+        console.log(`    ${key}: ${randomNet.backends[key].toFixed(2)} s/epoch`);
+      }
     }
   }
   const peakMB = process.resourceUsage().maxRSS / 1024;
