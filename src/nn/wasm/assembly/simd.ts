@@ -10,12 +10,20 @@
   return f32x4.add(f32x4.mul(a, b), c);
 }
 
-/** e^x lane-wise: x = n·ln2 + r, |r| ≤ ln2/2, e^r by a degree-7 polynomial, 2^n via the exponent bits. */
+/**
+ * e^x lane-wise: x = n·ln2 + r, |r| ≤ ln2/2, e^r by a degree-7 polynomial, 2^n via the
+ * exponent bits. n comes from the "magic number" rounding: t = x·log2e + (1.5·2²³ + 127)
+ * leaves round(x·log2e) + 127 in t's low mantissa bits, so n = t − magic and
+ * 2^n = bits(t) << 23, without `nearest` and the float→int conversion (both multi-
+ * instruction sequences in V8's x64 code). pmin/pmax are plain minps/maxps, while
+ * wasm's min/max cost several instructions each for their NaN and −0 rules.
+ */
 // @ts-ignore: decorator
 @inline export function exp4(x: v128): v128 {
   // clamp so that 2^n stays a normal float (n ∈ [−126, 127])
-  x = f32x4.min(f32x4.max(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
-  const n = f32x4.nearest(f32x4.mul(x, f32x4.splat(1.44269504088896341)));
+  x = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-87.0)), f32x4.splat(88.0));
+  const t = madd(x, f32x4.splat(1.44269504088896341), f32x4.splat(12583039.0));
+  const n = f32x4.sub(t, f32x4.splat(12583039.0));
   // Cody–Waite reduction: ln2 split into an exactly representable high part and a low part
   let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.add(r, f32x4.mul(n, f32x4.splat(2.12194440e-4)));
@@ -28,8 +36,7 @@
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
   const r2 = f32x4.mul(r, r);
   const er = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1.0));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return f32x4.mul(er, scale);
+  return f32x4.mul(er, i32x4.shl(t, 23));
 }
 
 /** 1 / (1 + e^−x) */
@@ -47,7 +54,7 @@
  */
 // @ts-ignore: decorator
 @inline export function tanh4(x: v128): v128 {
-  const clamped = f32x4.min(f32x4.max(x, f32x4.splat(-7.90531110763549805)), f32x4.splat(7.90531110763549805));
+  const clamped = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-7.90531110763549805)), f32x4.splat(7.90531110763549805));
   const x2 = f32x4.mul(clamped, clamped);
   let p = f32x4.splat(-2.76076847742355e-16);
   p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(2.00018790482477e-13));
