@@ -310,38 +310,44 @@ export function columnBackward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
 
 /**
  * carryH_k = (keep ? carryH_k : 0) + Σ_q dG_q·W[q, k] over the G·H gate units q
- * (dG = ∂L/∂gh), one accumulator per gate block (independent chains).
+ * (dG = ∂L/∂gh; W is G·H × H). Units k go 4 at a time: each dG_q vector loaded
+ * then feeds 4 (×2 with `pair`) independent accumulators, each W entry a splat. Past
+ * the last k the splats read W's next entries (or the floats after W) into
+ * accumulators that are never stored.
  */
 // @ts-ignore: decorator
 @inline function recurrentBackward(pair: bool, G: i32, keep: bool, H: i32, stride: usize, carryStride: usize, at: usize, lanes: i32,
                                    w: usize, dG: usize, carryH: usize): void {
-  const wGate = <usize>(H * H) << 2, gate = <usize>H * stride;
-  for (let k = 0; k < H; k++) {
-    const pc = carryH + <usize>k * carryStride;
-    let a0 = keep ? v128.load(pc) : ZERO, a1 = ZERO, a2 = ZERO, a3 = ZERO;
-    let b0 = keep && pair ? v128.load(pc + NEXT) : ZERO, b1 = ZERO, b2 = ZERO, b3 = ZERO;
-    const wk = w + (<usize>k << 2);
-    for (let j = 0; j < H; j++) {
-      const pd = dG + <usize>j * stride + at, pw = wk + (<usize>(j * H) << 2);
-      const w0 = v128.load32_splat(pw);
-      a0 = madd(v128.load(pd), w0, a0);
-      if (pair) b0 = madd(v128.load(pd + NEXT), w0, b0);
-      if (G > 1) {
-        const w1 = v128.load32_splat(pw + wGate), w2 = v128.load32_splat(pw + 2 * wGate);
-        a1 = madd(v128.load(pd + gate), w1, a1);
-        a2 = madd(v128.load(pd + 2 * gate), w2, a2);
-        if (pair) {
-          b1 = madd(v128.load(pd + gate + NEXT), w1, b1);
-          b2 = madd(v128.load(pd + 2 * gate + NEXT), w2, b2);
-        }
+  const units = G * H, wRow = <usize>H << 2;
+  for (let k = 0; k < H; k += 4) {
+    const p0 = carryH + <usize>k * carryStride, p1 = p0 + carryStride, p2 = p1 + carryStride, p3 = p2 + carryStride;
+    // keep (GRU): carryH already holds d∘z; read only rows k < H (the scratch may end there)
+    let a0 = keep ? v128.load(p0) : ZERO, a1 = keep && k + 1 < H ? v128.load(p1) : ZERO;
+    let a2 = keep && k + 2 < H ? v128.load(p2) : ZERO, a3 = keep && k + 3 < H ? v128.load(p3) : ZERO;
+    let b0 = keep && pair ? v128.load(p0 + NEXT) : ZERO, b1 = keep && pair && k + 1 < H ? v128.load(p1 + NEXT) : ZERO;
+    let b2 = keep && pair && k + 2 < H ? v128.load(p2 + NEXT) : ZERO, b3 = keep && pair && k + 3 < H ? v128.load(p3 + NEXT) : ZERO;
+    let pd = dG + at, pw = w + (<usize>k << 2);
+    for (let q = 0; q < units; q++) {
+      const w0 = v128.load32_splat(pw), w1 = v128.load32_splat(pw, 4);
+      const w2 = v128.load32_splat(pw, 8), w3 = v128.load32_splat(pw, 12);
+      const d0 = v128.load(pd);
+      a0 = madd(d0, w0, a0); a1 = madd(d0, w1, a1); a2 = madd(d0, w2, a2); a3 = madd(d0, w3, a3);
+      if (pair) {
+        const d1 = v128.load(pd + NEXT);
+        b0 = madd(d1, w0, b0); b1 = madd(d1, w1, b1); b2 = madd(d1, w2, b2); b3 = madd(d1, w3, b3);
       }
-      if (G > 3) {
-        const w3 = v128.load32_splat(pw + 3 * wGate);
-        a3 = madd(v128.load(pd + 3 * gate), w3, a3);
-        if (pair) b3 = madd(v128.load(pd + 3 * gate + NEXT), w3, b3);
-      }
+      pd += stride;
+      pw += wRow;
     }
-    storeLanes(pc, f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), lanes);
-    if (pair) v128.store(pc + NEXT, f32x4.add(f32x4.add(b0, b1), f32x4.add(b2, b3)));
+    storeCarry(pair, p0, lanes, a0, b0);
+    if (k + 1 < H) storeCarry(pair, p1, lanes, a1, b1);
+    if (k + 2 < H) storeCarry(pair, p2, lanes, a2, b2);
+    if (k + 3 < H) storeCarry(pair, p3, lanes, a3, b3);
   }
+}
+
+// @ts-ignore: decorator
+@inline function storeCarry(pair: bool, p: usize, lanes: i32, a: v128, b: v128): void {
+  storeLanes(p, a, lanes);
+  if (pair) v128.store(p + NEXT, b);
 }

@@ -1,0 +1,141 @@
+/**
+ * The feature-major whole-sequence kernels (columnForward / columnBackward) in wasm
+ * match the float64 JS ops for every cell mode, on hidden sizes that are not
+ * multiples of 4, with padding "post" (constant rows, not a multiple of 4) and
+ * "packed" (decreasing rows), at non-zero offsets; and they write nothing but their
+ * documented outputs: guard values around and after every buffer survive.
+ */
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { jsOps } from "../../src/nn/js-ops";
+import { CELL_MODES, CellMode, GATES } from "../../src/nn/spec";
+import { WasmOps } from "../../src/nn/wasm/wasm-ops";
+import { loadKernelModule } from "../../src/nn/wasm/load";
+import { assertClose, fillUniform, rng } from "./helpers";
+
+const VARIANTS = ["simd", "relaxed"] as const;
+/** every buffer starts this many floats into its allocation … */
+const OFF = 3;
+/** … and is followed by this many guard floats */
+const TAIL = 9;
+/** rows per step: padding "post" (13 is not a multiple of 4) and "packed" (non-increasing; full and partial 8-row groups, tails of 1–3) */
+const LAYOUTS: Record<string, number[]> = {
+  post: [13, 13, 13, 13, 13],
+  packed: [19, 16, 16, 11, 9, 6, 3, 1],
+};
+
+type Name = "gi" | "w" | "bhh" | "hp" | "h" | "c" | "ghn" | "dOut" | "dGi" | "dGh" | "carry";
+
+function stepTable(rows: number[]): Int32Array {
+  const steps = new Int32Array(2 * rows.length);
+  let off = 0;
+  rows.forEach((n, t) => { steps[2 * t] = n; steps[2 * t + 1] = off; off += n; });
+  return steps;
+}
+
+/** max |x| over the buffer's body: the scale of the float32 tolerance */
+function magnitude(x: ArrayLike<number>): number {
+  let m = 0;
+  for (let i = OFF; i < x.length - TAIL; i++) m = Math.max(m, Math.abs(x[i]));
+  return m;
+}
+
+function assertSameBody(actual: Float32Array, expected: Float64Array, what: string): void {
+  const scale = magnitude(expected);
+  assertClose(actual, expected, what, { rel: 0, abs: 2e-5 * scale + 1e-7 });
+}
+
+/** the guard floats before and after the body are the values they were filled with */
+function assertGuards(x: Float32Array, before: Float32Array, what: string): void {
+  for (let i = 0; i < OFF; i++) assert.equal(x[i], before[i], `${what}: guard float ${i} before the buffer was written`);
+  for (let i = x.length - TAIL; i < x.length; i++) assert.equal(x[i], before[i], `${what}: guard float ${i - (x.length - TAIL)} after the buffer was written`);
+}
+
+function checkColumn(wasm: WasmOps, mode: CellMode, H: number, rowsPerStep: number[], seed: number): void {
+  const random = rng(seed);
+  const G = GATES[mode];
+  const T = rowsPerStep.length;
+  const R = rowsPerStep.reduce((a, b) => a + b, 0);
+  const what = `${wasm.name} ${mode} H=${H} rows=[${rowsPerStep.join(",")}]`;
+  const sizes: Record<Name, number> = {
+    gi: G * H * R, w: G * H * H, bhh: G * H, hp: H * R, h: H * R, c: H * R, ghn: H * R,
+    dOut: H * R, dGi: G * H * R, dGh: G * H * R, carry: 2 * H * rowsPerStep[0],
+  };
+  const names = Object.keys(sizes) as Name[];
+  wasm.reset();
+  wasm.reserve(names.reduce((n, name) => n + sizes[name] + OFF + TAIL, 0), 2 * T + OFF);
+  const x = {} as Record<Name, Float32Array>;
+  // every float, outputs and guards included, starts random: an output the kernel
+  // forgets to write, or a float it writes outside its outputs, shows up as a mismatch
+  for (const name of names) { x[name] = wasm.alloc(sizes[name] + OFF + TAIL); fillUniform(x[name], random); }
+  fillUniform(x.gi, random, 2.5);
+  fillUniform(x.w, random, 1.5 / Math.sqrt(H));
+  const steps = wasm.allocInt(2 * T + OFF);
+  steps.set(stepTable(rowsPerStep), OFF);
+  const stepsBefore = steps.slice();
+
+  const js = jsOps("f64");
+  const y = {} as Record<Name, Float64Array>;
+  for (const name of names) y[name] = Float64Array.from(x[name]);
+  const jsSteps = steps.slice();
+
+  // forward
+  const before = {} as Record<Name, Float32Array>;
+  for (const name of names) before[name] = x[name].slice();
+  wasm.columnForward(mode, H, T, R, steps, OFF, x.gi, OFF, x.w, OFF, x.bhh, OFF, x.hp, OFF, x.h, OFF, x.c, OFF, x.ghn, OFF);
+  js.columnForward!(mode, H, T, R, jsSteps, OFF, y.gi, OFF, y.w, OFF, y.bhh, OFF, y.hp, OFF, y.h, OFF, y.c, OFF, y.ghn, OFF);
+  const forwardOutputs: Name[] = ["gi", "hp", "h", ...(mode === "LSTM" ? ["c" as const] : []), ...(mode === "GRU" ? ["ghn" as const] : [])];
+  for (const name of names) {
+    if (forwardOutputs.includes(name)) {
+      assertSameBody(x[name], y[name], `${what} forward ${name}`);
+      assertGuards(x[name], before[name], `${what} forward ${name}`);
+    } else {
+      assert.deepEqual(x[name], before[name], `${what} forward: ${name} is not an output but was written`);
+    }
+  }
+  assert.deepEqual(steps, stepsBefore, `${what} forward: steps was written`);
+
+  // backward from the same float32 state (forward rounding does not compound)
+  for (const name of names) y[name].set(x[name]);
+  for (const name of names) before[name] = x[name].slice();
+  // non-GRU modes pass dGi as dGh (the contract); dGh must then stay untouched
+  const dGh = mode === "GRU" ? x.dGh : x.dGi, yGh = mode === "GRU" ? y.dGh : y.dGi;
+  wasm.columnBackward(mode, H, T, R, steps, OFF, x.gi, OFF, x.w, OFF, x.hp, OFF, x.h, OFF, x.c, OFF, x.ghn, OFF,
+    x.dOut, OFF, x.dGi, OFF, dGh, OFF, x.carry, OFF);
+  js.columnBackward!(mode, H, T, R, jsSteps, OFF, y.gi, OFF, y.w, OFF, y.hp, OFF, y.h, OFF, y.c, OFF, y.ghn, OFF,
+    y.dOut, OFF, y.dGi, OFF, yGh, OFF, y.carry, OFF);
+  const backwardOutputs: Name[] = ["dGi", ...(mode === "GRU" ? ["dGh" as const] : [])];
+  for (const name of names) {
+    if (backwardOutputs.includes(name)) {
+      assertSameBody(x[name], y[name], `${what} backward ${name}`);
+      assertGuards(x[name], before[name], `${what} backward ${name}`);
+    } else if (name === "carry") {
+      assertGuards(x[name], before[name], `${what} backward carry`);
+    } else {
+      assert.deepEqual(x[name], before[name], `${what} backward: ${name} is not an output but was written`);
+    }
+  }
+  assert.deepEqual(steps, stepsBefore, `${what} backward: steps was written`);
+}
+
+for (const variant of VARIANTS) {
+  test(`${variant}: columnForward / columnBackward match the JS ops and write only their outputs`, () => {
+    const wasm = new WasmOps(loadKernelModule(variant));
+    let seed = 900;
+    for (const mode of CELL_MODES) {
+      for (const H of [1, 3, 5, 17]) {
+        for (const rows of Object.values(LAYOUTS)) checkColumn(wasm, mode, H, rows, seed++);
+      }
+    }
+  });
+}
+
+test("columnForward rejects an unknown cell mode by name", () => {
+  const wasm = new WasmOps(loadKernelModule("simd"));
+  wasm.reserve(64, 8);
+  const x = wasm.alloc(16), steps = wasm.allocInt(2);
+  assert.throws(
+    () => wasm.columnForward("SRU" as CellMode, 1, 1, 1, steps, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0),
+    /columnForward: unknown cell mode SRU/,
+  );
+});
