@@ -130,12 +130,26 @@ for (const variant of VARIANTS) {
   });
 }
 
-test("columnForward rejects an unknown cell mode by name", () => {
+test("the column kernels reject an unknown mode, a malformed step table and short buffers by name", () => {
   const wasm = new WasmOps(loadKernelModule("simd"));
-  wasm.reserve(64, 8);
-  const x = wasm.alloc(16), steps = wasm.allocInt(2);
-  assert.throws(
-    () => wasm.columnForward("SRU" as CellMode, 1, 1, 1, steps, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0),
-    /columnForward: unknown cell mode SRU/,
-  );
+  wasm.reserve(256, 16);
+  const x = wasm.alloc(64), short = wasm.alloc(5), steps = wasm.allocInt(8);
+  const forward = (mode: CellMode, T: number, R: number, gi = x) =>
+    wasm.columnForward(mode, 2, T, R, steps, 0, gi, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0);
+  const backward = (T: number, R: number, carry: Float32Array) =>
+    wasm.columnBackward("GRU", 2, T, R, steps, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, carry, 0);
+  steps.set(stepTable([4, 3, 1]));
+  assert.throws(() => forward("SRU" as CellMode, 3, 8), /columnForward: unknown cell mode SRU/);
+  assert.throws(() => forward("RNN_TANH", 3, 7), /columnForward: the steps cover 8 rows, more than R = 7/);
+  assert.throws(() => forward("RNN_TANH", 5, 8), /columnForward: T = 5 steps need 10 entries of steps from offset 0, it has 8/);
+  assert.throws(() => forward("RNN_TANH", 3, 8, short), /columnForward: gi needs 16 floats from offset 0, its buffer has 5/);
+  assert.throws(() => backward(3, 8, short), /columnBackward: carry needs 16 floats from offset 0, its buffer has 5/);
+  steps.set([3, 0, 4, 3]);
+  assert.throws(() => forward("GRU", 2, 8), /steps\[1\] = \(rows 4, off 3\): rows must be non-increasing/);
+  steps.set([4, 0, 3, 5]);
+  assert.throws(() => backward(2, 8, x), /columnBackward: steps\[1\] = \(rows 3, off 5\).*off the sum of the rows before \(4\)/);
+  // a well-formed call passes every check
+  steps.set(stepTable([4, 3, 1]));
+  forward("LSTM", 3, 8);
+  backward(3, 8, x);
 });

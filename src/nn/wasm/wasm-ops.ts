@@ -11,7 +11,7 @@
  * bytes past a buffer.
  */
 import type { KernelOps } from "../kernel-ops";
-import type { CellMode } from "../spec";
+import { CellMode, GATES } from "../spec";
 import { loadKernelModule, KernelModule } from "./load";
 import type { WasmVariant } from "./build";
 import { wasmApi, WasmGlobal, WasmMemory } from "./wasm-api";
@@ -225,8 +225,17 @@ export class WasmOps implements KernelOps<Float32Array> {
     gi: Float32Array, giOff: number, w: Float32Array, wOff: number, bhh: Float32Array, bhhOff: number,
     hp: Float32Array, hpOff: number, h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
   ): void {
+    const code = modeCode(mode, "columnForward");
     if (T === 0) return;
-    this.k.columnForward(modeCode(mode, "columnForward"), H, T, R, this.at(steps, stepsOff),
+    const GH = GATES[mode] * H, where = "columnForward";
+    checkSteps(where, H, T, R, steps, stepsOff);
+    checkExtent(where, "gi", gi, giOff, GH * R);
+    checkExtent(where, "w", w, wOff, GH * H);
+    checkExtent(where, "hp", hp, hpOff, H * R);
+    checkExtent(where, "h", h, hOff, H * R);
+    if (mode === "GRU") { checkExtent(where, "bhh", bhh, bhhOff, GH); checkExtent(where, "ghn", ghn, ghnOff, H * R); }
+    if (mode === "LSTM") checkExtent(where, "c", c, cOff, H * R);
+    this.k.columnForward(code, H, T, R, this.at(steps, stepsOff),
       this.at(gi, giOff), this.at(w, wOff), this.at(bhh, bhhOff), this.at(hp, hpOff), this.at(h, hOff), this.at(c, cOff), this.at(ghn, ghnOff));
   }
 
@@ -236,8 +245,20 @@ export class WasmOps implements KernelOps<Float32Array> {
     hp: Float32Array, hpOff: number, h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
     dOut: Float32Array, dOutOff: number, dGi: Float32Array, dGiOff: number, dGh: Float32Array, dGhOff: number, carry: Float32Array, carryOff: number,
   ): void {
+    const code = modeCode(mode, "columnBackward");
     if (T === 0) return;
-    this.k.columnBackward(modeCode(mode, "columnBackward"), H, T, R, this.at(steps, stepsOff),
+    const GH = GATES[mode] * H, where = "columnBackward";
+    checkSteps(where, H, T, R, steps, stepsOff);
+    checkExtent(where, "act", act, actOff, GH * R);
+    checkExtent(where, "w", w, wOff, GH * H);
+    checkExtent(where, "hp", hp, hpOff, H * R);
+    checkExtent(where, "h", h, hOff, H * R);
+    checkExtent(where, "dOut", dOut, dOutOff, H * R);
+    checkExtent(where, "dGi", dGi, dGiOff, GH * R);
+    checkExtent(where, "carry", carry, carryOff, 2 * H * steps[stepsOff]);
+    if (mode === "GRU") { checkExtent(where, "ghn", ghn, ghnOff, H * R); checkExtent(where, "dGh", dGh, dGhOff, GH * R); }
+    if (mode === "LSTM") checkExtent(where, "c", c, cOff, H * R);
+    this.k.columnBackward(code, H, T, R, this.at(steps, stepsOff),
       this.at(act, actOff), this.at(w, wOff), this.at(hp, hpOff), this.at(h, hOff), this.at(c, cOff), this.at(ghn, ghnOff),
       this.at(dOut, dOutOff), this.at(dGi, dGiOff), this.at(dGh, dGhOff), this.at(carry, carryOff));
   }
@@ -308,6 +329,34 @@ function modeCode(mode: CellMode, where: string): number {
   const code = MODE_CODE[mode];
   if (code === undefined) throw new Error(`${where}: unknown cell mode ${String(mode)}`);
   return code;
+}
+
+/**
+ * Validate the step table of a column kernel call (the kernels index memory with it
+ * unchecked): T pairs [rows_t, off_t] with rows non-increasing and off_t the running
+ * sum, all within R columns.
+ */
+function checkSteps(where: string, H: number, T: number, R: number, steps: Int32Array, stepsOff: number): void {
+  if (!Number.isInteger(H) || H < 1) throw new Error(`${where}: hidden must be a positive integer, got ${H}`);
+  if (!Number.isInteger(T) || T < 0 || stepsOff + 2 * T > steps.length) {
+    throw new Error(`${where}: T = ${T} steps need ${2 * T} entries of steps from offset ${stepsOff}, it has ${steps.length - stepsOff}`);
+  }
+  let off = 0;
+  for (let t = 0; t < T; t++) {
+    const rows = steps[stepsOff + 2 * t], at = steps[stepsOff + 2 * t + 1];
+    if (rows < 0 || (t > 0 && rows > steps[stepsOff + 2 * t - 2]) || at !== off) {
+      throw new Error(`${where}: steps[${t}] = (rows ${rows}, off ${at}): rows must be non-increasing and off the sum of the rows before (${off})`);
+    }
+    off += rows;
+  }
+  if (off > R) throw new Error(`${where}: the steps cover ${off} rows, more than R = ${R}`);
+}
+
+/** x[off …] must hold `floats` floats: the kernels would otherwise write into the next buffer. */
+function checkExtent(where: string, name: string, x: Float32Array, off: number, floats: number): void {
+  if (off < 0 || off + floats > x.length) {
+    throw new Error(`${where}: ${name} needs ${floats} floats from offset ${off}, its buffer has ${x.length}`);
+  }
 }
 
 function align(bytes: number): number {
