@@ -1,7 +1,7 @@
 /**
  * The feature-major whole-sequence kernels (columnForward / columnBackward) in wasm
- * match the float64 JS ops for every cell mode, on hidden sizes that are not
- * multiples of 4, with padding "post" (constant rows, not a multiple of 4) and
+ * match the float64 JS ops for every cell mode, on hidden sizes 1, 3, 4, 5 and 17
+ * (ragged vectors and 4-unit blocks), with padding "post" (constant rows, not a multiple of 4) and
  * "packed" (decreasing rows), at non-zero offsets; and they write nothing but their
  * documented outputs: guard values around and after every buffer survive.
  */
@@ -123,7 +123,7 @@ for (const variant of VARIANTS) {
     const wasm = new WasmOps(loadKernelModule(variant));
     let seed = 900;
     for (const mode of CELL_MODES) {
-      for (const H of [1, 3, 5, 17]) {
+      for (const H of [1, 3, 4, 5, 17]) {
         for (const rows of Object.values(LAYOUTS)) checkColumn(wasm, mode, H, rows, seed++);
       }
     }
