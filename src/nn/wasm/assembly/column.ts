@@ -310,40 +310,60 @@ export function columnBackward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
 
 /**
  * carryH_k = (keep ? carryH_k : 0) + Σ_q dG_q·W[q, k] over the G·H gate units q
- * (dG = ∂L/∂gh; W is G·H × H). Units k go 4 at a time: each dG_q vector loaded
- * then feeds 4 (×2 with `pair`) independent accumulators, each W entry a splat. Past
- * the last k the splats read W's next entries (or the floats after W) into
- * accumulators that are never stored.
+ * (dG = ∂L/∂gh; W is G·H × H). Units k go 4 at a time, then the last 1–3 together:
+ * each dG_q vector loaded then feeds that many (×2 with `pair`) independent
+ * accumulators, each W entry a splat.
  */
 // @ts-ignore: decorator
 @inline function recurrentBackward(pair: bool, G: i32, keep: bool, H: i32, stride: usize, carryStride: usize, at: usize, lanes: i32,
                                    w: usize, dG: usize, carryH: usize): void {
-  const units = G * H, wRow = <usize>H << 2;
-  for (let k = 0; k < H; k += 4) {
-    const p0 = carryH + <usize>k * carryStride, p1 = p0 + carryStride, p2 = p1 + carryStride, p3 = p2 + carryStride;
-    // keep (GRU): carryH already holds d∘z; read only rows k < H (the scratch may end there)
-    let a0 = keep ? v128.load(p0) : ZERO, a1 = keep && k + 1 < H ? v128.load(p1) : ZERO;
-    let a2 = keep && k + 2 < H ? v128.load(p2) : ZERO, a3 = keep && k + 3 < H ? v128.load(p3) : ZERO;
-    let b0 = keep && pair ? v128.load(p0 + NEXT) : ZERO, b1 = keep && pair && k + 1 < H ? v128.load(p1 + NEXT) : ZERO;
-    let b2 = keep && pair && k + 2 < H ? v128.load(p2 + NEXT) : ZERO, b3 = keep && pair && k + 3 < H ? v128.load(p3 + NEXT) : ZERO;
-    let pd = dG + at, pw = w + (<usize>k << 2);
-    for (let q = 0; q < units; q++) {
-      const w0 = v128.load32_splat(pw), w1 = v128.load32_splat(pw, 4);
-      const w2 = v128.load32_splat(pw, 8), w3 = v128.load32_splat(pw, 12);
-      const d0 = v128.load(pd);
-      a0 = madd(d0, w0, a0); a1 = madd(d0, w1, a1); a2 = madd(d0, w2, a2); a3 = madd(d0, w3, a3);
-      if (pair) {
-        const d1 = v128.load(pd + NEXT);
-        b0 = madd(d1, w0, b0); b1 = madd(d1, w1, b1); b2 = madd(d1, w2, b2); b3 = madd(d1, w3, b3);
-      }
-      pd += stride;
-      pw += wRow;
+  let k = 0;
+  for (; k + 4 <= H; k += 4) recurrentUnits(4, pair, keep, G * H, H, k, stride, carryStride, at, lanes, w, dG, carryH);
+  const rest = H - k;
+  if (rest == 3) recurrentUnits(3, pair, keep, G * H, H, k, stride, carryStride, at, lanes, w, dG, carryH);
+  else if (rest == 2) recurrentUnits(2, pair, keep, G * H, H, k, stride, carryStride, at, lanes, w, dG, carryH);
+  else if (rest == 1) recurrentUnits(1, pair, keep, G * H, H, k, stride, carryStride, at, lanes, w, dG, carryH);
+}
+
+/** recurrentBackward for units k … k + width − 1 (width 1–4, a constant after inlining) */
+// @ts-ignore: decorator
+@inline function recurrentUnits(width: i32, pair: bool, keep: bool, units: i32, H: i32, k: i32, stride: usize, carryStride: usize,
+                                at: usize, lanes: i32, w: usize, dG: usize, carryH: usize): void {
+  const p0 = carryH + <usize>k * carryStride, p1 = p0 + carryStride, p2 = p1 + carryStride, p3 = p2 + carryStride;
+  // keep (GRU): carryH already holds d∘z
+  let a0 = keep ? v128.load(p0) : ZERO, a1 = keep && width > 1 ? v128.load(p1) : ZERO;
+  let a2 = keep && width > 2 ? v128.load(p2) : ZERO, a3 = keep && width > 3 ? v128.load(p3) : ZERO;
+  let b0 = keep && pair ? v128.load(p0 + NEXT) : ZERO, b1 = keep && pair && width > 1 ? v128.load(p1 + NEXT) : ZERO;
+  let b2 = keep && pair && width > 2 ? v128.load(p2 + NEXT) : ZERO, b3 = keep && pair && width > 3 ? v128.load(p3 + NEXT) : ZERO;
+  const wRow = <usize>H << 2;
+  let pd = dG + at, pw = w + (<usize>k << 2);
+  for (let q = 0; q < units; q++) {
+    const d0 = v128.load(pd), d1 = pair ? v128.load(pd + NEXT) : ZERO;
+    const w0 = v128.load32_splat(pw);
+    a0 = madd(d0, w0, a0);
+    if (pair) b0 = madd(d1, w0, b0);
+    if (width > 1) {
+      const w1 = v128.load32_splat(pw, 4);
+      a1 = madd(d0, w1, a1);
+      if (pair) b1 = madd(d1, w1, b1);
     }
-    storeCarry(pair, p0, lanes, a0, b0);
-    if (k + 1 < H) storeCarry(pair, p1, lanes, a1, b1);
-    if (k + 2 < H) storeCarry(pair, p2, lanes, a2, b2);
-    if (k + 3 < H) storeCarry(pair, p3, lanes, a3, b3);
+    if (width > 2) {
+      const w2 = v128.load32_splat(pw, 8);
+      a2 = madd(d0, w2, a2);
+      if (pair) b2 = madd(d1, w2, b2);
+    }
+    if (width > 3) {
+      const w3 = v128.load32_splat(pw, 12);
+      a3 = madd(d0, w3, a3);
+      if (pair) b3 = madd(d1, w3, b3);
+    }
+    pd += stride;
+    pw += wRow;
   }
+  storeCarry(pair, p0, lanes, a0, b0);
+  if (width > 1) storeCarry(pair, p1, lanes, a1, b1);
+  if (width > 2) storeCarry(pair, p2, lanes, a2, b2);
+  if (width > 3) storeCarry(pair, p3, lanes, a3, b3);
 }
 
 // @ts-ignore: decorator
