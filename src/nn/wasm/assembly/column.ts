@@ -11,9 +11,9 @@
 // both), and the remaining 1–7 rows 4 at a time. A step's last vector may be ragged
 // (rows_t not a multiple of 4): it stores only its valid lanes (the next step's
 // columns follow directly) but LOADS all 4, i.e. up to 12 bytes past a run — at
-// worst past the end of a buffer, which is still inside linear memory because
-// WasmOps keeps a zeroed guard after its last allocation. The garbage lanes are
-// computed and dropped.
+// worst past the end of a buffer (ColumnEngine leaves 4 floats of slack after each
+// sequence buffer, and WasmOps keeps a zeroed guard after its last allocation, so
+// such loads stay inside linear memory). The garbage lanes are computed and dropped.
 //
 // Mode codes (wasm-ops.ts maps CellMode to them): 0 RNN_TANH, 1 RNN_RELU, 2 GRU, 3 LSTM.
 import { madd, sigmoid4, storeLanes, tanh4 } from "./simd";
