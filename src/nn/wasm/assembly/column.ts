@@ -99,7 +99,8 @@ export function columnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
 // @ts-ignore: decorator
 @inline function rnnCell(relu: bool, pi: usize, ph: usize, lanes: i32, gh: v128): void {
   const x = f32x4.add(v128.load(pi), gh);
-  storeLanes(ph, relu ? f32x4.max(x, ZERO) : tanh4(x), lanes);
+  // pmax: one maxps, where wasm max costs several instructions for its NaN rules
+  storeLanes(ph, relu ? f32x4.pmax(x, ZERO) : tanh4(x), lanes);
 }
 
 /** GRU: the three gates' recurrent products W·h_{t−1} (independent chains), then the cell */
