@@ -25,17 +25,17 @@
   const t = madd(x, f32x4.splat(1.44269504088896341), f32x4.splat(12583039.0));
   const n = f32x4.sub(t, f32x4.splat(12583039.0));
   // Cody–Waite reduction: ln2 split into an exactly representable high part and a low part
-  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.add(r, f32x4.mul(n, f32x4.splat(2.12194440e-4)));
+  let r = madd(n, f32x4.splat(-0.693359375), x);
+  r = madd(n, f32x4.splat(2.12194440e-4), r);
   // Cephes expf: e^r ≈ 1 + r + r²·P(r)
   let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = madd(p, r, f32x4.splat(1.3981999507e-3));
+  p = madd(p, r, f32x4.splat(8.3334519073e-3));
+  p = madd(p, r, f32x4.splat(4.1665795894e-2));
+  p = madd(p, r, f32x4.splat(1.6666665459e-1));
+  p = madd(p, r, f32x4.splat(5.0000001201e-1));
   const r2 = f32x4.mul(r, r);
-  const er = f32x4.add(f32x4.add(f32x4.mul(p, r2), r), f32x4.splat(1.0));
+  const er = f32x4.add(madd(p, r2, r), f32x4.splat(1.0));
   return f32x4.mul(er, i32x4.shl(t, 23));
 }
 
@@ -57,16 +57,16 @@
   const clamped = f32x4.pmin(f32x4.pmax(x, f32x4.splat(-7.90531110763549805)), f32x4.splat(7.90531110763549805));
   const x2 = f32x4.mul(clamped, clamped);
   let p = f32x4.splat(-2.76076847742355e-16);
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(2.00018790482477e-13));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(-8.60467152213735e-11));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(5.12229709037114e-8));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(1.48572235717979e-5));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(6.37261928875436e-4));
-  p = f32x4.add(f32x4.mul(p, x2), f32x4.splat(4.89352455891786e-3));
+  p = madd(p, x2, f32x4.splat(2.00018790482477e-13));
+  p = madd(p, x2, f32x4.splat(-8.60467152213735e-11));
+  p = madd(p, x2, f32x4.splat(5.12229709037114e-8));
+  p = madd(p, x2, f32x4.splat(1.48572235717979e-5));
+  p = madd(p, x2, f32x4.splat(6.37261928875436e-4));
+  p = madd(p, x2, f32x4.splat(4.89352455891786e-3));
   let q = f32x4.splat(1.19825839466702e-6);
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(1.18534705686654e-4));
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(2.26843463243900e-3));
-  q = f32x4.add(f32x4.mul(q, x2), f32x4.splat(4.89352518554385e-3));
+  q = madd(q, x2, f32x4.splat(1.18534705686654e-4));
+  q = madd(q, x2, f32x4.splat(2.26843463243900e-3));
+  q = madd(q, x2, f32x4.splat(4.89352518554385e-3));
   const rational = f32x4.div(f32x4.mul(clamped, p), q);
   // below 4e-4 tanh(x) = x to float32 precision (and the rational would lose relative accuracy for denormal x)
   return v128.bitselect(x, rational, f32x4.lt(f32x4.abs(x), f32x4.splat(0.0004)));
