@@ -8,8 +8,10 @@
  *     pays a few kernel calls per block per step;
  *   - input projections and weight gradients are wide products over all steps:
  *     gi = W_ih·x (G·H × R), dW_ih = dGi·xᵀ, dW_hh = dGh·hpᵀ, dx += W_ihᵀ·dGi;
- *   - biases go in as rank-1 products with a row of ones (and their gradients come
- *     out as products with it), so no bias kernels are needed.
+ *   - biases ride along in those products: every input sequence (the embedding,
+ *     layer outputs, each block's h_{t−1} sequence) carries an extra row of ones
+ *     after its features, so [W_ih | b]·[x; 1] adds the bias and dGi·[x; 1]ᵀ yields
+ *     [dW_ih | db] in the same pass over the batch — no bias kernels, no second pass.
  * Every logical block runs alone (no fusion: nothing left to amortize); a layer's
  * output is the sum of its blocks' h. The embedding lookup and the 2-class head are
  * a few thousand multiply-adds per batch and run as plain loops here.
@@ -21,6 +23,9 @@ import { GATES, NetworkSpec } from "./spec";
 
 /** Floats of slack after every sequence buffer: the SIMD kernels may READ up to 3 floats past a step's last row. */
 const SLACK = 4;
+
+/** Sequence buffers a product reads (x0, layer outputs, hp) hold their features, then this row of ones (for the biases). */
+const ONES_ROW = 1;
 
 /** One logical block: layer `target`'s own block (source = target − 1) or a skip block. */
 interface ColumnBlock {
@@ -55,7 +60,11 @@ export class ColumnEngine extends EngineBase {
   private readonly dGi: Floats;
   private readonly dGh: Floats;
   private readonly carry: Floats;
-  private readonly ones: Floats;
+  /** [W_ih | b] of one block (G·H × (in + 1)), then its gradient products [dW | db] */
+  private readonly augmented: Floats;
+  private readonly products: Floats;
+  /** every buffer with a row of ones after `features` rows (refilled per batch: the stride R changes) */
+  private readonly withOnes: Array<{ buffer: Floats; features: number }> = [];
   /** [rows_0, off_0, rows_1, off_1, …] of the scheduled batch */
   private readonly steps: Int32Array;
 
@@ -67,26 +76,33 @@ export class ColumnEngine extends EngineBase {
     const spec = net.spec, G = GATES[spec.mode], S = capacity.batch * capacity.steps + SLACK;
     this.G = G;
     const seq = (features: number) => ops.alloc(features * S);
+    const input = (features: number) => {
+      const buffer = ops.alloc((features + ONES_ROW) * S);
+      this.withOnes.push({ buffer, features });
+      return buffer;
+    };
     const dummy = ops.alloc(0);
+    // a layer's lone block's h is the layer's output, which later blocks read: it gets the ones row
+    const lone = (l: number) => blockShapes(spec).filter((b) => b.target === l).length === 1;
     const blocks: ColumnBlock[] = blockShapes(spec).map((b, i) => {
       const [wIH, wHH, bIH, bHH] = this.paramOffsets.slice(4 * i, 4 * i + 4);
       return {
         ...b, wIH, wHH, bIH, bHH,
-        gi: seq(G * b.hidden), hp: seq(b.hidden), h: seq(b.hidden),
+        gi: seq(G * b.hidden), hp: input(b.hidden), h: b.target === i && lone(i) ? input(b.hidden) : seq(b.hidden),
         c: spec.mode === "LSTM" ? seq(b.hidden) : dummy, ghn: spec.mode === "GRU" ? seq(b.hidden) : dummy,
       };
     });
     this.layers = spec.layers.map((_, l) => blocks.filter((b) => b.target === l));
-    this.out = this.layers.map((own, l) => (own.length === 1 ? own[0].h : seq(spec.layers[l].size)));
+    this.out = this.layers.map((own, l) => (own.length === 1 ? own[0].h : input(spec.layers[l].size)));
     this.dOut = spec.layers.map((layer) => seq(layer.size));
-    this.x0 = seq(this.E);
+    this.x0 = input(this.E);
     this.dX0 = seq(this.E);
-    const maxH = Math.max(...blocks.map((b) => b.hidden));
+    const maxH = Math.max(...blocks.map((b) => b.hidden)), maxIn = Math.max(...blocks.map((b) => Math.max(b.inputSize, b.hidden)));
     this.dGi = seq(G * maxH);
     this.dGh = spec.mode === "GRU" ? seq(G * maxH) : this.dGi;
     this.carry = ops.alloc(2 * maxH * capacity.batch);
-    this.ones = seq(1);
-    this.ones.fill(1);
+    this.augmented = ops.alloc(G * maxH * (maxIn + 1));
+    this.products = ops.alloc(G * maxH * (maxIn + 1));
     this.steps = ops.allocInt(2 * capacity.steps);
   }
 
@@ -95,15 +111,15 @@ export class ColumnEngine extends EngineBase {
     const G = GATES[spec.mode], S = capacity.batch * capacity.steps + SLACK;
     const blocks = blockShapes(spec);
     const perBlock = G + 2 + (spec.mode === "LSTM" || spec.mode === "GRU" ? 1 : 0);
-    let features = 2 * spec.layers[0].size + 1;
-    for (const b of blocks) features += perBlock * b.hidden;
+    let features = 2 * spec.layers[0].size + ONES_ROW;
+    for (const b of blocks) features += perBlock * b.hidden + ONES_ROW; // hp's ones row
     spec.layers.forEach((layer, l) => {
       const own = blocks.filter((b) => b.target === l).length;
-      features += layer.size * (own === 1 ? 1 : 2);
+      features += layer.size * (own === 1 ? 1 : 2) + ONES_ROW; // dOut, a sum buffer or the lone h, its ones row
     });
-    const maxH = Math.max(...blocks.map((b) => b.hidden));
+    const maxH = Math.max(...blocks.map((b) => b.hidden)), maxIn = Math.max(...blocks.map((b) => Math.max(b.inputSize, b.hidden)));
     features += G * maxH * (spec.mode === "GRU" ? 2 : 1);
-    return { floats: features * S + 2 * maxH * capacity.batch, ints: 2 * capacity.steps };
+    return { floats: features * S + 2 * maxH * capacity.batch + 2 * G * maxH * (maxIn + 1), ints: 2 * capacity.steps };
   }
 
   /** A block's input sequence: [buffer, its ∂L/∂ buffer]. */
@@ -114,15 +130,18 @@ export class ColumnEngine extends EngineBase {
   protected forward(): void {
     const ops = this.ops, th = this.theta, R = this.R, E = this.E;
     for (let t = 0; t < this.T; t++) { this.steps[2 * t] = this.rowsAt[t]; this.steps[2 * t + 1] = this.offAt[t]; }
+    for (const { buffer, features } of this.withOnes) ops.fill(R, 1, buffer, features * R);
     for (let e = 0; e < E; e++) for (let r = 0; r < R; r++) this.x0[e * R + r] = th[this.embOff + this.tokens[r] * E + e];
     this.layers.forEach((blocks, l) => {
       const out = this.out[l];
       blocks.forEach((p, i) => {
-        const GH = this.G * p.hidden, [X] = this.input(p.source);
-        ops.gemmNN(GH, R, p.inputSize, th, X, p.gi, false, p.wIH, 0, 0);
-        ops.gemmNN(GH, R, 1, th, this.ones, p.gi, true, p.bIH, 0, 0);
-        // only GRU uses b_hh apart from b_ih (inside r∘(W_hn·h + b_hn)); the other cells see gi + gh
-        if (this.mode !== "GRU") ops.gemmNN(GH, R, 1, th, this.ones, p.gi, true, p.bHH, 0, 0);
+        const GH = this.G * p.hidden, In = p.inputSize, A = this.augmented, [X] = this.input(p.source);
+        // gi = [W_ih | b]·[x; 1] with b = b_ih, plus b_hh unless GRU (whose b_hn sits inside r∘(W_hn·h + b_hn))
+        for (let q = 0; q < GH; q++) {
+          for (let c = 0; c < In; c++) A[q * (In + 1) + c] = th[p.wIH + q * In + c];
+          A[q * (In + 1) + In] = th[p.bIH + q] + (this.mode === "GRU" ? 0 : th[p.bHH + q]);
+        }
+        ops.gemmNN(GH, R, In + 1, A, X, p.gi, false, 0, 0, 0);
         ops.columnForward!(this.mode, p.hidden, this.T, R, this.steps, 0, p.gi, 0, th, p.wHH, th, p.bHH,
           p.hp, 0, p.h, 0, p.c, 0, p.ghn, 0);
         if (p.h === out) return;
@@ -139,6 +158,16 @@ export class ColumnEngine extends EngineBase {
         for (let k = 0; k < top; k++) s += th[this.headWOff + c * top + k] * last[k * R + col];
         this.logits[b * C + c] = s;
       }
+    }
+  }
+
+  /** grad[w …] (GH × n) and grad[b …] (GH) from one product dG·[x; 1]ᵀ over all steps. */
+  private weightGradient(GH: number, n: number, dG: Floats, x: Floats, w: number, b: number): void {
+    const P = this.products, g = this.grad;
+    this.ops.gemmNT(GH, n + 1, this.R, dG, x, P, false, 0, 0, 0);
+    for (let q = 0; q < GH; q++) {
+      for (let c = 0; c < n; c++) g[w + q * n + c] = P[q * (n + 1) + c];
+      g[b + q] = P[q * (n + 1) + n];
     }
   }
 
@@ -171,10 +200,9 @@ export class ColumnEngine extends EngineBase {
         ops.columnBackward!(this.mode, H, this.T, R, this.steps, 0, p.gi, 0, th, p.wHH, p.hp, 0, p.h, 0, p.c, 0, p.ghn, 0,
           this.dOut[l], 0, this.dGi, 0, dGh, 0, this.carry, 0);
         const [X, dX] = this.input(p.source);
-        ops.gemmNT(GH, H, R, dGh, p.hp, g, false, 0, 0, p.wHH);
-        ops.gemmNT(GH, 1, R, this.dGi, this.ones, g, false, 0, 0, p.bIH);
-        ops.gemmNT(GH, 1, R, dGh, this.ones, g, false, 0, 0, p.bHH); // = ∂L/∂b_ih unless GRU (dGh is dGi then)
-        ops.gemmNT(GH, p.inputSize, R, this.dGi, X, g, false, 0, 0, p.wIH);
+        // [dW_hh | db_hh] = dGh·[hp; 1]ᵀ and [dW_ih | db_ih] = dGi·[x; 1]ᵀ (dGh is dGi unless GRU: then db_hh = db_ih)
+        this.weightGradient(GH, H, dGh, p.hp, p.wHH, p.bHH);
+        this.weightGradient(GH, p.inputSize, this.dGi, X, p.wIH, p.bIH);
         // only layer 0's block reads the embedding, so dX0 is written once; layer outputs collect every reader
         ops.gemmTN(p.inputSize, R, GH, th, this.dGi, dX, p.source >= 0, p.wIH, 0, 0);
       }
