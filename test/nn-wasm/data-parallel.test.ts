@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Engine } from "../../src/nn/engine";
+import { ColumnEngine } from "../../src/nn/column-engine";
 import { Network } from "../../src/nn/network";
 import { encodeSamples, makeBatch } from "../../src/nn/batching";
 import { CELL_MODES, CellMode, Padding } from "../../src/nn/spec";
@@ -24,14 +25,14 @@ function network(mode: CellMode): Network {
   return Network.create({ mode, vocab: 128, layers: [{ size: 7 }, { size: 5 }, { size: 6 }], skips: [{ from: 0, to: 2 }], classes: 2 }, { seed: 3, precision: "f32" });
 }
 
-test("two threads give the single-thread loss, accuracy and gradient for every mode and padding", () => {
+for (const EngineClass of [Engine, ColumnEngine]) test(`${EngineClass.name}: two threads give the single-thread loss, accuracy and gradient for every mode and padding`, () => {
   const set = encodeSamples(samples(23, 1), 128);
   const order = Array.from({ length: 23 }, (_, i) => i);
   const capacity = { batch: 23, steps: set.maxLength };
   for (const mode of CELL_MODES) {
     const net = network(mode);
-    const single = new Engine(net, createWasmOps(), capacity);
-    const engine = new Engine(net, createWasmOps(), capacity);
+    const single = new EngineClass(net, createWasmOps(), capacity);
+    const engine = new EngineClass(net, createWasmOps(), capacity);
     const parallel = DataParallel.create(engine, net, { threads: 2, capacity })!;
     assert.ok(parallel, "threads: 2 always splits");
     try {
