@@ -2,16 +2,15 @@
  * The feature-major engine, for networks of small layers (the random-structure
  * networks: dozens of blocks of 1–5 units). Every sequence of F features is F rows
  * of R floats (R = the batch's rows over all steps; see kernel-ops.ts), so:
- *   - a block's whole time loop is ONE kernel call (KernelOps.columnForward /
- *     columnBackward) whose element-wise math runs over the batch's strings in full
- *     SIMD vectors, where the row-major engine wastes most lanes on 3-unit rows and
- *     pays a few kernel calls per block per step;
- *   - input projections and weight gradients are wide products over all steps:
- *     gi = W_ih·x (G·H × R), dW_ih = dGi·xᵀ, dW_hh = dGh·hpᵀ, dx += W_ihᵀ·dGi;
- *   - biases ride along in those products: every input sequence (the embedding,
- *     layer outputs, each block's h_{t−1} sequence) carries an extra row of ones
- *     after its features, so [W_ih | b]·[x; 1] adds the bias and dGi·[x; 1]ᵀ yields
- *     [dW_ih | db] in the same pass over the batch — no bias kernels, no second pass.
+ *   - a block's whole time loop, input projection included, is ONE kernel call
+ *     (KernelOps.columnForward / columnBackward) whose element-wise math runs over
+ *     the batch's strings in full SIMD vectors, where the row-major engine wastes
+ *     most lanes on 3-unit rows and pays a few kernel calls per block per step;
+ *   - weight gradients are wide products over all steps: dW_ih = dGi·xᵀ,
+ *     dW_hh = dGh·hpᵀ, dx += W_ihᵀ·dGi;
+ *   - bias gradients ride along in those products: every input sequence (the
+ *     embedding, layer outputs, each block's h_{t−1} sequence) carries an extra row
+ *     of ones after its features, so dG·[x; 1]ᵀ yields [dW | db] in one pass.
  * Every logical block runs alone (no fusion: nothing left to amortize); a layer's
  * output is the sum of its blocks' h. The embedding lookup and the 2-class head are
  * a few thousand multiply-adds per batch and run as plain loops here.
@@ -24,7 +23,7 @@ import { GATES, NetworkSpec } from "./spec";
 /** Floats of slack after every sequence buffer: the SIMD kernels may READ up to 3 floats past a step's last row. */
 const SLACK = 4;
 
-/** Sequence buffers a product reads (x0, layer outputs, hp) hold their features, then this row of ones (for the biases). */
+/** Sequence buffers a gradient product reads (x0, layer outputs, hp) hold their features, then this row of ones (for the bias gradients). */
 const ONES_ROW = 1;
 
 /** One logical block: layer `target`'s own block (source = target − 1) or a skip block. */
@@ -60,8 +59,7 @@ export class ColumnEngine extends EngineBase {
   private readonly dGi: Floats;
   private readonly dGh: Floats;
   private readonly carry: Floats;
-  /** [W_ih | b] of one block (G·H × (in + 1)), then its gradient products [dW | db] */
-  private readonly augmented: Floats;
+  /** one block's gradient products [dW | db] (G·H × (n + 1)) */
   private readonly products: Floats;
   /** every buffer with a row of ones after `features` rows (refilled per batch: the stride R changes) */
   private readonly withOnes: Array<{ buffer: Floats; features: number }> = [];
@@ -101,7 +99,6 @@ export class ColumnEngine extends EngineBase {
     this.dGi = seq(G * maxH);
     this.dGh = spec.mode === "GRU" ? seq(G * maxH) : this.dGi;
     this.carry = ops.alloc(2 * maxH * capacity.batch);
-    this.augmented = ops.alloc(G * maxH * (maxIn + 1));
     this.products = ops.alloc(G * maxH * (maxIn + 1));
     this.steps = ops.allocInt(2 * capacity.steps);
   }
@@ -119,7 +116,7 @@ export class ColumnEngine extends EngineBase {
     });
     const maxH = Math.max(...blocks.map((b) => b.hidden)), maxIn = Math.max(...blocks.map((b) => Math.max(b.inputSize, b.hidden)));
     features += G * maxH * (spec.mode === "GRU" ? 2 : 1);
-    return { floats: features * S + 2 * maxH * capacity.batch + 2 * G * maxH * (maxIn + 1), ints: 2 * capacity.steps };
+    return { floats: features * S + 2 * maxH * capacity.batch + G * maxH * (maxIn + 1), ints: 2 * capacity.steps };
   }
 
   /** A block's input sequence: [buffer, its ∂L/∂ buffer]. */
@@ -135,15 +132,9 @@ export class ColumnEngine extends EngineBase {
     this.layers.forEach((blocks, l) => {
       const out = this.out[l];
       blocks.forEach((p, i) => {
-        const GH = this.G * p.hidden, In = p.inputSize, A = this.augmented, [X] = this.input(p.source);
-        // gi = [W_ih | b]·[x; 1] with b = b_ih, plus b_hh unless GRU (whose b_hn sits inside r∘(W_hn·h + b_hn))
-        for (let q = 0; q < GH; q++) {
-          for (let c = 0; c < In; c++) A[q * (In + 1) + c] = th[p.wIH + q * In + c];
-          A[q * (In + 1) + In] = th[p.bIH + q] + (this.mode === "GRU" ? 0 : th[p.bHH + q]);
-        }
-        ops.gemmNN(GH, R, In + 1, A, X, p.gi, false, 0, 0, 0);
-        ops.columnForward!(this.mode, p.hidden, this.T, R, this.steps, 0, p.gi, 0, th, p.wHH, th, p.bHH,
-          p.hp, 0, p.h, 0, p.c, 0, p.ghn, 0);
+        const [X] = this.input(p.source);
+        ops.columnForward!(this.mode, p.hidden, this.T, R, this.steps, 0, X, 0, p.inputSize, th, p.wIH, th, p.bIH, th, p.wHH, th, p.bHH,
+          p.gi, 0, p.hp, 0, p.h, 0, p.c, 0, p.ghn, 0);
         if (p.h === out) return;
         if (i === 0) ops.copy(p.hidden * R, p.h, 0, out, 0);
         else ops.add(p.hidden * R, p.h, 0, out, 0);

@@ -336,8 +336,8 @@ export class JsOps<F extends Floats> implements KernelOps<F> {
   /** Row-major per-step scratch of the column ops (grown, never shrunk). */
   private stepScratch: F | undefined;
 
-  private stepBuffers(rows: number, H: number, GH: number): F[] {
-    const sizes = [rows * GH, rows * GH, rows * GH, rows * GH, rows * H, rows * H, rows * H, rows * H, rows * H, rows * H];
+  private stepBuffers(rows: number, H: number, GH: number, In = 0): F[] {
+    const sizes = [rows * GH, rows * GH, rows * GH, rows * GH, rows * H, rows * H, rows * H, rows * H, rows * H, rows * H, rows * In];
     const total = sizes.reduce((a, b) => a + b, 0);
     if (this.stepScratch === undefined || this.stepScratch.length < total) this.stepScratch = new this.Ctor(total);
     let at = 0;
@@ -349,11 +349,12 @@ export class JsOps<F extends Floats> implements KernelOps<F> {
   // backend is the oracle and the fallback, not the fast path).
   columnForward(
     mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
-    gi: F, giOff: number, w: F, wOff: number, bhh: F, bhhOff: number,
-    hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
+    x: F, xOff: number, In: number, wih: F, wihOff: number, bih: F, bihOff: number,
+    w: F, wOff: number, bhh: F, bhhOff: number,
+    act: F, actOff: number, hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
   ): void {
     const GH = GATES[mode] * H, gru = mode === "GRU", lstm = mode === "LSTM";
-    const [giRows, ghRows, , , hPrev, cPrev, hRows, cRows] = this.stepBuffers(steps[stepsOff], H, GH);
+    const [giRows, ghRows, , , hPrev, cPrev, hRows, cRows, , , xRows] = this.stepBuffers(steps[stepsOff], H, GH, In);
     for (let t = 0; t < T; t++) {
       const n = steps[stepsOff + 2 * t], o = steps[stepsOff + 2 * t + 1], p = t > 0 ? steps[stepsOff + 2 * t - 1] : -1;
       if (t === 0) { hPrev.fill(0, 0, n * H); cPrev.fill(0, 0, n * H); } else {
@@ -361,11 +362,13 @@ export class JsOps<F extends Floats> implements KernelOps<F> {
         if (lstm) stepToRows(n, H, R, p, c, cOff, cPrev);
       }
       rowsToStep(n, H, R, o, hPrev, hp, hpOff);
-      stepToRows(n, GH, R, o, gi, giOff, giRows);
+      stepToRows(n, In, R, o, x, xOff, xRows);
+      this.gemmNT(n, GH, In, xRows, wih, giRows, false, 0, wihOff, 0);
+      this.addRowVector(n, GH, bih, bihOff, giRows, 0);
       this.gemmNT(n, GH, H, hPrev, w, ghRows, false, 0, wOff, 0);
-      if (gru) this.addRowVector(n, GH, bhh, bhhOff, ghRows, 0);
+      this.addRowVector(n, GH, bhh, bhhOff, ghRows, 0);
       this.cellForward(mode, n, H, giRows, 0, ghRows, 0, hPrev, 0, cPrev, 0, hRows, 0, cRows, 0);
-      rowsToStep(n, GH, R, o, giRows, gi, giOff);
+      if (gru || lstm) rowsToStep(n, GH, R, o, giRows, act, actOff);
       rowsToStep(n, H, R, o, hRows, h, hOff);
       if (lstm) rowsToStep(n, H, R, o, cRows, c, cOff);
       if (gru) for (let k = 0; k < H; k++) for (let r = 0; r < n; r++) ghn[ghnOff + k * R + o + r] = ghRows[r * GH + 2 * H + k];

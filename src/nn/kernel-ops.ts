@@ -159,20 +159,24 @@ export interface KernelOps<F extends Floats = Floats> {
   // column off_{t−1} + r; h_{−1} = c_{−1} = 0.
 
   /**
-   * The whole forward time loop of one block (hidden size H, G gate blocks):
-   *   gi   G·H × R  in: x·W_ihᵀ + b_ih, plus b_hh unless GRU. OVERWRITTEN with the
-   *                 activations as cellForward (GRU r|z|n, LSTM i|f|g|o; RNN_* unchanged).
-   *   w    W_hh (G·H × H, row-major) at wOff;  bhh: b_hh at bhhOff (GRU only)
+   * The whole forward time loop of one block (hidden size H, G gate blocks, input size In),
+   * input projection included (one pass over the sequence instead of a product first):
+   *   x    In × R   the input sequence (read only)
+   *   wih  W_ih (G·H × In, row-major) at wihOff;  bih: b_ih at bihOff
+   *   w    W_hh (G·H × H, row-major) at wOff;  bhh: b_hh at bhhOff
+   *   act  G·H × R  written: the activated gates the backward pass needs, as cellForward
+   *                 leaves them (GRU r|z|n, LSTM i|f|g|o); RNN_*: not written (it uses h)
    *   hp   H × R    written: h_{t−1} at step t's columns (0 at t = 0)
    *   h    H × R    written: h_t
    *   c    H × R    written: c_t (LSTM only)
    *   ghn  H × R    written: W_hn·h_{t−1} + b_hn (GRU only; its backward needs it)
-   * Equations as cellForward with gh = h_{t−1}·W_hhᵀ (+ b_hh for GRU).
+   * Equations as cellForward with gi = x·W_ihᵀ + b_ih and gh = h_{t−1}·W_hhᵀ + b_hh.
    */
   columnForward?(
     mode: CellMode, hidden: number, T: number, R: number, steps: Int32Array, stepsOff: number,
-    gi: F, giOff: number, w: F, wOff: number, bhh: F, bhhOff: number,
-    hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
+    x: F, xOff: number, inputSize: number, wih: F, wihOff: number, bih: F, bihOff: number,
+    w: F, wOff: number, bhh: F, bhhOff: number,
+    act: F, actOff: number, hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
   ): void;
 
   /**

@@ -24,7 +24,8 @@ const LAYOUTS: Record<string, number[]> = {
   packed: [19, 16, 16, 11, 9, 6, 3, 1],
 };
 
-type Name = "gi" | "w" | "bhh" | "hp" | "h" | "c" | "ghn" | "dOut" | "dGi" | "dGh" | "carry";
+/** gi: the forward's act output, read back by the backward */
+type Name = "x" | "wih" | "bih" | "gi" | "w" | "bhh" | "hp" | "h" | "c" | "ghn" | "dOut" | "dGi" | "dGh" | "carry";
 
 function stepTable(rows: number[]): Int32Array {
   const steps = new Int32Array(2 * rows.length);
@@ -56,9 +57,10 @@ function checkColumn(wasm: WasmOps, mode: CellMode, H: number, rowsPerStep: numb
   const G = GATES[mode];
   const T = rowsPerStep.length;
   const R = rowsPerStep.reduce((a, b) => a + b, 0);
-  const what = `${wasm.name} ${mode} H=${H} rows=[${rowsPerStep.join(",")}]`;
+  const In = 2 + (H % 3); // input sizes differ from H
+  const what = `${wasm.name} ${mode} H=${H} In=${In} rows=[${rowsPerStep.join(",")}]`;
   const sizes: Record<Name, number> = {
-    gi: G * H * R, w: G * H * H, bhh: G * H, hp: H * R, h: H * R, c: H * R, ghn: H * R,
+    x: In * R, wih: G * H * In, bih: G * H, gi: G * H * R, w: G * H * H, bhh: G * H, hp: H * R, h: H * R, c: H * R, ghn: H * R,
     dOut: H * R, dGi: G * H * R, dGh: G * H * R, carry: 2 * H * rowsPerStep[0],
   };
   const names = Object.keys(sizes) as Name[];
@@ -68,7 +70,8 @@ function checkColumn(wasm: WasmOps, mode: CellMode, H: number, rowsPerStep: numb
   // every float, outputs and guards included, starts random: an output the kernel
   // forgets to write, or a float it writes outside its outputs, shows up as a mismatch
   for (const name of names) { x[name] = wasm.alloc(sizes[name] + OFF + TAIL); fillUniform(x[name], random); }
-  fillUniform(x.gi, random, 2.5);
+  fillUniform(x.x, random, 2.5);
+  fillUniform(x.wih, random, 1.5 / Math.sqrt(In));
   fillUniform(x.w, random, 1.5 / Math.sqrt(H));
   const steps = wasm.allocInt(2 * T + OFF);
   steps.set(stepTable(rowsPerStep), OFF);
@@ -82,9 +85,12 @@ function checkColumn(wasm: WasmOps, mode: CellMode, H: number, rowsPerStep: numb
   // forward
   const before = {} as Record<Name, Float32Array>;
   for (const name of names) before[name] = x[name].slice();
-  wasm.columnForward(mode, H, T, R, steps, OFF, x.gi, OFF, x.w, OFF, x.bhh, OFF, x.hp, OFF, x.h, OFF, x.c, OFF, x.ghn, OFF);
-  js.columnForward!(mode, H, T, R, jsSteps, OFF, y.gi, OFF, y.w, OFF, y.bhh, OFF, y.hp, OFF, y.h, OFF, y.c, OFF, y.ghn, OFF);
-  const forwardOutputs: Name[] = ["gi", "hp", "h", ...(mode === "LSTM" ? ["c" as const] : []), ...(mode === "GRU" ? ["ghn" as const] : [])];
+  wasm.columnForward(mode, H, T, R, steps, OFF, x.x, OFF, In, x.wih, OFF, x.bih, OFF, x.w, OFF, x.bhh, OFF,
+    x.gi, OFF, x.hp, OFF, x.h, OFF, x.c, OFF, x.ghn, OFF);
+  js.columnForward!(mode, H, T, R, jsSteps, OFF, y.x, OFF, In, y.wih, OFF, y.bih, OFF, y.w, OFF, y.bhh, OFF,
+    y.gi, OFF, y.hp, OFF, y.h, OFF, y.c, OFF, y.ghn, OFF);
+  const gated = mode === "GRU" || mode === "LSTM";
+  const forwardOutputs: Name[] = [...(gated ? ["gi" as const] : []), "hp", "h", ...(mode === "LSTM" ? ["c" as const] : []), ...(mode === "GRU" ? ["ghn" as const] : [])];
   for (const name of names) {
     if (forwardOutputs.includes(name)) {
       assertSameBody(x[name], y[name], `${what} forward ${name}`);
@@ -134,15 +140,15 @@ test("the column kernels reject an unknown mode, a malformed step table and shor
   const wasm = new WasmOps(loadKernelModule("simd"));
   wasm.reserve(256, 16);
   const x = wasm.alloc(64), short = wasm.alloc(5), steps = wasm.allocInt(8);
-  const forward = (mode: CellMode, T: number, R: number, gi = x) =>
-    wasm.columnForward(mode, 2, T, R, steps, 0, gi, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0);
+  const forward = (mode: CellMode, T: number, R: number, act = x) =>
+    wasm.columnForward(mode, 2, T, R, steps, 0, x, 0, 2, x, 0, x, 0, x, 0, x, 0, act, 0, x, 0, x, 0, x, 0, x, 0);
   const backward = (T: number, R: number, carry: Float32Array) =>
     wasm.columnBackward("GRU", 2, T, R, steps, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, carry, 0);
   steps.set(stepTable([4, 3, 1]));
   assert.throws(() => forward("SRU" as CellMode, 3, 8), /columnForward: unknown cell mode SRU/);
   assert.throws(() => forward("RNN_TANH", 3, 7), /columnForward: the steps cover 8 rows, more than R = 7/);
   assert.throws(() => forward("RNN_TANH", 5, 8), /columnForward: T = 5 steps need 10 entries of steps from offset 0, it has 8/);
-  assert.throws(() => forward("RNN_TANH", 3, 8, short), /columnForward: gi needs 16 floats from offset 0, its buffer has 5/);
+  assert.throws(() => forward("GRU", 3, 8, short), /columnForward: act needs 48 floats from offset 0, its buffer has 5/);
   assert.throws(() => backward(3, 8, short), /columnBackward: carry needs 16 floats from offset 0, its buffer has 5/);
   steps.set([3, 0, 4, 3]);
   assert.throws(() => forward("GRU", 2, 8), /steps\[1\] = \(rows 4, off 3\): rows must be non-increasing/);

@@ -31,8 +31,8 @@ interface KernelExports {
   backwardLSTM(rows: number, H: number, act: number, cPrev: number, c: number, dh: number, dc: number, dGi: number): void;
   stepGRU(rows: number, H: number, gi: number, gh: number, hPrev: number, w: number, bhh: number, h: number, scratch: number): void;
   stepBackGRU(rows: number, H: number, act: number, gh: number, hPrev: number, w: number, dh: number, dGi: number, dGh: number): void;
-  columnForward(mode: number, H: number, T: number, R: number, steps: number,
-                gi: number, w: number, bhh: number, hp: number, h: number, c: number, ghn: number): void;
+  columnForward(mode: number, H: number, T: number, R: number, steps: number, x: number, inputSize: number, wih: number, bih: number,
+                w: number, bhh: number, act: number, hp: number, h: number, c: number, ghn: number): void;
   columnBackward(mode: number, H: number, T: number, R: number, steps: number, act: number, w: number,
                  hp: number, h: number, c: number, ghn: number, dOut: number, dGi: number, dGh: number, carry: number): void;
   addRowVector(rows: number, cols: number, v: number, c: number): void;
@@ -222,21 +222,27 @@ export class WasmOps implements KernelOps<Float32Array> {
 
   columnForward(
     mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
-    gi: Float32Array, giOff: number, w: Float32Array, wOff: number, bhh: Float32Array, bhhOff: number,
-    hp: Float32Array, hpOff: number, h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
+    x: Float32Array, xOff: number, inputSize: number, wih: Float32Array, wihOff: number, bih: Float32Array, bihOff: number,
+    w: Float32Array, wOff: number, bhh: Float32Array, bhhOff: number,
+    act: Float32Array, actOff: number, hp: Float32Array, hpOff: number, h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
   ): void {
     const code = modeCode(mode, "columnForward");
     if (T === 0) return;
     const GH = GATES[mode] * H, where = "columnForward";
+    if (!(Number.isInteger(inputSize) && inputSize >= 1)) throw new Error(`${where}: inputSize must be a positive integer, got ${inputSize}`);
     checkSteps(where, H, T, R, steps, stepsOff);
-    checkExtent(where, "gi", gi, giOff, GH * R);
+    checkExtent(where, "x", x, xOff, inputSize * R);
+    checkExtent(where, "wih", wih, wihOff, GH * inputSize);
+    checkExtent(where, "bih", bih, bihOff, GH);
+    checkExtent(where, "bhh", bhh, bhhOff, GH);
+    if (mode === "GRU" || mode === "LSTM") checkExtent(where, "act", act, actOff, GH * R);
     checkExtent(where, "w", w, wOff, GH * H);
     checkExtent(where, "hp", hp, hpOff, H * R);
     checkExtent(where, "h", h, hOff, H * R);
-    if (mode === "GRU") { checkExtent(where, "bhh", bhh, bhhOff, GH); checkExtent(where, "ghn", ghn, ghnOff, H * R); }
+    if (mode === "GRU") checkExtent(where, "ghn", ghn, ghnOff, H * R);
     if (mode === "LSTM") checkExtent(where, "c", c, cOff, H * R);
-    this.k.columnForward(code, H, T, R, this.at(steps, stepsOff),
-      this.at(gi, giOff), this.at(w, wOff), this.at(bhh, bhhOff), this.at(hp, hpOff), this.at(h, hOff), this.at(c, cOff), this.at(ghn, ghnOff));
+    this.k.columnForward(code, H, T, R, this.at(steps, stepsOff), this.at(x, xOff), inputSize, this.at(wih, wihOff), this.at(bih, bihOff),
+      this.at(w, wOff), this.at(bhh, bhhOff), this.at(act, actOff), this.at(hp, hpOff), this.at(h, hOff), this.at(c, cOff), this.at(ghn, ghnOff));
   }
 
   columnBackward(

@@ -38,11 +38,14 @@ const NEXT: usize = 16;
 /**
  * Forward time loop (see KernelOps.columnForward). All pointers are byte addresses
  * of the block's first feature; R is the number of columns of every feature run.
- * h_{−1} = c_{−1} = 0 is applied by masking: at t = 0 the kernels read step 0's own
- * columns as "previous" (valid memory) and AND them (or the products) with zero.
+ * Per group of rows, hp ← h_{t−1} comes first: at t = 0 the kernel reads step 0's
+ * own columns as "previous" (valid memory) and ANDs them with zero, so hp holds the
+ * zero state and everything after it reads h_{t−1} from hp (just stored, so from L1).
+ * The input projection W_ih·x_t is formed here too, beside the recurrent product:
+ * gates whose input and recurrent parts are only ever summed share one accumulator.
  */
-export function columnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
-                              gi: usize, w: usize, bhh: usize, hp: usize, h: usize, c: usize, ghn: usize): void {
+export function columnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize, x: usize, In: i32, wih: usize, bih: usize,
+                              w: usize, bhh: usize, act: usize, hp: usize, h: usize, c: usize, ghn: usize): void {
   const stride = <usize>R << 2;
   for (let t = 0; t < T; t++) {
     const rows = stepRows(steps, t), col = stepColumn(steps, t);
@@ -51,11 +54,11 @@ export function columnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
     let r = 0;
     for (; r + 8 <= rows; r += 8) {
       const rb = <usize>r << 2;
-      forwardRows(true, mode, H, stride, col + rb, 4, h + prev + rb, c + prev + rb, mask, gi, w, bhh, hp, h, c, ghn);
+      forwardRows(true, mode, H, In, stride, col + rb, 4, h + prev + rb, c + prev + rb, mask, x, wih, bih, w, bhh, act, hp, h, c, ghn);
     }
     for (; r < rows; r += 4) {
       const rb = <usize>r << 2;
-      forwardRows(false, mode, H, stride, col + rb, rows - r, h + prev + rb, c + prev + rb, mask, gi, w, bhh, hp, h, c, ghn);
+      forwardRows(false, mode, H, In, stride, col + rb, rows - r, h + prev + rb, c + prev + rb, mask, x, wih, bih, w, bhh, act, hp, h, c, ghn);
     }
   }
 }
@@ -63,127 +66,149 @@ export function columnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
 /**
  * One step of one vector of rows at column byte offset `at` (its first `lanes`
  * valid), or of two (`pair`: also the full vector at at + 16). from / cFrom:
- * h_{t−1} / c_{t−1} of the same rows.
+ * h_{t−1} / c_{t−1} of the same rows (masked to zero at t = 0).
  */
 // @ts-ignore: decorator
-@inline function forwardRows(pair: bool, mode: i32, H: i32, stride: usize, at: usize, lanes: i32, from: usize, cFrom: usize,
-                             mask: v128, gi: usize, w: usize, bhh: usize, hp: usize, h: usize, c: usize, ghn: usize): void {
+@inline function forwardRows(pair: bool, mode: i32, H: i32, In: i32, stride: usize, at: usize, lanes: i32, from: usize, cFrom: usize,
+                             mask: v128, x: usize, wih: usize, bih: usize, w: usize, bhh: usize, act: usize, hp: usize, h: usize, c: usize, ghn: usize): void {
   for (let k = 0; k < H; k++) {
     const o = <usize>k * stride;
     storeLanes(hp + o + at, v128.and(v128.load(from + o), mask), lanes);
     if (pair) v128.store(hp + o + at + NEXT, v128.and(v128.load(from + o + NEXT), mask));
   }
-  if (mode == GRU) gruForward(pair, H, stride, at, lanes, from, mask, gi, w, bhh, h, ghn);
-  else if (mode == LSTM) lstmForward(pair, H, stride, at, lanes, from, cFrom, mask, gi, w, h, c);
-  else rnnForward(pair, mode == RELU, H, stride, at, lanes, from, mask, gi, w, h);
+  if (mode == GRU) gruForward(pair, H, In, stride, at, lanes, x, wih, bih, w, bhh, act, hp, h, ghn);
+  else if (mode == LSTM) lstmForward(pair, H, In, stride, at, lanes, cFrom, mask, x, wih, bih, w, bhh, act, hp, h, c);
+  else rnnForward(pair, mode == RELU, H, In, stride, at, lanes, x, wih, bih, w, bhh, hp, h);
 }
 
-/** RNN_TANH h = tanh(gi + W·h_{t−1}), RNN_RELU h = max(0, gi + W·h_{t−1}) */
+/** acc + Σ_k M[k]·v_k over one vector of rows (M: a row of W_ih or W_hh; v_k at v + k·stride) */
 // @ts-ignore: decorator
-@inline function rnnForward(pair: bool, relu: bool, H: i32, stride: usize, at: usize, lanes: i32, from: usize, mask: v128,
-                            gi: usize, w: usize, h: usize): void {
+@inline function dotRows(n: i32, m: usize, v: usize, stride: usize, acc: v128): v128 {
+  for (let k = 0; k < n; k++) acc = madd(v128.load32_splat(m + (<usize>k << 2)), v128.load(v + <usize>k * stride), acc);
+  return acc;
+}
+
+/** b_ih[q] + b_hh[q] as a vector */
+// @ts-ignore: decorator
+@inline function biases(bih: usize, bhh: usize, q: i32): v128 {
+  const qb = <usize>q << 2;
+  return f32x4.add(v128.load32_splat(bih + qb), v128.load32_splat(bhh + qb));
+}
+
+/** RNN_TANH h = tanh(W_ih·x + b_ih + W_hh·h_{t−1} + b_hh), RNN_RELU h = max(0, …) */
+// @ts-ignore: decorator
+@inline function rnnForward(pair: bool, relu: bool, H: i32, In: i32, stride: usize, at: usize, lanes: i32,
+                            x: usize, wih: usize, bih: usize, w: usize, bhh: usize, hp: usize, h: usize): void {
+  const xs = x + at, hs = hp + at;
   for (let j = 0; j < H; j++) {
-    const wj = w + (<usize>(j * H) << 2);
-    let a0 = ZERO, a1 = ZERO;
-    for (let k = 0; k < H; k++) {
-      const x = from + <usize>k * stride, wk = v128.load32_splat(wj + (<usize>k << 2));
-      a0 = madd(wk, v128.load(x), a0);
-      if (pair) a1 = madd(wk, v128.load(x + NEXT), a1);
-    }
+    const wi = wih + (<usize>(j * In) << 2), wh = w + (<usize>(j * H) << 2), b = biases(bih, bhh, j);
+    const a0 = dotRows(H, wh, hs, stride, dotRows(In, wi, xs, stride, b));
     const o = <usize>j * stride + at;
-    rnnCell(relu, gi + o, h + o, lanes, v128.and(a0, mask));
-    if (pair) rnnCell(relu, gi + o + NEXT, h + o + NEXT, 4, v128.and(a1, mask));
+    storeLanes(h + o, relu ? f32x4.pmax(a0, ZERO) : tanh4(a0), lanes);
+    if (pair) {
+      const a1 = dotRows(H, wh, hs + NEXT, stride, dotRows(In, wi, xs + NEXT, stride, b));
+      // pmax: one maxps, where wasm max costs several instructions for its NaN rules
+      v128.store(h + o + NEXT, relu ? f32x4.pmax(a1, ZERO) : tanh4(a1));
+    }
   }
 }
 
+/**
+ * GRU: r, z = σ(W_i·x + b_i + W_h·h_{t−1} + b_h) (one accumulator each), n = tanh(W_in·x + b_in
+ * + r∘(W_hn·h_{t−1} + b_hn)) (two), h = n + z∘(h_{t−1} − n); act ← [r|z|n], ghn ← W_hn·h_{t−1} + b_hn
+ */
 // @ts-ignore: decorator
-@inline function rnnCell(relu: bool, pi: usize, ph: usize, lanes: i32, gh: v128): void {
-  const x = f32x4.add(v128.load(pi), gh);
-  // pmax: one maxps, where wasm max costs several instructions for its NaN rules
-  storeLanes(ph, relu ? f32x4.pmax(x, ZERO) : tanh4(x), lanes);
-}
-
-/** GRU: the three gates' recurrent products W·h_{t−1} (independent chains), then the cell */
-// @ts-ignore: decorator
-@inline function gruForward(pair: bool, H: i32, stride: usize, at: usize, lanes: i32, from: usize, mask: v128,
-                            gi: usize, w: usize, bhh: usize, h: usize, ghn: usize): void {
-  const wGate = <usize>(H * H) << 2, gate = <usize>H * stride, bGate = <usize>H << 2;
+@inline function gruForward(pair: bool, H: i32, In: i32, stride: usize, at: usize, lanes: i32,
+                            x: usize, wih: usize, bih: usize, w: usize, bhh: usize, act: usize, hp: usize, h: usize, ghn: usize): void {
+  const wiGate = <usize>(H * In) << 2, whGate = <usize>(H * H) << 2, gate = <usize>H * stride;
+  const xs = x + at, hs = hp + at;
   for (let j = 0; j < H; j++) {
-    const wj = w + (<usize>(j * H) << 2);
-    let r0 = ZERO, z0 = ZERO, n0 = ZERO, r1 = ZERO, z1 = ZERO, n1 = ZERO;
-    for (let k = 0; k < H; k++) {
-      const x = from + <usize>k * stride, wk = wj + (<usize>k << 2);
-      const wr = v128.load32_splat(wk), wz = v128.load32_splat(wk + wGate), wn = v128.load32_splat(wk + 2 * wGate);
-      const x0 = v128.load(x);
-      r0 = madd(wr, x0, r0); z0 = madd(wz, x0, z0); n0 = madd(wn, x0, n0);
+    const wi = wih + (<usize>(j * In) << 2), wh = w + (<usize>(j * H) << 2);
+    const br = biases(bih, bhh, j), bz = biases(bih, bhh, H + j);
+    const bin = v128.load32_splat(bih + (<usize>(2 * H + j) << 2)), bhn = v128.load32_splat(bhh + (<usize>(2 * H + j) << 2));
+    let r0 = br, z0 = bz, i0 = bin, n0 = bhn, r1 = br, z1 = bz, i1 = bin, n1 = bhn;
+    for (let k = 0; k < In; k++) {
+      const v = xs + <usize>k * stride, m = wi + (<usize>k << 2);
+      const wr = v128.load32_splat(m), wz = v128.load32_splat(m + wiGate), wn = v128.load32_splat(m + 2 * wiGate);
+      const v0 = v128.load(v);
+      r0 = madd(wr, v0, r0); z0 = madd(wz, v0, z0); i0 = madd(wn, v0, i0);
       if (pair) {
-        const x1 = v128.load(x + NEXT);
-        r1 = madd(wr, x1, r1); z1 = madd(wz, x1, z1); n1 = madd(wn, x1, n1);
+        const v1 = v128.load(v + NEXT);
+        r1 = madd(wr, v1, r1); z1 = madd(wz, v1, z1); i1 = madd(wn, v1, i1);
       }
     }
-    const bj = bhh + (<usize>j << 2);
-    const br = v128.load32_splat(bj), bz = v128.load32_splat(bj + bGate), bn = v128.load32_splat(bj + 2 * bGate);
-    const o = <usize>j * stride + at, hPrev = from + <usize>j * stride;
-    gruCell(gate, gi + o, h + o, ghn + o, hPrev, lanes, mask, r0, z0, n0, br, bz, bn);
-    if (pair) gruCell(gate, gi + o + NEXT, h + o + NEXT, ghn + o + NEXT, hPrev + NEXT, 4, mask, r1, z1, n1, br, bz, bn);
+    for (let k = 0; k < H; k++) {
+      const v = hs + <usize>k * stride, m = wh + (<usize>k << 2);
+      const wr = v128.load32_splat(m), wz = v128.load32_splat(m + whGate), wn = v128.load32_splat(m + 2 * whGate);
+      const v0 = v128.load(v);
+      r0 = madd(wr, v0, r0); z0 = madd(wz, v0, z0); n0 = madd(wn, v0, n0);
+      if (pair) {
+        const v1 = v128.load(v + NEXT);
+        r1 = madd(wr, v1, r1); z1 = madd(wz, v1, z1); n1 = madd(wn, v1, n1);
+      }
+    }
+    const o = <usize>j * stride + at;
+    gruCell(gate, act + o, h + o, ghn + o, hp + o, lanes, r0, z0, i0, n0);
+    if (pair) gruCell(gate, act + o + NEXT, h + o + NEXT, ghn + o + NEXT, hp + o + NEXT, 4, r1, z1, i1, n1);
   }
 }
 
-/** r, z = σ(gi + gh), n = tanh(gi_n + r∘gh_n), h = n + z∘(h_{t−1} − n); gi ← [r|z|n], ghn ← gh_n */
 // @ts-ignore: decorator
-@inline function gruCell(gate: usize, pi: usize, ph: usize, pn: usize, hPrev: usize, lanes: i32, mask: v128,
-                         ar: v128, az: v128, an: v128, br: v128, bz: v128, bn: v128): void {
-  const ghr = f32x4.add(v128.and(ar, mask), br);
-  const ghz = f32x4.add(v128.and(az, mask), bz);
-  const ghn = f32x4.add(v128.and(an, mask), bn);
-  const rg = sigmoid4(f32x4.add(v128.load(pi), ghr));
-  const zg = sigmoid4(f32x4.add(v128.load(pi + gate), ghz));
-  const ng = tanh4(f32x4.add(v128.load(pi + 2 * gate), f32x4.mul(rg, ghn)));
-  storeLanes(pi, rg, lanes);
-  storeLanes(pi + gate, zg, lanes);
-  storeLanes(pi + 2 * gate, ng, lanes);
-  storeLanes(pn, ghn, lanes);
-  const x = v128.and(v128.load(hPrev), mask);
-  storeLanes(ph, f32x4.add(ng, f32x4.mul(zg, f32x4.sub(x, ng))), lanes);
+@inline function gruCell(gate: usize, pa: usize, ph: usize, pn: usize, hPrev: usize, lanes: i32,
+                         ar: v128, az: v128, ain: v128, ahn: v128): void {
+  const rg = sigmoid4(ar);
+  const zg = sigmoid4(az);
+  const ng = tanh4(madd(rg, ahn, ain));
+  storeLanes(pa, rg, lanes);
+  storeLanes(pa + gate, zg, lanes);
+  storeLanes(pa + 2 * gate, ng, lanes);
+  storeLanes(pn, ahn, lanes);
+  storeLanes(ph, madd(zg, f32x4.sub(v128.load(hPrev), ng), ng), lanes);
 }
 
-/** LSTM: the four gates' recurrent products W·h_{t−1} (independent chains), then the cell */
+/** LSTM: i, f, g, o = W_i·x + b_i + W_h·h_{t−1} + b_h (one accumulator each), then the cell */
 // @ts-ignore: decorator
-@inline function lstmForward(pair: bool, H: i32, stride: usize, at: usize, lanes: i32, from: usize, cFrom: usize, mask: v128,
-                             gi: usize, w: usize, h: usize, c: usize): void {
-  const wGate = <usize>(H * H) << 2, gate = <usize>H * stride;
+@inline function lstmForward(pair: bool, H: i32, In: i32, stride: usize, at: usize, lanes: i32, cFrom: usize, mask: v128,
+                             x: usize, wih: usize, bih: usize, w: usize, bhh: usize, act: usize, hp: usize, h: usize, c: usize): void {
+  const wiGate = <usize>(H * In) << 2, whGate = <usize>(H * H) << 2, gate = <usize>H * stride;
+  const xs = x + at, hs = hp + at;
   for (let j = 0; j < H; j++) {
-    const wj = w + (<usize>(j * H) << 2);
-    let i0 = ZERO, f0 = ZERO, g0 = ZERO, o0 = ZERO, i1 = ZERO, f1 = ZERO, g1 = ZERO, o1 = ZERO;
-    for (let k = 0; k < H; k++) {
-      const x = from + <usize>k * stride, wk = wj + (<usize>k << 2);
-      const wi = v128.load32_splat(wk), wf = v128.load32_splat(wk + wGate);
-      const wg = v128.load32_splat(wk + 2 * wGate), wo = v128.load32_splat(wk + 3 * wGate);
-      const x0 = v128.load(x);
-      i0 = madd(wi, x0, i0); f0 = madd(wf, x0, f0); g0 = madd(wg, x0, g0); o0 = madd(wo, x0, o0);
-      if (pair) {
-        const x1 = v128.load(x + NEXT);
-        i1 = madd(wi, x1, i1); f1 = madd(wf, x1, f1); g1 = madd(wg, x1, g1); o1 = madd(wo, x1, o1);
+    const wi = wih + (<usize>(j * In) << 2), wh = w + (<usize>(j * H) << 2);
+    const bi = biases(bih, bhh, j), bf = biases(bih, bhh, H + j), bg = biases(bih, bhh, 2 * H + j), bo = biases(bih, bhh, 3 * H + j);
+    let i0 = bi, f0 = bf, g0 = bg, o0 = bo, i1 = bi, f1 = bf, g1 = bg, o1 = bo;
+    for (let part = 0; part < 2; part++) {
+      // part 0: W_ih·x, part 1: W_hh·h_{t−1}
+      const n = part == 0 ? In : H, vs = part == 0 ? xs : hs, ms = part == 0 ? wi : wh, mGate = part == 0 ? wiGate : whGate;
+      for (let k = 0; k < n; k++) {
+        const v = vs + <usize>k * stride, m = ms + (<usize>k << 2);
+        const wI = v128.load32_splat(m), wF = v128.load32_splat(m + mGate);
+        const wG = v128.load32_splat(m + 2 * mGate), wO = v128.load32_splat(m + 3 * mGate);
+        const v0 = v128.load(v);
+        i0 = madd(wI, v0, i0); f0 = madd(wF, v0, f0); g0 = madd(wG, v0, g0); o0 = madd(wO, v0, o0);
+        if (pair) {
+          const v1 = v128.load(v + NEXT);
+          i1 = madd(wI, v1, i1); f1 = madd(wF, v1, f1); g1 = madd(wG, v1, g1); o1 = madd(wO, v1, o1);
+        }
       }
     }
     const o = <usize>j * stride + at, cPrev = cFrom + <usize>j * stride;
-    lstmCell(gate, gi + o, h + o, c + o, cPrev, lanes, mask, i0, f0, g0, o0);
-    if (pair) lstmCell(gate, gi + o + NEXT, h + o + NEXT, c + o + NEXT, cPrev + NEXT, 4, mask, i1, f1, g1, o1);
+    lstmCell(gate, act + o, h + o, c + o, cPrev, lanes, mask, i0, f0, g0, o0);
+    if (pair) lstmCell(gate, act + o + NEXT, h + o + NEXT, c + o + NEXT, cPrev + NEXT, 4, mask, i1, f1, g1, o1);
   }
 }
 
-/** i, f, o = σ(gi + gh), g = tanh(gi_g + gh_g), c = f∘c_{t−1} + i∘g, h = o∘tanh(c); gi ← [i|f|g|o] */
+/** i, f, o = σ(·), g = tanh(·), c = f∘c_{t−1} + i∘g, h = o∘tanh(c); act ← [i|f|g|o] */
 // @ts-ignore: decorator
-@inline function lstmCell(gate: usize, pi: usize, ph: usize, pc: usize, cPrev: usize, lanes: i32, mask: v128,
+@inline function lstmCell(gate: usize, pa: usize, ph: usize, pc: usize, cPrev: usize, lanes: i32, mask: v128,
                           ai: v128, af: v128, ag: v128, ao: v128): void {
-  const ig = sigmoid4(f32x4.add(v128.load(pi), v128.and(ai, mask)));
-  const fg = sigmoid4(f32x4.add(v128.load(pi + gate), v128.and(af, mask)));
-  const gg = tanh4(f32x4.add(v128.load(pi + 2 * gate), v128.and(ag, mask)));
-  const og = sigmoid4(f32x4.add(v128.load(pi + 3 * gate), v128.and(ao, mask)));
-  storeLanes(pi, ig, lanes);
-  storeLanes(pi + gate, fg, lanes);
-  storeLanes(pi + 2 * gate, gg, lanes);
-  storeLanes(pi + 3 * gate, og, lanes);
+  const ig = sigmoid4(ai);
+  const fg = sigmoid4(af);
+  const gg = tanh4(ag);
+  const og = sigmoid4(ao);
+  storeLanes(pa, ig, lanes);
+  storeLanes(pa + gate, fg, lanes);
+  storeLanes(pa + 2 * gate, gg, lanes);
+  storeLanes(pa + 3 * gate, og, lanes);
   const cn = madd(fg, v128.and(v128.load(cPrev), mask), f32x4.mul(ig, gg));
   storeLanes(pc, cn, lanes);
   storeLanes(ph, f32x4.mul(og, tanh4(cn)), lanes);
