@@ -17,6 +17,7 @@
 //
 // Mode codes (wasm-ops.ts maps CellMode to them): 0 RNN_TANH, 1 RNN_RELU, 2 GRU, 3 LSTM.
 import { madd, sigmoid4, storeLanes, tanh4 } from "./simd";
+import { gruDn, gruDr, gruDz } from "./cell";
 
 const RELU = 1, GRU = 2, LSTM = 3;
 const ONE: v128 = f32x4.splat(1.0);
@@ -104,10 +105,10 @@ export function columnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize, x
     const wi = wih + (<usize>(j * In) << 2), wh = w + (<usize>(j * H) << 2), b = biases(bih, bhh, j);
     const a0 = dotRows(H, wh, hs, stride, dotRows(In, wi, xs, stride, b));
     const o = <usize>j * stride + at;
+    // pmax: one maxps, where wasm max costs several instructions for its NaN rules
     storeLanes(h + o, relu ? f32x4.pmax(a0, ZERO) : tanh4(a0), lanes);
     if (pair) {
       const a1 = dotRows(H, wh, hs + NEXT, stride, dotRows(In, wi, xs + NEXT, stride, b));
-      // pmax: one maxps, where wasm max costs several instructions for its NaN rules
       v128.store(h + o + NEXT, relu ? f32x4.pmax(a1, ZERO) : tanh4(a1));
     }
   }
@@ -127,24 +128,21 @@ export function columnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize, x
     const br = biases(bih, bhh, j), bz = biases(bih, bhh, H + j);
     const bin = v128.load32_splat(bih + (<usize>(2 * H + j) << 2)), bhn = v128.load32_splat(bhh + (<usize>(2 * H + j) << 2));
     let r0 = br, z0 = bz, i0 = bin, n0 = bhn, r1 = br, z1 = bz, i1 = bin, n1 = bhn;
-    for (let k = 0; k < In; k++) {
-      const v = xs + <usize>k * stride, m = wi + (<usize>k << 2);
-      const wr = v128.load32_splat(m), wz = v128.load32_splat(m + wiGate), wn = v128.load32_splat(m + 2 * wiGate);
-      const v0 = v128.load(v);
-      r0 = madd(wr, v0, r0); z0 = madd(wz, v0, z0); i0 = madd(wn, v0, i0);
-      if (pair) {
-        const v1 = v128.load(v + NEXT);
-        r1 = madd(wr, v1, r1); z1 = madd(wz, v1, z1); i1 = madd(wn, v1, i1);
-      }
-    }
-    for (let k = 0; k < H; k++) {
-      const v = hs + <usize>k * stride, m = wh + (<usize>k << 2);
-      const wr = v128.load32_splat(m), wz = v128.load32_splat(m + whGate), wn = v128.load32_splat(m + 2 * whGate);
-      const v0 = v128.load(v);
-      r0 = madd(wr, v0, r0); z0 = madd(wz, v0, z0); n0 = madd(wn, v0, n0);
-      if (pair) {
-        const v1 = v128.load(v + NEXT);
-        r1 = madd(wr, v1, r1); z1 = madd(wz, v1, z1); n1 = madd(wn, v1, n1);
+    for (let part = 0; part < 2; part++) {
+      // part 0: W_ih·x (the n gate's into i), part 1: W_hh·h_{t−1} (the n gate's into n)
+      const input = part == 0;
+      const n = input ? In : H, vs = input ? xs : hs, ms = input ? wi : wh, mGate = input ? wiGate : whGate;
+      for (let k = 0; k < n; k++) {
+        const v = vs + <usize>k * stride, m = ms + (<usize>k << 2);
+        const wr = v128.load32_splat(m), wz = v128.load32_splat(m + mGate), wn = v128.load32_splat(m + 2 * mGate);
+        const v0 = v128.load(v);
+        r0 = madd(wr, v0, r0); z0 = madd(wz, v0, z0);
+        if (input) i0 = madd(wn, v0, i0); else n0 = madd(wn, v0, n0);
+        if (pair) {
+          const v1 = v128.load(v + NEXT);
+          r1 = madd(wr, v1, r1); z1 = madd(wz, v1, z1);
+          if (input) i1 = madd(wn, v1, i1); else n1 = madd(wn, v1, n1);
+        }
       }
     }
     const o = <usize>j * stride + at;
@@ -299,9 +297,9 @@ export function columnBackward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
   const d = f32x4.add(v128.load(dOut + o), v128.load(pc));
   const pa = act + o;
   const rg = v128.load(pa), zg = v128.load(pa + gate), ng = v128.load(pa + 2 * gate);
-  const dn = f32x4.mul(f32x4.mul(d, f32x4.sub(ONE, zg)), f32x4.sub(ONE, f32x4.mul(ng, ng)));
-  const dz = f32x4.mul(f32x4.mul(f32x4.mul(d, f32x4.sub(v128.load(hp + o), ng)), zg), f32x4.sub(ONE, zg));
-  const dr = f32x4.mul(f32x4.mul(f32x4.mul(dn, v128.load(ghn + o)), rg), f32x4.sub(ONE, rg));
+  const dn = gruDn(d, zg, ng);
+  const dz = gruDz(d, v128.load(hp + o), zg, ng);
+  const dr = gruDr(dn, v128.load(ghn + o), rg);
   const pi = dGi + o, ph = dGh + o;
   storeLanes(pi, dr, lanes);
   storeLanes(pi + gate, dz, lanes);
