@@ -104,6 +104,23 @@ export function backwardGRU(rows: i32, H: i32, act: usize, gh: usize, hPrev: usi
   return f32x4.mul(f32x4.mul(f32x4.mul(dn, hn), rg), f32x4.sub(ONE, rg));
 }
 
+/**
+ * Store the GRU gate gradients dGi = [dr | dz | dn] at pi and dGh = [dr | dz | dn∘r] at ph
+ * (gate blocks `gate` bytes apart, first `lanes` lanes); returns dn∘r. Shared by the cell,
+ * step (step.ts) and column (column.ts) kernels.
+ */
+// @ts-ignore: decorator
+@inline export function storeGruGateGradients(pi: usize, ph: usize, gate: usize, dr: v128, dz: v128, dn: v128, rg: v128, lanes: i32): v128 {
+  const dnr = f32x4.mul(dn, rg);
+  storeLanes(pi, dr, lanes);
+  storeLanes(pi + gate, dz, lanes);
+  storeLanes(pi + 2 * gate, dn, lanes);
+  storeLanes(ph, dr, lanes);
+  storeLanes(ph + gate, dz, lanes);
+  storeLanes(ph + 2 * gate, dnr, lanes);
+  return dnr;
+}
+
 /** backwardGRU of one row (pointers at the row's start); step.ts calls it too. */
 // @ts-ignore: decorator
 @inline export function gruRowBackward(H: i32, act: usize, gh: usize, hPrev: usize, dh: usize, dGi: usize, dGh: usize): void {
@@ -117,13 +134,7 @@ export function backwardGRU(rows: i32, H: i32, act: usize, gh: usize, hPrev: usi
     const dn = gruDn(d, zg, ng);
     const dz = gruDz(d, v128.load(hPrev + jb), zg, ng);
     const dr = gruDr(dn, v128.load(gh + jb + 2 * block), rg);
-    const pi = dGi + jb, ph = dGh + jb;
-    storeLanes(pi, dr, lanes);
-    storeLanes(pi + block, dz, lanes);
-    storeLanes(pi + 2 * block, dn, lanes);
-    storeLanes(ph, dr, lanes);
-    storeLanes(ph + block, dz, lanes);
-    storeLanes(ph + 2 * block, f32x4.mul(dn, rg), lanes);
+    storeGruGateGradients(dGi + jb, dGh + jb, block, dr, dz, dn, rg, lanes);
     storeLanes(dh + jb, f32x4.mul(d, zg), lanes);
   }
 }

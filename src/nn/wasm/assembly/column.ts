@@ -17,7 +17,7 @@
 //
 // Mode codes (wasm-ops.ts maps CellMode to them): 0 RNN_TANH, 1 RNN_RELU, 2 GRU, 3 LSTM.
 import { madd, sigmoid4, storeLanes, tanh4 } from "./simd";
-import { gruDn, gruDr, gruDz } from "./cell";
+import { gruDn, gruDr, gruDz, storeGruGateGradients } from "./cell";
 
 const RELU = 1, GRU = 2, LSTM = 3;
 const ONE: v128 = f32x4.splat(1.0);
@@ -300,13 +300,7 @@ export function columnBackward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
   const dn = gruDn(d, zg, ng);
   const dz = gruDz(d, v128.load(hp + o), zg, ng);
   const dr = gruDr(dn, v128.load(ghn + o), rg);
-  const pi = dGi + o, ph = dGh + o;
-  storeLanes(pi, dr, lanes);
-  storeLanes(pi + gate, dz, lanes);
-  storeLanes(pi + 2 * gate, dn, lanes);
-  storeLanes(ph, dr, lanes);
-  storeLanes(ph + gate, dz, lanes);
-  storeLanes(ph + 2 * gate, f32x4.mul(dn, rg), lanes);
+  storeGruGateGradients(dGi + o, dGh + o, gate, dr, dz, dn, rg, lanes);
   storeLanes(pc, f32x4.mul(d, zg), lanes);
 }
 

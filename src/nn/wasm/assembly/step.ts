@@ -10,7 +10,7 @@
 // defeats store-to-load forwarding, which made a store-then-reload version slower
 // than the separate calls.
 import { madd, sigmoid4, storeLanes, tanh4 } from "./simd";
-import { gruDn, gruDr, gruDz, gruRowBackward } from "./cell";
+import { gruDn, gruDr, gruDz, gruRowBackward, storeGruGateGradients } from "./cell";
 
 /**
  * gh = hPrev·Wᵀ + b_hh (rows × 3H, W is 3H × H), then the GRU cell (forwardGRU).
@@ -139,14 +139,7 @@ export function stepBackGRU(rows: i32, H: i32, act: usize, gh: usize, hPrev: usi
     const dn = gruDn(d, zg, ng);
     const dz = gruDz(d, v128.load(hPrev + o), zg, ng);
     const dr = gruDr(dn, v128.load(gh + g + 2 * block), rg);
-    const dnr = f32x4.mul(dn, rg);
-    const pi = dGi + g, ph = dGh + g;
-    storeLanes(pi, dr, H);
-    storeLanes(pi + block, dz, H);
-    storeLanes(pi + 2 * block, dn, H);
-    storeLanes(ph, dr, H);
-    storeLanes(ph + block, dz, H);
-    storeLanes(ph + 2 * block, dnr, H);
+    const dnr = storeGruGateGradients(dGi + g, dGh + g, block, dr, dz, dn, rg, H);
     // dh = d∘z + Σ_q dGh[q]·W[q], one accumulator per gate
     let ar = f32x4.mul(d, zg), az = f32x4.splat(0), an = f32x4.splat(0);
     for (let q = 0; q < H; q++) {
