@@ -8,9 +8,9 @@
  *     most lanes on 3-unit rows and pays a few kernel calls per block per step;
  *   - weight gradients are wide products over all steps: dW_ih = dGi·xᵀ,
  *     dW_hh = dGh·hpᵀ, dx += W_ihᵀ·dGi;
- *   - bias gradients ride along in those products: every input sequence (the
- *     embedding, layer outputs, each block's h_{t−1} sequence) carries an extra row
- *     of ones after its features, so dG·[x; 1]ᵀ yields [dW | db] in one pass.
+ *   - bias gradients are products too: every input sequence (the embedding, layer
+ *     outputs, each block's h_{t−1} sequence) carries an extra row of ones after its
+ *     features, so db = dG·1 is one more column of the same product.
  * Every logical block runs alone (no fusion: nothing left to amortize); a layer's
  * output is the sum of its blocks' h. The embedding lookup and the 2-class head are
  * a few thousand multiply-adds per batch and run as plain loops here.
@@ -59,8 +59,6 @@ export class ColumnEngine extends EngineBase {
   private readonly dGi: Floats;
   private readonly dGh: Floats;
   private readonly carry: Floats;
-  /** one block's gradient products [dW | db] (G·H × (n + 1)) */
-  private readonly products: Floats;
   /** every buffer with a row of ones after `features` rows (refilled per batch: the stride R changes) */
   private readonly withOnes: Array<{ buffer: Floats; features: number }> = [];
   /** [rows_0, off_0, rows_1, off_1, …] of the scheduled batch */
@@ -95,11 +93,10 @@ export class ColumnEngine extends EngineBase {
     this.dOut = spec.layers.map((layer) => seq(layer.size));
     this.x0 = input(this.E);
     this.dX0 = seq(this.E);
-    const maxH = Math.max(...blocks.map((b) => b.hidden)), maxIn = Math.max(...blocks.map((b) => Math.max(b.inputSize, b.hidden)));
+    const maxH = Math.max(...blocks.map((b) => b.hidden));
     this.dGi = seq(G * maxH);
     this.dGh = spec.mode === "GRU" ? seq(G * maxH) : this.dGi;
     this.carry = ops.alloc(2 * maxH * capacity.batch);
-    this.products = ops.alloc(G * maxH * (maxIn + 1));
     this.steps = ops.allocInt(2 * capacity.steps);
   }
 
@@ -114,9 +111,9 @@ export class ColumnEngine extends EngineBase {
       const own = blocks.filter((b) => b.target === l).length;
       features += layer.size * (own === 1 ? 1 : 2) + ONES_ROW; // dOut, a sum buffer or the lone h, its ones row
     });
-    const maxH = Math.max(...blocks.map((b) => b.hidden)), maxIn = Math.max(...blocks.map((b) => Math.max(b.inputSize, b.hidden)));
+    const maxH = Math.max(...blocks.map((b) => b.hidden));
     features += G * maxH * (spec.mode === "GRU" ? 2 : 1);
-    return { floats: features * S + 2 * maxH * capacity.batch + G * maxH * (maxIn + 1), ints: 2 * capacity.steps };
+    return { floats: features * S + 2 * maxH * capacity.batch, ints: 2 * capacity.steps };
   }
 
   /** A block's input sequence: [buffer, its ∂L/∂ buffer]. */
@@ -152,14 +149,11 @@ export class ColumnEngine extends EngineBase {
     }
   }
 
-  /** grad[w …] (GH × n) and grad[b …] (GH) from one product dG·[x; 1]ᵀ over all steps. */
+  /** grad[w …] = dG·xᵀ (GH × n) and grad[b …] = dG·1 (GH, x's row of ones) over all steps. */
   private weightGradient(GH: number, n: number, dG: Floats, x: Floats, w: number, b: number): void {
-    const P = this.products, g = this.grad;
-    this.ops.gemmNT(GH, n + 1, this.R, dG, x, P, false, 0, 0, 0);
-    for (let q = 0; q < GH; q++) {
-      for (let c = 0; c < n; c++) g[w + q * n + c] = P[q * (n + 1) + c];
-      g[b + q] = P[q * (n + 1) + n];
-    }
+    // straight into the gradient, so a sparse backend sees the masked output and forms only its kept entries
+    this.ops.gemmNT(GH, n, this.R, dG, x, this.grad, false, 0, 0, w);
+    this.ops.gemmNT(GH, 1, this.R, dG, x, this.grad, false, 0, n * this.R, b);
   }
 
   protected backward(): void {

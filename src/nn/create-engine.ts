@@ -31,7 +31,20 @@ export function chooseLayout(net: Network, ops: KernelOps, layout: EngineLayout 
   if (layout === "columns" && !hasColumns) throw new Error(`createEngine: layout "columns" needs column kernels, backend ${ops.name} has none`);
   if (layout === "rows" || layout === "columns") return layout;
   if (layout !== "auto") throw new Error(`createEngine: unknown layout ${JSON.stringify(layout)}; expected "auto", "rows" or "columns"`);
-  return hasColumns && Math.max(...net.spec.layers.map((l) => l.size)) <= COLUMN_MAX_SIZE ? "columns" : "rows";
+  const limit = ops.columnMaxSize?.(keptRecurrentFraction(net)) ?? COLUMN_MAX_SIZE;
+  return hasColumns && Math.max(...net.spec.layers.map((l) => l.size)) <= limit ? "columns" : "rows";
+}
+
+/** The kept fraction of all recurrent weights (every block's W_ih and W_hh). */
+export function keptRecurrentFraction(net: Network): number {
+  let kept = 0, total = 0;
+  for (const b of net.blocks) {
+    for (const mask of [b.maskIH, b.maskHH]) {
+      for (let i = 0; i < mask.length; i++) kept += mask[i];
+      total += mask.length;
+    }
+  }
+  return kept / total;
 }
 
 export function createEngine(net: Network, ops: KernelOps, capacity: Capacity, options: CreateEngineOptions = {}): EngineBase {

@@ -196,6 +196,14 @@ export interface KernelOps<F extends Floats = Floats> {
     dOut: F, dOutOff: number, dGi: F, dGiOff: number, dGh: F, dGhOff: number, carry: F, carryOff: number,
   ): void;
 
+  /**
+   * Optional layout hint: the widest layer at which the feature-major kernels still beat
+   * the row-major ones on this backend, for a network keeping `keptFraction` of its
+   * recurrent weights (the sparse-weight backend's column kernels win at any width).
+   * Without it, createEngine's "auto" uses COLUMN_MAX_SIZE.
+   */
+  columnMaxSize?(keptFraction: number): number;
+
   // ---- optimizer ----
 
   /**

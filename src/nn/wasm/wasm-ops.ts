@@ -228,19 +228,8 @@ export class WasmOps implements KernelOps<Float32Array> {
   ): void {
     const code = modeCode(mode, "columnForward");
     if (T === 0) return;
-    const GH = GATES[mode] * H, where = "columnForward";
-    if (!(Number.isInteger(inputSize) && inputSize >= 1)) throw new Error(`${where}: inputSize must be a positive integer, got ${inputSize}`);
-    checkSteps(where, H, T, R, steps, stepsOff);
-    checkExtent(where, "x", x, xOff, inputSize * R);
-    checkExtent(where, "wih", wih, wihOff, GH * inputSize);
-    checkExtent(where, "bih", bih, bihOff, GH);
-    checkExtent(where, "bhh", bhh, bhhOff, GH);
-    if (mode === "GRU" || mode === "LSTM") checkExtent(where, "act", act, actOff, GH * R);
-    checkExtent(where, "w", w, wOff, GH * H);
-    checkExtent(where, "hp", hp, hpOff, H * R);
-    checkExtent(where, "h", h, hOff, H * R);
-    if (mode === "GRU") checkExtent(where, "ghn", ghn, ghnOff, H * R);
-    if (mode === "LSTM") checkExtent(where, "c", c, cOff, H * R);
+    checkColumnForward(mode, H, T, R, steps, stepsOff, x, xOff, inputSize, wih, wihOff, bih, bihOff, w, wOff, bhh, bhhOff,
+      act, actOff, hp, hpOff, h, hOff, c, cOff, ghn, ghnOff);
     this.k.columnForward(code, H, T, R, this.at(steps, stepsOff), this.at(x, xOff), inputSize, this.at(wih, wihOff), this.at(bih, bihOff),
       this.at(w, wOff), this.at(bhh, bhhOff), this.at(act, actOff), this.at(hp, hpOff), this.at(h, hOff), this.at(c, cOff), this.at(ghn, ghnOff));
   }
@@ -253,17 +242,8 @@ export class WasmOps implements KernelOps<Float32Array> {
   ): void {
     const code = modeCode(mode, "columnBackward");
     if (T === 0) return;
-    const GH = GATES[mode] * H, where = "columnBackward";
-    checkSteps(where, H, T, R, steps, stepsOff);
-    checkExtent(where, "act", act, actOff, GH * R);
-    checkExtent(where, "w", w, wOff, GH * H);
-    checkExtent(where, "hp", hp, hpOff, H * R);
-    checkExtent(where, "h", h, hOff, H * R);
-    checkExtent(where, "dOut", dOut, dOutOff, H * R);
-    checkExtent(where, "dGi", dGi, dGiOff, GH * R);
-    checkExtent(where, "carry", carry, carryOff, 2 * H * steps[stepsOff]);
-    if (mode === "GRU") { checkExtent(where, "ghn", ghn, ghnOff, H * R); checkExtent(where, "dGh", dGh, dGhOff, GH * R); }
-    if (mode === "LSTM") checkExtent(where, "c", c, cOff, H * R);
+    checkColumnBackward(mode, H, T, R, steps, stepsOff, act, actOff, w, wOff, hp, hpOff, h, hOff, c, cOff, ghn, ghnOff,
+      dOut, dOutOff, dGi, dGiOff, dGh, dGhOff, carry, carryOff);
     this.k.columnBackward(code, H, T, R, this.at(steps, stepsOff),
       this.at(act, actOff), this.at(w, wOff), this.at(hp, hpOff), this.at(h, hOff), this.at(c, cOff), this.at(ghn, ghnOff),
       this.at(dOut, dOutOff), this.at(dGi, dGiOff), this.at(dGh, dGhOff), this.at(carry, carryOff));
@@ -331,7 +311,49 @@ export class WasmOps implements KernelOps<Float32Array> {
   }
 }
 
-function modeCode(mode: CellMode, where: string): number {
+/** The buffer extents and step table of a columnForward call (the kernels index memory unchecked); also the sparse kernels'. */
+export function checkColumnForward(
+  mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
+  x: Float32Array, xOff: number, inputSize: number, wih: Float32Array, wihOff: number, bih: Float32Array, bihOff: number,
+  w: Float32Array, wOff: number, bhh: Float32Array, bhhOff: number,
+  act: Float32Array, actOff: number, hp: Float32Array, hpOff: number, h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
+): void {
+  const GH = GATES[mode] * H, where = "columnForward";
+  if (!(Number.isInteger(inputSize) && inputSize >= 1)) throw new Error(`${where}: inputSize must be a positive integer, got ${inputSize}`);
+  checkSteps(where, H, T, R, steps, stepsOff);
+  checkExtent(where, "x", x, xOff, inputSize * R);
+  checkExtent(where, "wih", wih, wihOff, GH * inputSize);
+  checkExtent(where, "bih", bih, bihOff, GH);
+  checkExtent(where, "bhh", bhh, bhhOff, GH);
+  if (mode === "GRU" || mode === "LSTM") checkExtent(where, "act", act, actOff, GH * R);
+  checkExtent(where, "w", w, wOff, GH * H);
+  checkExtent(where, "hp", hp, hpOff, H * R);
+  checkExtent(where, "h", h, hOff, H * R);
+  if (mode === "GRU") checkExtent(where, "ghn", ghn, ghnOff, H * R);
+  if (mode === "LSTM") checkExtent(where, "c", c, cOff, H * R);
+}
+
+/** The buffer extents and step table of a columnBackward call; also the sparse kernels'. */
+export function checkColumnBackward(
+  mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
+  act: Float32Array, actOff: number, w: Float32Array, wOff: number,
+  hp: Float32Array, hpOff: number, h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
+  dOut: Float32Array, dOutOff: number, dGi: Float32Array, dGiOff: number, dGh: Float32Array, dGhOff: number, carry: Float32Array, carryOff: number,
+): void {
+  const GH = GATES[mode] * H, where = "columnBackward";
+  checkSteps(where, H, T, R, steps, stepsOff);
+  checkExtent(where, "act", act, actOff, GH * R);
+  checkExtent(where, "w", w, wOff, GH * H);
+  checkExtent(where, "hp", hp, hpOff, H * R);
+  checkExtent(where, "h", h, hOff, H * R);
+  checkExtent(where, "dOut", dOut, dOutOff, H * R);
+  checkExtent(where, "dGi", dGi, dGiOff, GH * R);
+  checkExtent(where, "carry", carry, carryOff, 2 * H * steps[stepsOff]);
+  if (mode === "GRU") { checkExtent(where, "ghn", ghn, ghnOff, H * R); checkExtent(where, "dGh", dGh, dGhOff, GH * R); }
+  if (mode === "LSTM") checkExtent(where, "c", c, cOff, H * R);
+}
+
+export function modeCode(mode: CellMode, where: string): number {
   const code = MODE_CODE[mode];
   if (code === undefined) throw new Error(`${where}: unknown cell mode ${String(mode)}`);
   return code;

@@ -108,3 +108,40 @@ export function sparseTN(
     }
   }
 }
+
+/**
+ * C[m×n] (+)= A[m×k]·B[n×k]ᵀ on the kept entries of pattern p (m×n) only: the column
+ * engine's weight gradient dG·xᵀ (rows of A and B are whole sequences); entries
+ * outside the pattern are zeroed (accumulate = false) or left as they are.
+ */
+export function sparseSampledNT(
+  m: number, n: number, k: number, a: Floats, aOff: number, b: Floats, bOff: number, p: SparsePattern,
+  c: Floats, cOff: number, accumulate: boolean,
+): void {
+  const { rowPtr, colIdx } = p;
+  if (!accumulate) c.fill(0, cOff, cOff + m * n);
+  for (let j = 0; j < m; j++) {
+    const aRow = aOff + j * k;
+    for (let e = rowPtr[j], end = rowPtr[j + 1]; e < end; e++) {
+      const col = colIdx[e], bRow = bOff + col * k;
+      let s = 0;
+      for (let i = 0; i < k; i++) s += a[aRow + i] * b[bRow + i];
+      c[cOff + j * n + col] += s;
+    }
+  }
+}
+
+/** C[m×n] (+)= W[k×m]ᵀ·B[k×n], W with pattern p (k×m): the column engine's dx = W_ihᵀ·dG. */
+export function sparseTransposedTimes(
+  m: number, n: number, w: Floats, wOff: number, p: SparsePattern, b: Floats, bOff: number, c: Floats, cOff: number, accumulate: boolean,
+): void {
+  const { rowPtr, colIdx } = p;
+  if (!accumulate) c.fill(0, cOff, cOff + m * n);
+  for (let q = 0; q < p.rows; q++) {
+    const bRow = bOff + q * n;
+    for (let e = rowPtr[q], end = rowPtr[q + 1]; e < end; e++) {
+      const col = colIdx[e], x = w[wOff + q * m + col], cRow = cOff + col * n;
+      for (let i = 0; i < n; i++) c[cRow + i] += x * b[bRow + i];
+    }
+  }
+}

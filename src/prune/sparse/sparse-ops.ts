@@ -1,8 +1,10 @@
 import type { Floats, KernelOps } from "../../nn/kernel-ops";
 import { createOps, registerBackend } from "../../nn/backend";
-import type { CellMode } from "../../nn/spec";
+import { CellMode, GATES } from "../../nn/spec";
+import { COLUMN_MAX_SIZE } from "../../nn/create-engine";
+import { checkColumnBackward, checkColumnForward, modeCode } from "../../nn/wasm/wasm-ops";
 import { SparsePattern, sparsePattern } from "./pattern";
-import { sparseNN, sparseNT, sparseTN } from "./kernels";
+import { sparseNN, sparseNT, sparseSampledNT, sparseTN, sparseTransposedTimes } from "./kernels";
 import { WasmMemoryOps, WasmPattern, WasmSparseKernels } from "./wasm-sparse";
 
 /**
@@ -13,14 +15,21 @@ import { WasmMemoryOps, WasmPattern, WasmSparseKernels } from "./wasm-sparse";
  * How it recognises them. The engine keeps every parameter in one flat vector θ
  * with a 0/1 float mask of the same layout, applies the mask with
  * `multiply(P, mask, 0, θ, 0)` whenever it loads parameters and
- * `multiply(P, mask, 0, grad, 0)` after each backward pass, and passes θ (at the
- * matrix's offset) as the weight operand of gemmNT / gemmNN and the gradient (at
- * the same offset) as the output of gemmTN. So a full-length multiply tells us
- * which buffers are masked by which mask; a product whose weight operand (or
- * gradient output) is such a buffer reads its pattern from the mask at that
- * offset. The pattern is cached per (offset, shape) and rebuilt when θ's mask is
- * applied again (new masks, e.g. gradual pruning). A matrix denser than
- * `maxDensity`, and anything unrecognised, goes to the wrapped backend unchanged.
+ * `multiply(P, mask, 0, grad, 0)` after each backward pass. So a full-length multiply
+ * tells us which buffers are masked by which mask, and within a product a masked
+ * buffer is either an INPUT — θ at a weight matrix's offset: only its kept entries
+ * are multiplied — or the OUTPUT — the gradient at that offset: only its kept entries
+ * are computed. The pattern is read from the mask at that offset, cached per
+ * (offset, shape), and rebuilt when θ's mask is applied again (new masks, e.g.
+ * gradual pruning). A matrix denser than `maxDensity`, and anything unrecognised,
+ * goes to the wrapped backend unchanged.
+ *
+ * Both engine layouts are covered: the row-major engine's products (x·Wᵀ, dG·W,
+ * dGᵀ·x) and the feature-major engine's whole-sequence kernels (columnForward /
+ * columnBackward) and products (Wᵀ·dG, dG·xᵀ). The feature-major ones are the fast
+ * path: every kept weight multiplies whole vectors of strings and nothing is
+ * transposed, so `columnMaxSize` asks the engine for that layout whenever the
+ * network's recurrent weights are sparse enough.
  *
  * Over the wasm backend the products run in wasm SIMD (wasm-sparse.ts) on the
  * backend's own memory; `reserve` asks the backend for room for their patterns and
@@ -45,8 +54,8 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
   private readonly maskOf = new Map<F, F>();
   /** buffers seen as the weight operand of a product (θ) */
   private readonly weightBuffers = new Set<F>();
-  /** `${offset}:${rows}x${cols}` → pattern, or null for "too dense, run dense" */
-  private readonly patterns = new Map<string, SparsePattern | null>();
+  /** `${offset}:${rows}x${cols}` → the mask's pattern there */
+  private readonly patterns = new Map<string, SparsePattern>();
   /** wasm copies of the patterns, kept across mask changes so their memory is reused */
   private readonly wasmPatterns = new Map<string, WasmPattern>();
   private wasm: WasmSparseKernels | null = null;
@@ -59,19 +68,46 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     // not "wasm…": the engine hands wasm-named ops to its two-thread driver, whose workers build plain wasm ops
     this.name = `sparse≤${options.maxDensity}(${base.name})`;
     this.precision = base.precision;
+    if (base.columnForward && base.columnBackward) {
+      this.columnForward = this.sparseColumnForward;
+      this.columnBackward = this.sparseColumnBackward;
+    }
   }
 
+  /** the feature-major kernels, when the wrapped backend has them */
+  readonly columnForward?: KernelOps<F>["columnForward"];
+  readonly columnBackward?: KernelOps<F>["columnBackward"];
+
+  /** The pattern of the mask of `buffer` at offset (rows × cols), whatever its density; null when unmasked. */
   private pattern(buffer: F, offset: number, rows: number, cols: number): SparsePattern | null {
     const mask = this.maskOf.get(buffer);
     if (!mask) return null;
     const key = `${offset}:${rows}x${cols}`;
     let p = this.patterns.get(key);
     if (p === undefined) {
-      const candidate = sparsePattern(mask, rows, cols, offset);
-      p = candidate.nnz <= this.options.maxDensity * rows * cols ? candidate : null;
+      p = sparsePattern(mask, rows, cols, offset);
       this.patterns.set(key, p);
     }
     return p;
+  }
+
+  private sparseEnough(p: SparsePattern | null): p is SparsePattern {
+    return p !== null && p.nnz <= this.options.maxDensity * p.rows * p.cols;
+  }
+
+  /** A product's masked weight operand (θ at a matrix): its pattern when sparse enough, else null. */
+  private weightPattern(buffer: F, offset: number, rows: number, cols: number): SparsePattern | null {
+    if (!this.maskOf.has(buffer)) return null;
+    this.weightBuffers.add(buffer);
+    const p = this.pattern(buffer, offset, rows, cols);
+    return this.sparseEnough(p) ? p : null;
+  }
+
+  /** A product's masked output (the gradient at a matrix): its pattern when sparse enough, else null. */
+  private outputPattern(buffer: F, offset: number, rows: number, cols: number): SparsePattern | null {
+    if (this.weightBuffers.has(buffer)) return null;
+    const p = this.pattern(buffer, offset, rows, cols);
+    return this.sparseEnough(p) ? p : null;
   }
 
   /**
@@ -92,7 +128,8 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
   }
   private wasmFailed = false;
 
-  private wasmPattern(p: SparsePattern, key: string): WasmPattern {
+  private wasmPattern(p: SparsePattern, offset: number): WasmPattern {
+    const key = `${offset}:${p.rows}x${p.cols}`;
     let w = this.wasmPatterns.get(key);
     if (!w || w.nnz !== p.nnz || this.stale.has(key)) {
       w = this.wasm!.upload(p, w);
@@ -106,36 +143,117 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
   private readonly stale = new Set<string>();
 
   gemmNT(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
-    this.weightBuffers.add(b);
-    const p = this.pattern(b, bOff, n, k);
+    // column engine: dW = dG·xᵀ into the masked gradient (rows of length k, no transposes)
+    const out = this.outputPattern(c, cOff, m, n);
+    if (out) {
+      const wasm = this.wasmKernels();
+      if (wasm) wasm.sampled(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(out, cOff), c as Float32Array, cOff, accumulate);
+      else sparseSampledNT(m, n, k, a, aOff, b, bOff, out, c, cOff, accumulate);
+      this.stats.sparse++;
+      return;
+    }
+    // row engine: x·Wᵀ
+    const p = this.weightPattern(b, bOff, n, k);
     const wasm = p && this.wasmKernels();
     if (p && (wasm
-      ? wasm.nt(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(p, `${bOff}:${n}x${k}`), c as Float32Array, cOff, accumulate)
+      ? wasm.nt(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(p, bOff), c as Float32Array, cOff, accumulate)
       : (sparseNT(m, n, k, a, aOff, b, bOff, p, c, cOff, accumulate), true))) { this.stats.sparse++; return; }
     this.stats.dense++;
     this.base.gemmNT(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
   }
 
   gemmNN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
-    this.weightBuffers.add(b);
-    const p = this.pattern(b, bOff, k, n);
+    const p = this.weightPattern(b, bOff, k, n);
     const wasm = p && this.wasmKernels();
     if (p && (wasm
-      ? wasm.nn(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(p, `${bOff}:${k}x${n}`), c as Float32Array, cOff, accumulate)
+      ? wasm.nn(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(p, bOff), c as Float32Array, cOff, accumulate)
       : (sparseNN(m, n, k, a, aOff, b, bOff, p, c, cOff, accumulate), true))) { this.stats.sparse++; return; }
     this.stats.dense++;
     this.base.gemmNN(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
   }
 
   gemmTN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
-    // c is the gradient, masked like θ: only its kept entries need computing
-    const p = this.weightBuffers.has(c) ? null : this.pattern(c, cOff, m, n);
+    // row engine: dW = dGᵀ·x into the masked gradient
+    const p = this.outputPattern(c, cOff, m, n);
     const wasm = p && this.wasmKernels();
     if (p && (wasm
-      ? wasm.tn(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(p, `${cOff}:${m}x${n}`), c as Float32Array, cOff, accumulate)
+      ? wasm.tn(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(p, cOff), c as Float32Array, cOff, accumulate)
       : (sparseTN(m, n, k, a, aOff, b, bOff, p, c, cOff, accumulate), true))) { this.stats.sparse++; return; }
+    // column engine: dx = W_ihᵀ·dG
+    const w = p ? null : this.weightPattern(a, aOff, k, m);
+    if (w) {
+      const wasm = this.wasmKernels();
+      if (wasm) wasm.transposedTimes(m, n, a as Float32Array, aOff, this.wasmPattern(w, aOff), b as Float32Array, bOff, c as Float32Array, cOff, accumulate);
+      else sparseTransposedTimes(m, n, a, aOff, w, b, bOff, c, cOff, accumulate);
+      this.stats.sparse++;
+      return;
+    }
     this.stats.dense++;
     this.base.gemmTN(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
+  }
+
+  /**
+   * The network's layers that the feature-major engine should run: all of them when the
+   * recurrent weights are sparse enough for the sparse column kernels (wasm only), else
+   * the wrapped backend's choice.
+   */
+  columnMaxSize(keptFraction: number): number {
+    const sparseColumns = "memory" in this.base && this.precision === "f32" && keptFraction <= this.options.maxDensity;
+    return sparseColumns ? Infinity : this.base.columnMaxSize?.(keptFraction) ?? COLUMN_MAX_SIZE;
+  }
+
+  private sparseColumnForward(
+    mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
+    x: F, xOff: number, inputSize: number, wih: F, wihOff: number, bih: F, bihOff: number, w: F, wOff: number, bhh: F, bhhOff: number,
+    act: F, actOff: number, hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
+  ): void {
+    const GH = GATES[mode] * H;
+    const wasm = this.columnKernels(wih, wihOff, GH, inputSize, w, wOff, H);
+    if (!wasm) {
+      this.stats.dense++;
+      this.base.columnForward!(mode, H, T, R, steps, stepsOff, x, xOff, inputSize, wih, wihOff, bih, bihOff, w, wOff, bhh, bhhOff,
+        act, actOff, hp, hpOff, h, hOff, c, cOff, ghn, ghnOff);
+      return;
+    }
+    const f = (v: F) => v as Float32Array;
+    if (T === 0) return;
+    checkColumnForward(mode, H, T, R, steps, stepsOff, f(x), xOff, inputSize, f(wih), wihOff, f(bih), bihOff, f(w), wOff, f(bhh), bhhOff,
+      f(act), actOff, f(hp), hpOff, f(h), hOff, f(c), cOff, f(ghn), ghnOff);
+    this.stats.sparse++;
+    wasm.columnForward(modeCode(mode, "columnForward"), H, T, R, steps, stepsOff, f(x), xOff, f(bih), bihOff, f(bhh), bhhOff,
+      f(act), actOff, f(hp), hpOff, f(h), hOff, f(c), cOff, f(ghn), ghnOff,
+      f(wih), wihOff, this.wasmPattern(this.pattern(wih, wihOff, GH, inputSize)!, wihOff),
+      f(w), wOff, this.wasmPattern(this.pattern(w, wOff, GH, H)!, wOff));
+  }
+
+  private sparseColumnBackward(
+    mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number, act: F, actOff: number, w: F, wOff: number,
+    hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
+    dOut: F, dOutOff: number, dGi: F, dGiOff: number, dGh: F, dGhOff: number, carry: F, carryOff: number,
+  ): void {
+    const GH = GATES[mode] * H;
+    const hh = this.weightPattern(w, wOff, GH, H);
+    const wasm = hh && this.wasmKernels();
+    if (!hh || !wasm) {
+      this.stats.dense++;
+      this.base.columnBackward!(mode, H, T, R, steps, stepsOff, act, actOff, w, wOff, hp, hpOff, h, hOff, c, cOff, ghn, ghnOff,
+        dOut, dOutOff, dGi, dGiOff, dGh, dGhOff, carry, carryOff);
+      return;
+    }
+    const f = (v: F) => v as Float32Array;
+    if (T === 0) return;
+    checkColumnBackward(mode, H, T, R, steps, stepsOff, f(act), actOff, f(w), wOff, f(hp), hpOff, f(h), hOff, f(c), cOff, f(ghn), ghnOff,
+      f(dOut), dOutOff, f(dGi), dGiOff, f(dGh), dGhOff, f(carry), carryOff);
+    this.stats.sparse++;
+    wasm.columnBackward(modeCode(mode, "columnBackward"), H, T, R, steps, stepsOff, f(act), actOff, f(hp), hpOff, f(h), hOff, f(c), cOff,
+      f(ghn), ghnOff, f(dOut), dOutOff, f(dGi), dGiOff, f(dGh), dGhOff, f(carry), carryOff, f(w), wOff, this.wasmPattern(hh, wOff));
+  }
+
+  /** The wasm kernels for a sparse block (either weight matrix sparse enough, both masked), else null. */
+  private columnKernels(wih: F, wihOff: number, GH: number, inputSize: number, w: F, wOff: number, H: number): WasmSparseKernels | null {
+    const ih = this.weightPattern(wih, wihOff, GH, inputSize), hh = this.weightPattern(w, wOff, GH, H);
+    const masked = this.maskOf.has(wih) && this.maskOf.has(w);
+    return masked && (ih || hh) ? this.wasmKernels() : null;
   }
 
   multiply(n: number, src: F, srcOff: number, dst: F, dstOff: number): void {

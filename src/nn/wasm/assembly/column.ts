@@ -19,20 +19,20 @@
 import { madd, sigmoid4, storeLanes, tanh4 } from "./simd";
 import { gruDn, gruDr, gruDz, storeGruGateGradients } from "./cell";
 
-const RELU = 1, GRU = 2, LSTM = 3;
+export const RELU = 1, GRU = 2, LSTM = 3;
 const ONE: v128 = f32x4.splat(1.0);
-const ZERO: v128 = f32x4.splat(0.0);
+export const ZERO: v128 = f32x4.splat(0.0);
 /** bytes from a group's first vector of rows to its second */
 const NEXT: usize = 16;
 
 // @ts-ignore: decorator
-@inline function stepRows(steps: usize, t: i32): i32 {
+@inline export function stepRows(steps: usize, t: i32): i32 {
   return load<i32>(steps + (<usize>t << 3));
 }
 
 /** byte offset of step t's first column within a feature run */
 // @ts-ignore: decorator
-@inline function stepColumn(steps: usize, t: i32): usize {
+@inline export function stepColumn(steps: usize, t: i32): usize {
   return <usize>load<i32>(steps + (<usize>t << 3), 4) << 2;
 }
 
@@ -72,14 +72,25 @@ export function columnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize, x
 // @ts-ignore: decorator
 @inline function forwardRows(pair: bool, mode: i32, H: i32, In: i32, stride: usize, at: usize, lanes: i32, from: usize, cFrom: usize,
                              mask: v128, x: usize, wih: usize, bih: usize, w: usize, bhh: usize, act: usize, hp: usize, h: usize, c: usize, ghn: usize): void {
-  for (let k = 0; k < H; k++) {
-    const o = <usize>k * stride;
-    storeLanes(hp + o + at, v128.and(v128.load(from + o), mask), lanes);
-    if (pair) v128.store(hp + o + at + NEXT, v128.and(v128.load(from + o + NEXT), mask));
-  }
+  storePrevious(pair ? 2 : 1, H, stride, at, pair ? 4 : lanes, from, mask, hp);
   if (mode == GRU) gruForward(pair, H, In, stride, at, lanes, x, wih, bih, w, bhh, act, hp, h, ghn);
   else if (mode == LSTM) lstmForward(pair, H, In, stride, at, lanes, cFrom, mask, x, wih, bih, w, bhh, act, hp, h, c);
   else rnnForward(pair, mode == RELU, H, In, stride, at, lanes, x, wih, bih, w, bhh, hp, h);
+}
+
+/**
+ * hp ← h_{t−1} (masked: zero at t = 0) for `vectors` consecutive vectors of rows at column byte
+ * offset `at`, the last with `lanes` valid lanes; `from` is h_{t−1} of the same rows.
+ */
+// @ts-ignore: decorator
+@inline export function storePrevious(vectors: i32, H: i32, stride: usize, at: usize, lanes: i32, from: usize, mask: v128, hp: usize): void {
+  for (let k = 0; k < H; k++) {
+    const o = <usize>k * stride;
+    for (let v = 0; v < vectors; v++) {
+      const b = o + (<usize>v << 4);
+      storeLanes(hp + b + at, v128.and(v128.load(from + b), mask), v == vectors - 1 ? lanes : 4);
+    }
+  }
 }
 
 /** acc + Σ_k M[k]·v_k over one vector of rows (M: a row of W_ih or W_hh; v_k at v + k·stride) */
@@ -152,7 +163,7 @@ export function columnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize, x
 }
 
 // @ts-ignore: decorator
-@inline function gruCell(gate: usize, pa: usize, ph: usize, pn: usize, hPrev: usize, lanes: i32,
+@inline export function gruCell(gate: usize, pa: usize, ph: usize, pn: usize, hPrev: usize, lanes: i32,
                          ar: v128, az: v128, ain: v128, ahn: v128): void {
   const rg = sigmoid4(ar);
   const zg = sigmoid4(az);
@@ -197,7 +208,7 @@ export function columnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize, x
 
 /** i, f, o = σ(·), g = tanh(·), c = f∘c_{t−1} + i∘g, h = o∘tanh(c); act ← [i|f|g|o] */
 // @ts-ignore: decorator
-@inline function lstmCell(gate: usize, pa: usize, ph: usize, pc: usize, cPrev: usize, lanes: i32, mask: v128,
+@inline export function lstmCell(gate: usize, pa: usize, ph: usize, pc: usize, cPrev: usize, lanes: i32, mask: v128,
                           ai: v128, af: v128, ag: v128, ao: v128): void {
   const ig = sigmoid4(ai);
   const fg = sigmoid4(af);
@@ -280,7 +291,7 @@ export function columnBackward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
 
 /** RNN_TANH dGi = d∘(1 − h²), RNN_RELU dGi = d∘(h > 0), d = dOut + carryH */
 // @ts-ignore: decorator
-@inline function rnnCellBackward(relu: bool, o: usize, lanes: i32, pc: usize, h: usize, dOut: usize, dGi: usize): void {
+@inline export function rnnCellBackward(relu: bool, o: usize, lanes: i32, pc: usize, h: usize, dOut: usize, dGi: usize): void {
   const d = f32x4.add(v128.load(dOut + o), v128.load(pc));
   const y = v128.load(h + o);
   storeLanes(dGi + o, relu ? v128.and(d, f32x4.gt(y, ZERO)) : f32x4.mul(d, f32x4.sub(ONE, f32x4.mul(y, y))), lanes);
@@ -291,7 +302,7 @@ export function columnBackward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
  * dGi = [dr | dz | dn], dGh = [dr | dz | dn∘r]; carryH ← d∘z (pass 2 adds the product).
  */
 // @ts-ignore: decorator
-@inline function gruCellBackward(H: i32, stride: usize, o: usize, lanes: i32, pc: usize,
+@inline export function gruCellBackward(H: i32, stride: usize, o: usize, lanes: i32, pc: usize,
                                  act: usize, hp: usize, ghn: usize, dOut: usize, dGi: usize, dGh: usize): void {
   const gate = <usize>H * stride;
   const d = f32x4.add(v128.load(dOut + o), v128.load(pc));
@@ -309,7 +320,7 @@ export function columnBackward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
  * dGi = [dct·g·i(1−i) | dct·c_{t−1}·f(1−f) | dct·i(1−g²) | d·tc·o(1−o)]; carryC ← dct∘f.
  */
 // @ts-ignore: decorator
-@inline function lstmCellBackward(H: i32, stride: usize, o: usize, lanes: i32, pc: usize, pcc: usize, cPrev: usize, mask: v128,
+@inline export function lstmCellBackward(H: i32, stride: usize, o: usize, lanes: i32, pc: usize, pcc: usize, cPrev: usize, mask: v128,
                                   act: usize, c: usize, dOut: usize, dGi: usize): void {
   const gate = <usize>H * stride;
   const d = f32x4.add(v128.load(dOut + o), v128.load(pc));

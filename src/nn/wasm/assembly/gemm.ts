@@ -288,6 +288,7 @@ function packTransposed(b: usize, bRow: usize, nb: i32, nbPad: i32, kc: i32, bt:
 /** C[m×n] (+)= A[m×k]·B[n×k]ᵀ (inputs times weightsᵀ). */
 export function gemmNT(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool, scratch: usize): void {
   if (k == 0) { if (!accumulate) memory.fill(c, 0, <usize>(m * n) << 2); return; }
+  if (n == 1) { rowDots(m, k, a, b, c, accumulate); return; }
   if (n <= DOT_MAX_N && k >= DOT_MIN_K) { dotProducts(m, n, k, a, b, c, accumulate); return; }
   const nBytes = <usize>n << 2;
   const kBytes = <usize>k << 2;
@@ -328,13 +329,13 @@ const DOT_MAX_N: i32 = 32;
 const DOT_MIN_K: i32 = 512;
 
 // @ts-ignore: decorator
-@inline function horizontalSum(v: v128): f32 {
+@inline export function horizontalSum(v: v128): f32 {
   const s = f32x4.add(v, v128.shuffle<f32>(v, v, 2, 3, 0, 1));
   return f32x4.extract_lane(f32x4.add(s, v128.shuffle<f32>(s, s, 1, 0, 3, 2)), 0);
 }
 
 // @ts-ignore: decorator
-@inline function storeDot(c: usize, value: f32, accumulate: bool): void {
+@inline export function storeDot(c: usize, value: f32, accumulate: bool): void {
   store<f32>(c, accumulate ? load<f32>(c) + value : value);
 }
 
@@ -378,5 +379,33 @@ function dotProducts(m: i32, n: i32, k: i32, a: usize, b: usize, c: usize, accum
         if (j + 3 < n) storeDot(c1 + 12, t13, accumulate);
       }
     }
+  }
+}
+
+/**
+ * C[m] (+)= A[m×k]·b (NT with n = 1: the feature-major engine's bias gradients dG·1), 4 rows of
+ * A at a time against each vector of b; missing rows of a group repeat its first and are not stored.
+ */
+function rowDots(m: i32, k: i32, a: usize, b: usize, c: usize, accumulate: bool): void {
+  const row = <usize>k << 2, k4 = k & ~3;
+  for (let i = 0; i < m; i += 4) {
+    const a0 = a + <usize>i * row;
+    const a1 = i + 1 < m ? a0 + row : a0, a2 = i + 2 < m ? a0 + 2 * row : a0, a3 = i + 3 < m ? a0 + 3 * row : a0;
+    let s0 = f32x4.splat(0), s1 = s0, s2 = s0, s3 = s0;
+    for (let p = 0; p < k4; p += 4) {
+      const o = <usize>p << 2, y = v128.load(b + o);
+      s0 = madd(v128.load(a0 + o), y, s0); s1 = madd(v128.load(a1 + o), y, s1);
+      s2 = madd(v128.load(a2 + o), y, s2); s3 = madd(v128.load(a3 + o), y, s3);
+    }
+    let t0 = horizontalSum(s0), t1 = horizontalSum(s1), t2 = horizontalSum(s2), t3 = horizontalSum(s3);
+    for (let p = k4; p < k; p++) {
+      const o = <usize>p << 2, y = load<f32>(b + o);
+      t0 += load<f32>(a0 + o) * y; t1 += load<f32>(a1 + o) * y; t2 += load<f32>(a2 + o) * y; t3 += load<f32>(a3 + o) * y;
+    }
+    const ci = c + (<usize>i << 2);
+    storeDot(ci, t0, accumulate);
+    if (i + 1 < m) storeDot(ci + 4, t1, accumulate);
+    if (i + 2 < m) storeDot(ci + 8, t2, accumulate);
+    if (i + 3 < m) storeDot(ci + 12, t3, accumulate);
   }
 }
