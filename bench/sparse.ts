@@ -44,12 +44,12 @@ const rows: SparseSpeedRow[] = [];
 for (const backend of args.backends) {
   for (const mode of args.modes) {
     console.log(`\n${mode} on ${backend} (s/epoch${args.batches ? `, extrapolated from ${args.batches} batches` : ""})`);
-    console.log("density  kept   train dense  sparse  speed-up   infer dense  sparse  speed-up");
+    console.log("density  kept   train dense  sparse  speed-up   infer dense  sparse  speed-up   layouts (dense/sparse)");
     for (const density of args.densities) {
       const [r] = sparseSpeed({ mode, layers: [50, 50, 50], train: data.train, test: data.test, batchSize: 32, densities: [density], backend, batches: args.batches });
       rows.push(r);
       const f = (x: number) => x.toFixed(2).padStart(7);
-      console.log(`${(100 * density).toFixed(0).padStart(5)}%  ${(100 * r.measuredDensity).toFixed(1).padStart(5)}%  ${f(r.trainDense)}  ${f(r.trainSparse)}  ${r.trainSpeedup.toFixed(2).padStart(6)}×    ${f(r.inferDense)}  ${f(r.inferSparse)}  ${r.inferSpeedup.toFixed(2).padStart(6)}×`);
+      console.log(`${(100 * density).toFixed(0).padStart(5)}%  ${(100 * r.measuredDensity).toFixed(1).padStart(5)}%  ${f(r.trainDense)}  ${f(r.trainSparse)}  ${r.trainSpeedup.toFixed(2).padStart(6)}×    ${f(r.inferDense)}  ${f(r.inferSparse)}  ${r.inferSpeedup.toFixed(2).padStart(6)}×   ${r.denseLayout}/${r.sparseLayout}`);
     }
   }
 }

@@ -12,8 +12,8 @@
  *     outputs, each block's h_{t−1} sequence) carries an extra row of ones after its
  *     features, so db = dG·1 is one more column of the same product.
  * Every logical block runs alone (no fusion: nothing left to amortize); a layer's
- * output is the sum of its blocks' h. The embedding lookup and the 2-class head are
- * a few thousand multiply-adds per batch and run as plain loops here.
+ * output is the sum of its blocks' h. The 2-class head is a few thousand multiply-adds
+ * per batch and runs as plain loops here.
  */
 import type { Floats, KernelOps } from "./kernel-ops";
 import type { Network } from "./network";
@@ -46,6 +46,11 @@ function blockShapes(spec: NetworkSpec): Array<{ source: number; target: number;
   ];
 }
 
+/** Whether a backend has every kernel the feature-major engine calls. */
+export function hasColumnKernels(ops: KernelOps): boolean {
+  return ops.columnForward !== undefined && ops.columnBackward !== undefined && ops.gatherColumns !== undefined && ops.scatterAddColumns !== undefined;
+}
+
 export class ColumnEngine extends EngineBase {
   readonly layout = "columns";
   private readonly G: number;
@@ -65,8 +70,8 @@ export class ColumnEngine extends EngineBase {
   private readonly steps: Int32Array;
 
   constructor(net: Network, ops: KernelOps, capacity: Capacity) {
-    if (ops.columnForward === undefined || ops.columnBackward === undefined) {
-      throw new Error(`ColumnEngine: backend ${ops.name} has no feature-major kernels (columnForward / columnBackward)`);
+    if (!hasColumnKernels(ops)) {
+      throw new Error(`ColumnEngine: backend ${ops.name} has no feature-major kernels (columnForward / columnBackward / gatherColumns / scatterAddColumns)`);
     }
     super(net, ops, capacity, ColumnEngine.workspace(net.spec, capacity));
     const spec = net.spec, G = GATES[spec.mode], S = capacity.batch * capacity.steps + SLACK;
@@ -125,7 +130,7 @@ export class ColumnEngine extends EngineBase {
     const ops = this.ops, th = this.theta, R = this.R, E = this.E;
     for (let t = 0; t < this.T; t++) { this.steps[2 * t] = this.rowsAt[t]; this.steps[2 * t + 1] = this.offAt[t]; }
     for (const { buffer, features } of this.withOnes) ops.fill(R, 1, buffer, features * R);
-    for (let e = 0; e < E; e++) for (let r = 0; r < R; r++) this.x0[e * R + r] = th[this.embOff + this.tokens[r] * E + e];
+    ops.gatherColumns!(R, E, th, this.embOff, this.tokens, 0, this.x0, 0);
     this.layers.forEach((blocks, l) => {
       const out = this.out[l];
       blocks.forEach((p, i) => {
@@ -193,6 +198,6 @@ export class ColumnEngine extends EngineBase {
       }
     }
     ops.fill(this.headWOff - this.embOff, 0, g, this.embOff);
-    for (let e = 0; e < E; e++) for (let r = 0; r < R; r++) g[this.embOff + this.tokens[r] * E + e] += this.dX0[e * R + r];
+    ops.scatterAddColumns!(R, E, this.dX0, 0, this.tokens, 0, g, this.embOff);
   }
 }

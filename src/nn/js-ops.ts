@@ -205,6 +205,20 @@ export class JsOps<F extends Floats> implements KernelOps<F> {
     }
   }
 
+  gatherColumns(rows: number, cols: number, table: F, tableOff: number, index: Int32Array, indexOff: number, out: F, outOff: number): void {
+    for (let j = 0; j < cols; j++) {
+      const dst = outOff + j * rows, src = tableOff + j;
+      for (let r = 0; r < rows; r++) out[dst + r] = table[src + index[indexOff + r] * cols];
+    }
+  }
+
+  scatterAddColumns(rows: number, cols: number, src: F, srcOff: number, index: Int32Array, indexOff: number, table: F, tableOff: number): void {
+    for (let r = 0; r < rows; r++) {
+      const dst = tableOff + index[indexOff + r] * cols;
+      for (let j = 0; j < cols; j++) table[dst + j] += src[srcOff + j * rows + r];
+    }
+  }
+
   cellForward(
     mode: CellMode, rows: number, H: number,
     gi: F, giOff: number, gh: F, ghOff: number,

@@ -172,6 +172,11 @@ export interface KernelOps<F extends Floats = Floats> {
    *   ghn  H × R    written: W_hn·h_{t−1} + b_hn (GRU only; its backward needs it)
    * Equations as cellForward with gi = x·W_ihᵀ + b_ih and gh = h_{t−1}·W_hhᵀ + b_hh.
    */
+  /** out[outOff + j·rows + r] = table[tableOff + index[indexOff + r]·cols + j]: gatherRows written feature-major (embedding lookup). */
+  gatherColumns?(rows: number, cols: number, table: F, tableOff: number, index: Int32Array, indexOff: number, out: F, outOff: number): void;
+  /** table[tableOff + index[indexOff + r]·cols + j] += src[srcOff + j·rows + r]: scatterAddRows reading feature-major (embedding gradient). */
+  scatterAddColumns?(rows: number, cols: number, src: F, srcOff: number, index: Int32Array, indexOff: number, table: F, tableOff: number): void;
+
   columnForward?(
     mode: CellMode, hidden: number, T: number, R: number, steps: Int32Array, stepsOff: number,
     x: F, xOff: number, inputSize: number, wih: F, wihOff: number, bih: F, bihOff: number,

@@ -86,6 +86,34 @@ test("gatherRows and scatterAddRows match the float32 JS ops, repeated rows incl
   }
 });
 
+test("gatherColumns and scatterAddColumns are gatherRows / scatterAddRows feature-major, in wasm as in JS", () => {
+  const wasm = new WasmOps();
+  const js = jsOps("f32");
+  const random = rng(8);
+  for (const cols of [1, 3, 50]) {
+    const vocab = 9, rows = 41;
+    wasm.reset();
+    wasm.reserve(4 * (vocab + 2 * rows + 2) * cols + rows + 1000, rows + 1);
+    const [table, tableJ] = twin(wasm, vocab * cols + 1, random);
+    const index = wasm.allocInt(rows + 1);
+    for (let r = 0; r <= rows; r++) index[r] = Math.floor(random() * vocab);
+    const out = wasm.alloc(rows * cols + 2), outJ = new Float32Array(rows * cols + 2), byRows = new Float32Array(rows * cols);
+    wasm.gatherColumns(rows, cols, table, 1, index, 1, out, 2);
+    js.gatherColumns(rows, cols, tableJ, 1, index, 1, outJ, 2);
+    js.gatherRows(rows, cols, tableJ, 1, index, 1, byRows, 0);
+    assert.deepEqual(out, outJ, `gatherColumns cols=${cols}`);
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) assert.equal(outJ[2 + j * rows + r], byRows[r * cols + j], `JS gatherColumns (${r}, ${j})`);
+    const [src, srcJ] = twin(wasm, rows * cols + 3, random);
+    const transposed = new Float32Array(rows * cols), tableRows = tableJ.slice();
+    for (let r = 0; r < rows; r++) for (let j = 0; j < cols; j++) transposed[r * cols + j] = srcJ[3 + j * rows + r];
+    wasm.scatterAddColumns(rows, cols, src, 3, index, 1, table, 1);
+    js.scatterAddColumns(rows, cols, srcJ, 3, index, 1, tableJ, 1);
+    js.scatterAddRows(rows, cols, transposed, 0, index, 1, tableRows, 1);
+    assert.deepEqual(table, tableJ, `scatterAddColumns cols=${cols}`);
+    assert.deepEqual(tableJ, tableRows, `JS scatterAddColumns cols=${cols}`);
+  }
+});
+
 test("scaleAddExternal combines a gradient from outside wasm memory, in chunks larger than the scratch", () => {
   const wasm = new WasmOps();
   const random = rng(6);

@@ -44,6 +44,8 @@ interface KernelExports {
        stepSize: number, beta1: number, beta2: number, eps: number, bc2Sqrt: number, gradScale: number): void;
   gatherRows(rows: number, cols: number, table: number, index: number, out: number): void;
   scatterAddRows(rows: number, cols: number, src: number, index: number, table: number): void;
+  gatherColumns(rows: number, cols: number, table: number, index: number, out: number): void;
+  scatterAddColumns(rows: number, cols: number, src: number, index: number, table: number): void;
   scaleAdd(n: number, src: number, srcScale: number, dst: number, dstScale: number): void;
   copy(n: number, src: number, dst: number): void;
   fill(n: number, value: number, dst: number): void;
@@ -308,6 +310,14 @@ export class WasmOps implements KernelOps<Float32Array> {
 
   scatterAddRows(rows: number, cols: number, src: Float32Array, srcOff: number, index: Int32Array, indexOff: number, table: Float32Array, tableOff: number): void {
     this.k.scatterAddRows(rows, cols, this.at(src, srcOff), this.at(index, indexOff), this.at(table, tableOff));
+  }
+
+  gatherColumns(rows: number, cols: number, table: Float32Array, tableOff: number, index: Int32Array, indexOff: number, out: Float32Array, outOff: number): void {
+    this.k.gatherColumns(rows, cols, this.at(table, tableOff), this.at(index, indexOff), this.at(out, outOff));
+  }
+
+  scatterAddColumns(rows: number, cols: number, src: Float32Array, srcOff: number, index: Int32Array, indexOff: number, table: Float32Array, tableOff: number): void {
+    this.k.scatterAddColumns(rows, cols, this.at(src, srcOff), this.at(index, indexOff), this.at(table, tableOff));
   }
 }
 

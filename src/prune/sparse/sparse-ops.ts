@@ -68,15 +68,19 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     // not "wasm…": the engine hands wasm-named ops to its two-thread driver, whose workers build plain wasm ops
     this.name = `sparse≤${options.maxDensity}(${base.name})`;
     this.precision = base.precision;
-    if (base.columnForward && base.columnBackward) {
+    if (base.columnForward && base.columnBackward && base.gatherColumns && base.scatterAddColumns) {
       this.columnForward = this.sparseColumnForward;
       this.columnBackward = this.sparseColumnBackward;
+      this.gatherColumns = base.gatherColumns.bind(base);
+      this.scatterAddColumns = base.scatterAddColumns.bind(base);
     }
   }
 
   /** the feature-major kernels, when the wrapped backend has them */
   readonly columnForward?: KernelOps<F>["columnForward"];
   readonly columnBackward?: KernelOps<F>["columnBackward"];
+  readonly gatherColumns?: KernelOps<F>["gatherColumns"];
+  readonly scatterAddColumns?: KernelOps<F>["scatterAddColumns"];
 
   /** The pattern of the mask of `buffer` at offset (rows × cols), whatever its density; null when unmasked. */
   private pattern(buffer: F, offset: number, rows: number, cols: number): SparsePattern | null {
@@ -329,10 +333,11 @@ export function sparseBackend(base: string = "auto", maxDensity = defaultMaxDens
 
 /**
  * Break-even density of the sparse kernels against the dense ones, measured with
- * bench/sparse.ts on the thesis's 3×50 GRU/LSTM (busy machine, noisy): plain JS wins
- * from about 40 % density down, the wasm SIMD sparse kernels against the wasm SIMD
- * dense ones from about 30 % down.
+ * bench/sparse.ts on the thesis's 3×50 GRU/LSTM: plain JS (row-major products) wins
+ * from about 40 % density down; over wasm the sparse feature-major loops against the
+ * dense row-major kernels break even at 60–70 % (GRU 1.01× at 70 %, LSTM 1.06× at 60 %),
+ * so they take over from 50 %, with a margin.
  */
 export function defaultMaxDensity(base: string): number {
-  return base === "js" || base === "js-f64" || base === "js-f32" ? 0.4 : 0.3;
+  return base === "js" || base === "js-f64" || base === "js-f32" ? 0.4 : 0.5;
 }

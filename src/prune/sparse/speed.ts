@@ -1,5 +1,6 @@
 import type { Batch, Sample } from "../../data/types";
-import { Engine } from "../../nn/engine";
+import type { EngineBase } from "../../nn/engine-base";
+import { createEngine } from "../../nn/create-engine";
 import { Network } from "../../nn/network";
 import { createOps } from "../../nn/backend";
 import { batchesOf, encodeSamples } from "../../nn/batching";
@@ -11,7 +12,9 @@ import { SparseWeightOps } from "./sparse-ops";
 /**
  * Time per epoch of a pruned network, dense kernels against sparse ones, on the
  * same batches in the same process (for bench/sparse.ts and notebook 03). Training
- * = forward + BPTT + Adam per batch; inference = forward of the test set.
+ * = forward + BPTT + Adam per batch; inference = forward of the test set. Each side
+ * runs in the engine layout createEngine picks for it: the dense kernels row-major
+ * on the thesis's 50-unit layers, the sparse ones feature-major.
  */
 export interface SparseSpeedOptions {
   mode: CellMode;
@@ -37,6 +40,9 @@ export interface SparseSpeedRow {
   /** requested kept fraction and the one the percentile threshold gave */
   density: number;
   measuredDensity: number;
+  /** the engine layouts the two sides ran in */
+  denseLayout: string;
+  sparseLayout: string;
   trainDense: number;
   trainSparse: number;
   trainSpeedup: number;
@@ -52,14 +58,14 @@ function seconds(run: () => void): number {
 }
 
 /** Seconds to train on `limit` batches and to infer on `limitTest`, extrapolated to full epochs. */
-function timeEngine(engine: Engine, train: Batch[], test: Batch[], limit: number, limitTest: number, padding: Padding): { train: number; infer: number } {
+function timeEngine(engine: EngineBase, train: Batch[], test: Batch[], limit: number, limitTest: number, padding: Padding): { train: number; infer: number } {
   const trainStep = (b: Batch) => { engine.lossAndGradient(b, padding); engine.step({ lr: 1e-3, clip: 5 }); };
   const t = seconds(() => train.slice(0, limit).forEach(trainStep)) * (train.length / limit);
   const i = seconds(() => test.slice(0, limitTest).forEach((b) => engine.evaluateBatch(b, padding))) * (test.length / limitTest);
   return { train: t, infer: i };
 }
 
-function warmUp(engine: Engine, train: Batch[], test: Batch[], padding: Padding): void {
+function warmUp(engine: EngineBase, train: Batch[], test: Batch[], padding: Padding): void {
   // JIT, and the pattern cache of the sparse ops
   for (const b of train.slice(0, 2)) { engine.lossAndGradient(b, padding); engine.step({ lr: 1e-3, clip: 5 }); }
   for (const b of test.slice(0, 2)) engine.evaluateBatch(b, padding);
@@ -77,9 +83,9 @@ export function sparseSpeed(o: SparseSpeedOptions): SparseSpeedRow[] {
   return o.densities.map((density) => {
     const net = Network.create({ mode: o.mode, vocab, layers: o.layers.map((size) => ({ size })), skips: [], classes: 2 }, { seed: 1 });
     const plan = pruneNetwork(net, { percent: 100 * (1 - density), kind: "both" });
-    const denseEngine = new Engine(net, createOps(o.backend), capacity);
+    const denseEngine = createEngine(net, createOps(o.backend), capacity);
     // force sparse to time it, whatever the density
-    const sparseEngine = new Engine(net, new SparseWeightOps(createOps(o.backend), { maxDensity: 1 }), capacity);
+    const sparseEngine = createEngine(net, new SparseWeightOps(createOps(o.backend), { maxDensity: 1 }), capacity);
     warmUp(denseEngine, trainBatches, testBatches, padding);
     warmUp(sparseEngine, trainBatches, testBatches, padding);
     const dense = { train: Infinity, infer: Infinity }, sparse = { train: Infinity, infer: Infinity };
@@ -92,6 +98,7 @@ export function sparseSpeed(o: SparseSpeedOptions): SparseSpeedRow[] {
     }
     return {
       mode: o.mode, backend: o.backend, density, measuredDensity: plan.kept / plan.total,
+      denseLayout: denseEngine.layout, sparseLayout: sparseEngine.layout,
       trainDense: dense.train, trainSparse: sparse.train, trainSpeedup: dense.train / sparse.train,
       inferDense: dense.infer, inferSparse: sparse.infer, inferSpeedup: dense.infer / sparse.infer,
     };

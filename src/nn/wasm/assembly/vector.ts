@@ -109,6 +109,36 @@ export function scatterAddRows(rows: i32, cols: i32, src: usize, index: usize, t
   }
 }
 
+/** out[j·rows + r] = table[index[r]·cols + j]: gatherRows written feature-major (the column engine's embedding lookup) */
+export function gatherColumns(rows: i32, cols: i32, table: usize, index: usize, out: usize): void {
+  const row = <usize>cols << 2, column = <usize>rows << 2;
+  for (let r = 0; r < rows; r++) {
+    const from = table + <usize>load<i32>(index + (<usize>r << 2)) * row;
+    let to = out + (<usize>r << 2);
+    for (let j = 0; j < cols; j++) {
+      store<f32>(to, load<f32>(from + (<usize>j << 2)));
+      to += column;
+    }
+  }
+}
+
+/**
+ * table[index[r]·cols + j] += src[j·rows + r]: scatterAddRows reading feature-major. Row by row, so
+ * the adds of one row hit distinct addresses (no chain through memory for repeated tokens).
+ */
+export function scatterAddColumns(rows: i32, cols: i32, src: usize, index: usize, table: usize): void {
+  const row = <usize>cols << 2, column = <usize>rows << 2;
+  for (let r = 0; r < rows; r++) {
+    const to = table + <usize>load<i32>(index + (<usize>r << 2)) * row;
+    let from = src + (<usize>r << 2);
+    for (let j = 0; j < cols; j++) {
+      const p = to + (<usize>j << 2);
+      store<f32>(p, load<f32>(p) + load<f32>(from));
+      from += column;
+    }
+  }
+}
+
 /** dst[i] = dstScale·dst[i] + srcScale·src[i] */
 export function scaleAdd(n: i32, src: usize, srcScale: f32, dst: usize, dstScale: f32): void {
   const a = f32x4.splat(srcScale), b = f32x4.splat(dstScale);
