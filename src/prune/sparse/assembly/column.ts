@@ -67,9 +67,8 @@ export function pack(nnz: i32, idx: usize, pos: usize, w: usize, stride: i32, ou
 /**
  * Forward time loop of a pruned block: KernelOps.columnForward with W_ih and W_hh given by
  * their packed CSR entries (ihPtr: G·H + 1 row starts; weights read from the entries, the
- * biases from bih / bhh). Each group of rows first writes its gates' pre-activations into
- * their own slots (act, or h for the RNN modes; GRU's hidden n part into ghn), then runs
- * the cell over them.
+ * biases from bih / bhh). Like the dense kernel, rows go 8 at a time (then 4, the last
+ * vector ragged) and each unit's gates are summed in registers, then run through the cell.
  */
 export function sparseColumnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize, x: usize, bih: usize, bhh: usize,
                                     act: usize, hp: usize, h: usize, c: usize, ghn: usize,
@@ -80,47 +79,80 @@ export function sparseColumnForward(mode: i32, H: i32, T: i32, R: i32, steps: us
     const prev = t > 0 ? stepColumn(steps, t - 1) : col;
     const mask = i32x4.splat(t > 0 ? -1 : 0);
     let r = 0;
-    for (; r + 16 <= rows; r += 16) {
+    for (; r + 8 <= rows; r += 8) {
       const rb = <usize>r << 2;
-      forwardGroup(4, 4, mode, H, stride, col + rb, h + prev + rb, c + prev + rb, mask, x, bih, bhh, act, hp, h, c, ghn, ihPtr, ih, hhPtr, hh);
+      forwardRows(true, 4, mode, H, stride, col + rb, h + prev + rb, c + prev + rb, mask, x, bih, bhh, act, hp, h, c, ghn, ihPtr, ih, hhPtr, hh);
     }
     for (; r < rows; r += 4) {
       const rb = <usize>r << 2;
-      forwardGroup(1, min(rows - r, 4), mode, H, stride, col + rb, h + prev + rb, c + prev + rb, mask, x, bih, bhh, act, hp, h, c, ghn, ihPtr, ih, hhPtr, hh);
+      forwardRows(false, min(rows - r, 4), mode, H, stride, col + rb, h + prev + rb, c + prev + rb, mask, x, bih, bhh, act, hp, h, c, ghn, ihPtr, ih, hhPtr, hh);
     }
   }
 }
 
+/** pairSum's sum for the second vector (a function returns one value) */
+let second: v128 = i32x4.splat(0);
+
+/**
+ * init0 + Σ_{e ∈ [e0, e1)} w_e · src[off_e] over one vector of rows; with `pair` also
+ * init1 + … over the next vector, left in `second`.
+ */
 // @ts-ignore: decorator
-@inline function forwardGroup(V: i32, lanes: i32, mode: i32, H: i32, stride: usize, at: usize, from: usize, cFrom: usize, mask: v128,
-                              x: usize, bih: usize, bhh: usize, act: usize, hp: usize, h: usize, c: usize, ghn: usize,
-                              ihPtr: usize, ih: usize, hhPtr: usize, hh: usize): void {
-  storePrevious(V, H, stride, at, lanes, from, mask, hp);
-  const G = mode == GRU ? 3 : mode == LSTM ? 4 : 1, GH = G * H, gate = <usize>H * stride;
-  // pre-activations: gate row q ← b_ih[q] + W_ih[q]·x (+ b_hh[q] + W_hh[q]·h_{t−1}, GRU's n gate into ghn)
-  for (let q = 0; q < GH; q++) {
-    // RNN modes keep no activations: their pre-activation goes to h, activated in place below
-    const qb = <usize>q << 2, slot = (G == 1 ? h : act) + <usize>q * stride + at;
-    const bi = v128.load32_splat(bih + qb), bh = v128.load32_splat(bhh + qb);
-    const separate = mode == GRU && q >= 2 * H;
-    rowSum(V, ih, first(ihPtr, q), end(ihPtr, q), x + at, slot, lanes, separate ? bi : f32x4.add(bi, bh), false);
-    const hidden = separate ? ghn + <usize>(q - 2 * H) * stride + at : slot;
-    rowSum(V, hh, first(hhPtr, q), end(hhPtr, q), hp + at, hidden, lanes, bh, !separate);
+@inline function pairSum(pair: bool, entries: usize, e0: i32, e1: i32, src: usize, init0: v128, init1: v128): v128 {
+  let a0 = init0, a1 = init1;
+  for (let e = e0; e < e1; e++) {
+    const p = entries + (<usize>e << 3);
+    const s = src + <usize>load<i32>(p), w = v128.load32_splat(p, 4);
+    a0 = madd(w, v128.load(s), a0);
+    if (pair) a1 = madd(w, v128.load(s, 16), a1);
   }
+  if (pair) second = a1;
+  return a0;
+}
+
+/** One step of one vector of rows at column byte offset `at` (its first `lanes` valid), or of two (`pair`). */
+// @ts-ignore: decorator
+@inline function forwardRows(pair: bool, lanes: i32, mode: i32, H: i32, stride: usize, at: usize, from: usize, cFrom: usize, mask: v128,
+                             x: usize, bih: usize, bhh: usize, act: usize, hp: usize, h: usize, c: usize, ghn: usize,
+                             ihPtr: usize, ih: usize, hhPtr: usize, hh: usize): void {
+  storePrevious(pair ? 2 : 1, H, stride, at, lanes, from, mask, hp);
+  const xs = x + at, hs = hp + at, gate = <usize>H * stride;
   for (let j = 0; j < H; j++) {
-    for (let v = 0; v < V; v++) {
-      const o = <usize>j * stride + at + (<usize>v << 4), n = v == V - 1 ? lanes : 4, pa = act + o;
-      if (mode == GRU) {
-        gruCell(gate, pa, h + o, ghn + o, hp + o, n, v128.load(pa), v128.load(pa + gate), v128.load(pa + 2 * gate), v128.load(ghn + o));
-      } else if (mode == LSTM) {
-        lstmCell(gate, pa, h + o, c + o, cFrom + <usize>j * stride + (<usize>v << 4), n, mask,
-          v128.load(pa), v128.load(pa + gate), v128.load(pa + 2 * gate), v128.load(pa + 3 * gate));
-      } else {
-        const a = v128.load(h + o);
-        storeLanes(h + o, mode == RELU ? f32x4.pmax(a, ZERO) : tanh4(a), n);
-      }
+    const o = <usize>j * stride + at;
+    if (mode == GRU) {
+      let r1 = ZERO, z1 = ZERO, i1 = ZERO, n1 = ZERO;
+      let r0 = gateSum(pair, j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs); if (pair) r1 = second;
+      let z0 = gateSum(pair, H + j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs); if (pair) z1 = second;
+      // the n gate keeps its parts apart: n = tanh(W_in·x + b_in + r∘(W_hn·h + b_hn))
+      const q = 2 * H + j, bin = v128.load32_splat(bih + (<usize>q << 2)), bhn = v128.load32_splat(bhh + (<usize>q << 2));
+      const i0 = pairSum(pair, ih, first(ihPtr, q), end(ihPtr, q), xs, bin, bin); if (pair) i1 = second;
+      const n0 = pairSum(pair, hh, first(hhPtr, q), end(hhPtr, q), hs, bhn, bhn); if (pair) n1 = second;
+      gruCell(gate, act + o, h + o, ghn + o, hp + o, lanes, r0, z0, i0, n0);
+      if (pair) gruCell(gate, act + o + 16, h + o + 16, ghn + o + 16, hp + o + 16, 4, r1, z1, i1, n1);
+    } else if (mode == LSTM) {
+      let i1 = ZERO, f1 = ZERO, g1 = ZERO, o1 = ZERO;
+      const i0 = gateSum(pair, j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs); if (pair) i1 = second;
+      const f0 = gateSum(pair, H + j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs); if (pair) f1 = second;
+      const g0 = gateSum(pair, 2 * H + j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs); if (pair) g1 = second;
+      const o0 = gateSum(pair, 3 * H + j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs); if (pair) o1 = second;
+      const cPrev = cFrom + <usize>j * stride;
+      lstmCell(gate, act + o, h + o, c + o, cPrev, lanes, mask, i0, f0, g0, o0);
+      if (pair) lstmCell(gate, act + o + 16, h + o + 16, c + o + 16, cPrev + 16, 4, mask, i1, f1, g1, o1);
+    } else {
+      const a0 = gateSum(pair, j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs);
+      storeLanes(h + o, mode == RELU ? f32x4.pmax(a0, ZERO) : tanh4(a0), lanes);
+      if (pair) v128.store(h + o + 16, mode == RELU ? f32x4.pmax(second, ZERO) : tanh4(second));
     }
   }
+}
+
+/** b_ih[q] + b_hh[q] + W_ih[q]·x + W_hh[q]·h_{t−1} (one vector, or two: the second in `second`) */
+// @ts-ignore: decorator
+@inline function gateSum(pair: bool, q: i32, bih: usize, bhh: usize, ihPtr: usize, ih: usize, hhPtr: usize, hh: usize,
+                         xs: usize, hs: usize): v128 {
+  const qb = <usize>q << 2, b = f32x4.add(v128.load32_splat(bih + qb), v128.load32_splat(bhh + qb));
+  const a0 = pairSum(pair, ih, first(ihPtr, q), end(ihPtr, q), xs, b, b), a1 = second;
+  return pairSum(pair, hh, first(hhPtr, q), end(hhPtr, q), hs, a0, a1);
 }
 
 /**
