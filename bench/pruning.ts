@@ -1,0 +1,76 @@
+/**
+ * The pruning experiment at full size, from the command line (hours, so not inside a
+ * notebook session): runs or resumes the thesis profile of the protocol — 3×50 base
+ * model, 50 epochs, levels 10 … 100 for every kind, 10 retraining epochs, the gradual
+ * comparison — into the cache notebooks/03-pruning.ipynb reads (.cache/pruning/<key>/),
+ * so the notebook's thesis profile then shows the results without retraining. Prints
+ * the safe levels and recovery epochs beside the thesis's (its CSVs, when
+ * ../shared/thesis-data exists, and the levels its text states).
+ *
+ *   node --import tsx bench/pruning.ts --variants LSTM[,RNN_TANH,…] [--dense] [--tolerance 0.05] [--out F]
+ *
+ * Pruned networks train on the sparse kernels where sparse enough (the notebook's
+ * `sparseExecution`; same numbers up to float rounding); --dense turns that off.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { CellMode } from "../src/nn";
+import { CELL_MODES } from "../src/nn/spec";
+import { pruningData, pruningSettings, runPruningProtocol } from "../src/experiments/pruning";
+import { baseAccuracy, PRUNE_KINDS, pruningSummary, readPruneCsv, sparseBackend, THESIS_SAFE_LEVELS } from "../src/prune";
+
+interface Args { variants: CellMode[]; sparse: boolean; tolerance: number; out?: string }
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { variants: [], sparse: true, tolerance: 0.05 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--variants") args.variants = argv[++i].split(",") as CellMode[];
+    else if (a === "--dense") args.sparse = false;
+    else if (a === "--tolerance") args.tolerance = Number(argv[++i]);
+    else if (a === "--out") args.out = argv[++i];
+    else throw new Error(`bench/pruning.ts: unknown argument ${a}`);
+  }
+  for (const v of args.variants) if (!CELL_MODES.includes(v)) throw new Error(`--variants: ${v} is not one of ${CELL_MODES.join(", ")}`);
+  if (args.variants.length === 0) throw new Error("--variants: name at least one of " + CELL_MODES.join(", "));
+  if (!(args.tolerance > 0 && args.tolerance < 1)) throw new Error(`--tolerance must be in (0, 1), got ${args.tolerance}`);
+  return args;
+}
+
+const args = parseArgs(process.argv.slice(2));
+const settings = { ...pruningSettings("thesis"), variants: args.variants };
+const data = pruningData("thesis");
+const cacheDir = path.join(__dirname, "..", ".cache", "pruning");
+console.log(`pruning protocol, thesis profile: ${settings.variants.join(", ")}; ${data.source}; ${args.sparse ? "sparse" : "dense"} execution; ` +
+  `load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} on ${os.cpus().length} cores`);
+const start = Date.now();
+const results = runPruningProtocol(data, settings, {
+  cacheDir,
+  execution: args.sparse ? { backend: sparseBackend(settings.backend) } : undefined,
+  onTaskStart: (task, index, total) => console.log(`  [${index + 1}/${total}] ${task.mode} p=${task.prune} (${((Date.now() - start) / 60000).toFixed(1)} min)`),
+});
+const minutes = (Date.now() - start) / 60000;
+console.log(`${results.computed.length} tasks computed in ${minutes.toFixed(1)} min; cache ${path.relative(process.cwd(), results.dir)}`);
+
+const thesisDir = path.join(__dirname, "..", "..", "shared", "thesis-data", "results", "prune");
+const summary = settings.variants.map((variant) => {
+  const file = path.join(thesisDir, `${variant.toLowerCase()}.csv`);
+  const thesis = fs.existsSync(file) ? readPruneCsv(file) : undefined;
+  const kinds = PRUNE_KINDS.map((kind) => {
+    const ours = pruningSummary(results.records, [variant], [kind], args.tolerance)[0];
+    const theirs = thesis && pruningSummary(thesis, [variant], [kind], args.tolerance)[0];
+    return { kind, safe: ours?.safe_level, recovery: ours?.recovery, thesisCsvSafe: theirs?.safe_level, thesisRecovery: theirs?.recovery, thesisText: THESIS_SAFE_LEVELS[kind][variant] };
+  });
+  return { variant, baseAcc: baseAccuracy(results.records, variant), thesisBaseAcc: thesis && baseAccuracy(thesis, variant), kinds };
+});
+for (const s of summary) {
+  console.log(`\n${s.variant}: base test accuracy ${s.baseAcc.toFixed(4)}${s.thesisBaseAcc !== undefined ? ` (thesis ${s.thesisBaseAcc.toFixed(4)})` : ""}; tolerance ${args.tolerance}`);
+  for (const k of s.kinds) {
+    console.log(`  ${k.kind.padEnd(5)} safe ${k.safe}% (thesis CSV ${k.thesisCsvSafe ?? "—"}%, text ${k.thesisText}%); recovery ${k.recovery} (thesis ${k.thesisRecovery ?? "—"})`);
+  }
+}
+const out = args.out ?? `bench/results/pruning-${settings.variants.map((v) => v.toLowerCase()).join("-")}.json`;
+fs.mkdirSync(path.dirname(out), { recursive: true });
+fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), minutesThisRun: minutes, computed: results.computed.length, sparse: args.sparse, tolerance: args.tolerance, summary }, null, 2));
+console.log(`wrote ${out}`);
