@@ -5,11 +5,12 @@
  * The thesis's configuration: 18,750 strings, batch 32, 3×50, post padding;
  * training = forward + BPTT + Adam, inference = forward of the 6,250 test strings.
  *
- *   node --import tsx bench/sparse.ts [--batches N] [--modes GRU,LSTM] [--backends js-f32,wasm]
+ *   node --import tsx bench/sparse.ts [--batches N] [--repeats R] [--modes GRU,LSTM] [--backends js-f32,wasm]
  *        [--densities 1,0.5,0.1] [--out bench/results/sparse.json]
  *
- * --batches N times the first N batches and extrapolates to the whole epoch. The
- * machine may be shared: numbers are wall-clock and noisy.
+ * --batches N times the first N batches and extrapolates to the whole epoch; each time
+ * is the best of R (default 5) alternating dense / sparse runs. The machine may be
+ * shared: numbers are wall-clock and noisy.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -17,22 +18,24 @@ import { generateDataset } from "../src/data";
 import { availableBackends, CellMode } from "../src/nn";
 import { sparseSpeed, SparseSpeedRow } from "../src/prune";
 
-interface Args { batches?: number; modes: CellMode[]; backends: string[]; densities: number[]; out: string }
+interface Args { batches?: number; repeats: number; modes: CellMode[]; backends: string[]; densities: number[]; out: string }
 
 function parseArgs(argv: string[]): Args {
   const args: Args = {
-    modes: ["GRU", "LSTM"], backends: availableBackends().filter((b) => b !== "js-f64"),
+    repeats: 5, modes: ["GRU", "LSTM"], backends: availableBackends().filter((b) => b !== "js-f64"),
     densities: [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1], out: "bench/results/sparse.json",
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--batches") args.batches = Number(argv[++i]);
+    else if (a === "--repeats") args.repeats = Number(argv[++i]);
     else if (a === "--modes") args.modes = argv[++i].split(",") as CellMode[];
     else if (a === "--backends") args.backends = argv[++i].split(",");
     else if (a === "--densities") args.densities = argv[++i].split(",").map(Number);
     else if (a === "--out") args.out = argv[++i];
     else throw new Error(`bench/sparse.ts: unknown argument ${a}`);
   }
+  if (!(Number.isInteger(args.repeats) && args.repeats > 0)) throw new Error(`--repeats must be a positive integer, got ${args.repeats}`);
   if (args.batches !== undefined && !(Number.isInteger(args.batches) && args.batches > 0)) throw new Error(`--batches must be a positive integer, got ${args.batches}`);
   for (const d of args.densities) if (!(d > 0 && d <= 1)) throw new Error(`--densities: ${d} is not a kept fraction in (0, 1]`);
   return args;
@@ -46,7 +49,7 @@ for (const backend of args.backends) {
     console.log(`\n${mode} on ${backend} (s/epoch${args.batches ? `, extrapolated from ${args.batches} batches` : ""})`);
     console.log("density  kept   train dense  sparse  speed-up   infer dense  sparse  speed-up   layouts (dense/sparse)");
     for (const density of args.densities) {
-      const [r] = sparseSpeed({ mode, layers: [50, 50, 50], train: data.train, test: data.test, batchSize: 32, densities: [density], backend, batches: args.batches });
+      const [r] = sparseSpeed({ mode, layers: [50, 50, 50], train: data.train, test: data.test, batchSize: 32, densities: [density], backend, batches: args.batches, repeats: args.repeats });
       rows.push(r);
       const f = (x: number) => x.toFixed(2).padStart(7);
       console.log(`${(100 * density).toFixed(0).padStart(5)}%  ${(100 * r.measuredDensity).toFixed(1).padStart(5)}%  ${f(r.trainDense)}  ${f(r.trainSparse)}  ${r.trainSpeedup.toFixed(2).padStart(6)}×    ${f(r.inferDense)}  ${f(r.inferSparse)}  ${r.inferSpeedup.toFixed(2).padStart(6)}×   ${r.denseLayout}/${r.sparseLayout}`);

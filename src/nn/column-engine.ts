@@ -8,9 +8,10 @@
  *     most lanes on 3-unit rows and pays a few kernel calls per block per step;
  *   - weight gradients are wide products over all steps: dW_ih = dGi·xᵀ,
  *     dW_hh = dGh·hpᵀ, dx += W_ihᵀ·dGi;
- *   - bias gradients are products too: every input sequence (the embedding, layer
- *     outputs, each block's h_{t−1} sequence) carries an extra row of ones after its
- *     features, so db = dG·1 is one more column of the same product.
+ *   - bias gradients ride along in those products: every input sequence (the
+ *     embedding, layer outputs, each block's h_{t−1} sequence) carries an extra row
+ *     of ones after its features, so dG·[x; 1]ᵀ yields [dW | db] in one pass (over a
+ *     sparse backend the two parts go straight into the gradient instead).
  * Every logical block runs alone (no fusion: nothing left to amortize); a layer's
  * output is the sum of its blocks' h. The 2-class head is a few thousand multiply-adds
  * per batch and runs as plain loops here.
@@ -46,6 +47,11 @@ function blockShapes(spec: NetworkSpec): Array<{ source: number; target: number;
   ];
 }
 
+/** The widest input of a product dG·xᵀ: a block's input or its h_{t−1} sequence. */
+function maxInput(blocks: ReadonlyArray<{ inputSize: number; hidden: number }>): number {
+  return Math.max(...blocks.map((b) => Math.max(b.inputSize, b.hidden)));
+}
+
 /** Whether a backend has every kernel the feature-major engine calls. */
 export function hasColumnKernels(ops: KernelOps): boolean {
   return ops.columnForward !== undefined && ops.columnBackward !== undefined && ops.gatherColumns !== undefined && ops.scatterAddColumns !== undefined;
@@ -64,6 +70,8 @@ export class ColumnEngine extends EngineBase {
   private readonly dGi: Floats;
   private readonly dGh: Floats;
   private readonly carry: Floats;
+  /** one block's gradient products [dW | db] (G·H × (n + 1)) */
+  private readonly products: Floats;
   /** every buffer with a row of ones after `features` rows (refilled per batch: the stride R changes) */
   private readonly withOnes: Array<{ buffer: Floats; features: number }> = [];
   /** [rows_0, off_0, rows_1, off_1, …] of the scheduled batch */
@@ -102,6 +110,7 @@ export class ColumnEngine extends EngineBase {
     this.dGi = seq(G * maxH);
     this.dGh = spec.mode === "GRU" ? seq(G * maxH) : this.dGi;
     this.carry = ops.alloc(2 * maxH * capacity.batch);
+    this.products = ops.alloc(G * maxH * (maxInput(blocks) + 1));
     this.steps = ops.allocInt(2 * capacity.steps);
   }
 
@@ -118,7 +127,7 @@ export class ColumnEngine extends EngineBase {
     });
     const maxH = Math.max(...blocks.map((b) => b.hidden));
     features += G * maxH * (spec.mode === "GRU" ? 2 : 1);
-    return { floats: features * S + 2 * maxH * capacity.batch, ints: 2 * capacity.steps };
+    return { floats: features * S + 2 * maxH * capacity.batch + G * maxH * (maxInput(blocks) + 1), ints: 2 * capacity.steps };
   }
 
   /** A block's input sequence: [buffer, its ∂L/∂ buffer]. */
@@ -156,9 +165,19 @@ export class ColumnEngine extends EngineBase {
 
   /** grad[w …] = dG·xᵀ (GH × n) and grad[b …] = dG·1 (GH, x's row of ones) over all steps. */
   private weightGradient(GH: number, n: number, dG: Floats, x: Floats, w: number, b: number): void {
-    // straight into the gradient, so a sparse backend sees the masked output and forms only its kept entries
-    this.ops.gemmNT(GH, n, this.R, dG, x, this.grad, false, 0, 0, w);
-    this.ops.gemmNT(GH, 1, this.R, dG, x, this.grad, false, 0, n * this.R, b);
+    const ops = this.ops, g = this.grad;
+    if (ops.sparseWeights) {
+      // straight into the gradient: the sparse backend sees the masked output and forms only its kept entries
+      ops.gemmNT(GH, n, this.R, dG, x, g, false, 0, 0, w);
+      ops.gemmNT(GH, 1, this.R, dG, x, g, false, 0, n * this.R, b);
+      return;
+    }
+    const P = this.products;
+    ops.gemmNT(GH, n + 1, this.R, dG, x, P, false, 0, 0, 0);
+    for (let q = 0; q < GH; q++) {
+      for (let c = 0; c < n; c++) g[w + q * n + c] = P[q * (n + 1) + c];
+      g[b + q] = P[q * (n + 1) + n];
+    }
   }
 
   protected backward(): void {

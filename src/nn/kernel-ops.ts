@@ -209,6 +209,14 @@ export interface KernelOps<F extends Floats = Floats> {
    */
   columnMaxSize?(keptFraction: number): number;
 
+  /**
+   * Optional: true when the backend skips the pruned entries of masked weight matrices
+   * (src/prune/sparse). The feature-major engine then forms each weight gradient straight
+   * in the (masked) gradient, so only kept entries are computed; otherwise it takes
+   * [dW | db] in one product over [x; 1], one pass over dG instead of two.
+   */
+  readonly sparseWeights?: boolean;
+
   // ---- optimizer ----
 
   /**

@@ -49,6 +49,7 @@ export interface SparseOpsStats {
 export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> {
   readonly name: string;
   readonly precision: "f32" | "f64";
+  readonly sparseWeights = true;
   readonly stats: SparseOpsStats = { sparse: 0, dense: 0 };
   /** buffer → the 0/1 mask last multiplied into it over its full length */
   private readonly maskOf = new Map<F, F>();
