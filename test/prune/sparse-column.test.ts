@@ -8,7 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chooseLayout, createOps, Network } from "../../src/nn";
+import { chooseLayout, createEngine, createOps, Network } from "../../src/nn";
 import { CELL_MODES, CellMode, GATES } from "../../src/nn/spec";
 import { WasmOps } from "../../src/nn/wasm/wasm-ops";
 import { loadKernelModule } from "../../src/nn/wasm/load";
@@ -132,4 +132,16 @@ test("createEngine's auto layout runs a sparse network feature-major through the
   assert.equal(chooseLayout(net, ops), "columns", "80% pruned: kept fraction 0.2 ≤ 0.3");
   assert.equal(chooseLayout(net, createOps("wasm")), "rows", "a dense backend ignores sparsity");
   assert.equal(chooseLayout(net, new SparseWeightOps(createOps("js"), { maxDensity: 0.3 })), "rows", "the plain-JS sparse ops have no sparse column loops");
+});
+
+test("a sparse network's patterns fit the reservation however small the batch capacity", () => {
+  const net = Network.create({ mode: "LSTM", vocab: 128, layers: [{ size: 50 }, { size: 50 }], skips: [], classes: 2 }, { seed: 2 });
+  pruneNetwork(net, { percent: 60, kind: "both" });
+  const ops = new SparseWeightOps(createOps("wasm"), { maxDensity: 0.5 });
+  const engine = createEngine(net, ops, { batch: 1, steps: 1 });
+  assert.equal(engine.layout, "columns");
+  const batch = { size: 1, steps: 1, tokens: Uint8Array.from([66]), lengths: Int32Array.from([1]), labels: Uint8Array.from([1]) };
+  const { loss } = engine.lossAndGradient(batch, "post");
+  assert.ok(Number.isFinite(loss), `loss ${loss}`);
+  assert.ok(ops.stats.sparse > 0, "the sparse loops ran");
 });

@@ -278,9 +278,12 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     this.forget();
     if ("memory" in this.base && this.precision === "f32") {
       // room for the wasm kernels' transposition scratch (never more than the engine's own
-      // reservation, which holds every activation buffer) and their pattern indices (≤ 4 per weight)
+      // reservation, which holds every activation buffer) and their patterns: ≤ 7 ints per
+      // recurrent weight (indices in both orders, positions, packed entries) plus a few per
+      // row and column, while the engine reserves ≥ 5 floats per parameter (θ, its gradient,
+      // its mask, Adam's two moments) — so 2 ints per reserved float always suffice
       this.reserved = elements;
-      this.base.reserve(2 * elements, (ints ?? 0) + elements);
+      this.base.reserve(2 * elements, (ints ?? 0) + 2 * elements);
     } else this.base.reserve(elements, ints);
   }
   alloc(elements: number): F { return this.base.alloc(elements); }
