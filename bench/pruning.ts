@@ -18,7 +18,7 @@ import * as path from "path";
 import type { CellMode } from "../src/nn";
 import { CELL_MODES } from "../src/nn/spec";
 import { pruningData, pruningSettings, runPruningProtocol } from "../src/experiments/pruning";
-import { baseAccuracy, PRUNE_KINDS, pruningSummary, readPruneCsv, sparseBackend, THESIS_SAFE_LEVELS } from "../src/prune";
+import { baseAccuracy, gradualComparison, PRUNE_KINDS, pruningSummary, readPruneCsv, sparseBackend, THESIS_SAFE_LEVELS } from "../src/prune";
 
 interface Args { variants: CellMode[]; sparse: boolean; tolerance: number; out?: string }
 
@@ -62,12 +62,16 @@ const summary = settings.variants.map((variant) => {
     const theirs = thesis && pruningSummary(thesis, [variant], [kind], args.tolerance)[0];
     return { kind, safe: ours?.safe_level, recovery: ours?.recovery, thesisCsvSafe: theirs?.safe_level, thesisRecovery: theirs?.recovery, thesisText: THESIS_SAFE_LEVELS[kind][variant] };
   });
-  return { variant, baseAcc: baseAccuracy(results.records, variant), thesisBaseAcc: thesis && baseAccuracy(thesis, variant), kinds };
+  const gradual = settings.gradual ? gradualComparison(results.records, [variant], PRUNE_KINDS, settings.gradual.levels, settings.retrainEpochs) : [];
+  return { variant, baseAcc: baseAccuracy(results.records, variant), thesisBaseAcc: thesis && baseAccuracy(thesis, variant), kinds, gradual };
 });
 for (const s of summary) {
   console.log(`\n${s.variant}: base test accuracy ${s.baseAcc.toFixed(4)}${s.thesisBaseAcc !== undefined ? ` (thesis ${s.thesisBaseAcc.toFixed(4)})` : ""}; tolerance ${args.tolerance}`);
   for (const k of s.kinds) {
     console.log(`  ${k.kind.padEnd(5)} safe ${k.safe}% (thesis CSV ${k.thesisCsvSafe ?? "—"}%, text ${k.thesisText}%); recovery ${k.recovery} (thesis ${k.thesisRecovery ?? "—"})`);
+  }
+  for (const g of s.gradual) {
+    console.log(`  ${g.kind.padEnd(5)} at ${g.level}% after ${settings.retrainEpochs} epochs: one-shot + retrain ${g.oneShot?.toFixed(4) ?? "—"}, gradual ${g.gradual?.toFixed(4) ?? "—"}`);
   }
 }
 const out = args.out ?? `bench/results/pruning-${settings.variants.map((v) => v.toLowerCase()).join("-")}.json`;

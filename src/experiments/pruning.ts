@@ -20,7 +20,7 @@ import { train, evaluate, EpochRecord } from "../nn/train";
 import type { BackendName } from "../nn/backend";
 import type { CellMode, NetworkSpec, Padding } from "../nn/spec";
 import {
-  PruneKind, ThresholdScope, PruneRecord, PRUNE_COLUMNS, baseMode, pruneMode, pruneNetwork, toPruneRecords,
+  PruneKind, ThresholdScope, PruneRecord, PRUNE_COLUMNS, baseMode, pruneMode, gradualMode, pruneNetwork, toPruneRecords,
   maskViolations, gradualPruningHook,
 } from "../prune";
 import { ResultStore } from "./result-store";
@@ -129,10 +129,6 @@ function canonical(value: unknown): unknown {
 
 function specOf(settings: PruningSettings, variant: CellMode): NetworkSpec {
   return { mode: variant, vocab: settings.vocab, layers: settings.layers.map((size) => ({ size })), skips: [], classes: 2 };
-}
-
-function gradualMode(variant: CellMode, kind: PruneKind): string {
-  return kind === "both" ? `${baseMode(variant)}_gradual` : `${baseMode(variant)}_gradual_${kind}`;
 }
 
 function epochRows(mode: string, prune: number, records: EpochRecord[]): PruneRecord[] {

@@ -1,6 +1,6 @@
 import type { CellMode } from "../nn/spec";
 import type { PruneKind } from "./magnitude";
-import { PruneRecord, baseMode, pruneMode } from "./records";
+import { PruneRecord, baseMode, gradualMode, pruneMode } from "./records";
 
 /**
  * Derived measures of a pruning log (ours or the thesis's), all relative to the
@@ -124,4 +124,23 @@ export function toleranceInterval(records: readonly PruneRecord[], variant: Cell
     }
   }
   return { low, high };
+}
+
+export interface GradualComparisonRow {
+  variant: CellMode;
+  kind: PruneKind;
+  /** final sparsity, % */
+  level: number;
+  /** test accuracy after `epoch` epochs: one-shot pruning + retraining, and gradual pruning (undefined: not in the log) */
+  oneShot?: number;
+  gradual?: number;
+}
+
+/** One-shot prune + retrain against gradual pruning at equal final sparsity, after `epoch` epochs each. */
+export function gradualComparison(records: readonly PruneRecord[], variants: readonly CellMode[], kinds: readonly PruneKind[],
+  levels: readonly number[], epoch: number): GradualComparisonRow[] {
+  const accuracy = (mode: string, level: number) => records.find((r) => r.mode === mode && r.prune === level && r.epoch === epoch)?.test_acc;
+  return variants.flatMap((variant) => kinds.flatMap((kind) => levels.map((level) => ({
+    variant, kind, level, oneShot: accuracy(pruneMode(variant, kind), level), gradual: accuracy(gradualMode(variant, kind), level),
+  }))));
 }

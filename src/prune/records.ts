@@ -35,6 +35,11 @@ export function pruneMode(variant: CellMode, kind: PruneKind): string {
   return kind === "both" ? `${baseMode(variant)}_prune` : `${baseMode(variant)}_prune_${kind}`;
 }
 
+/** The log mode of the gradual-pruning runs (our extension; the thesis has none), e.g. `gru_gradual_h2h`. */
+export function gradualMode(variant: CellMode, kind: PruneKind): string {
+  return kind === "both" ? `${baseMode(variant)}_gradual` : `${baseMode(variant)}_gradual_${kind}`;
+}
+
 /** Checked conversion of loosely typed rows (a ResultStore, a parsed CSV) to records. */
 export function toPruneRecords(rows: ReadonlyArray<Record<string, unknown>>, source: string): PruneRecord[] {
   return rows.map((row, i) => {

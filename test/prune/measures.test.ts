@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import {
   PruneRecord, readPruneCsv, safeLevel, recoveryEpochs, toleranceInterval, pruningSummary, pruneMode, PRUNE_KINDS, THESIS_SAFE_LEVELS,
-  toPruneRecords,
+  toPruneRecords, gradualComparison,
 } from "../../src/prune";
 import type { CellMode } from "../../src/nn/spec";
 
@@ -47,6 +47,14 @@ test("tolerance interval brackets exactly the tolerances that give a safe level"
 
 test("records are checked: a bad number names the column and the row", () => {
   assert.throws(() => toPruneRecords([{ mode: "gru", prune: 0, epoch: "x" }], "log.csv"), /log\.csv: row 2 has a bad epoch "x"/);
+});
+
+test("gradual comparison pairs one-shot and gradual runs at equal sparsity, after the given epoch", () => {
+  const records = [...synthetic, row("gru_gradual", 30, 2, 0.95), row("gru_gradual", 30, 1, 0.6), row("gru_gradual_h2h", 40, 2, 0.7)];
+  const table = gradualComparison(records, ["GRU"], ["both", "h2h"], [30, 40], 2);
+  assert.deepEqual(table.map((r) => [r.kind, r.level, r.oneShot, r.gradual]), [
+    ["both", 30, 0.88, 0.95], ["both", 40, 0.3, undefined], ["h2h", 30, undefined, undefined], ["h2h", 40, undefined, 0.7],
+  ]);
 });
 
 const thesisDir = path.join(__dirname, "../../../shared/thesis-data/results/prune");
