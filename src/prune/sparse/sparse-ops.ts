@@ -100,11 +100,16 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     return p !== null && p.nnz <= this.options.maxDensity * p.rows * p.cols;
   }
 
-  /** A product's masked weight operand (θ at a matrix): its pattern when sparse enough, else null. */
-  private weightPattern(buffer: F, offset: number, rows: number, cols: number): SparsePattern | null {
+  /** A masked weight operand (θ at a matrix), recorded as such: its pattern whatever its density; null when unmasked. */
+  private maskedWeights(buffer: F, offset: number, rows: number, cols: number): SparsePattern | null {
     if (!this.maskOf.has(buffer)) return null;
     this.weightBuffers.add(buffer);
-    const p = this.pattern(buffer, offset, rows, cols);
+    return this.pattern(buffer, offset, rows, cols);
+  }
+
+  /** A product's masked weight operand: its pattern when sparse enough, else null. */
+  private weightPattern(buffer: F, offset: number, rows: number, cols: number): SparsePattern | null {
+    const p = this.maskedWeights(buffer, offset, rows, cols);
     return this.sparseEnough(p) ? p : null;
   }
 
@@ -213,7 +218,9 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     act: F, actOff: number, hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
   ): void {
     const GH = GATES[mode] * H;
-    const wasm = this.columnKernels(wih, wihOff, GH, inputSize, w, wOff, H);
+    // both matrices' patterns (one may be dense: its full pattern then serves), when either is sparse enough
+    const ih = this.maskedWeights(wih, wihOff, GH, inputSize), hh = this.maskedWeights(w, wOff, GH, H);
+    const wasm = ih && hh && (this.sparseEnough(ih) || this.sparseEnough(hh)) ? this.wasmKernels() : null;
     if (!wasm) {
       this.stats.dense++;
       this.base.columnForward!(mode, H, T, R, steps, stepsOff, x, xOff, inputSize, wih, wihOff, bih, bihOff, w, wOff, bhh, bhhOff,
@@ -227,8 +234,7 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     this.stats.sparse++;
     wasm.columnForward(modeCode(mode, "columnForward"), H, T, R, steps, stepsOff, f(x), xOff, f(bih), bihOff, f(bhh), bhhOff,
       f(act), actOff, f(hp), hpOff, f(h), hOff, f(c), cOff, f(ghn), ghnOff,
-      f(wih), wihOff, this.wasmPattern(this.pattern(wih, wihOff, GH, inputSize)!, wihOff),
-      f(w), wOff, this.wasmPattern(this.pattern(w, wOff, GH, H)!, wOff));
+      f(wih), wihOff, this.wasmPattern(ih!, wihOff), f(w), wOff, this.wasmPattern(hh!, wOff));
   }
 
   private sparseColumnBackward(
@@ -252,13 +258,6 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     this.stats.sparse++;
     wasm.columnBackward(modeCode(mode, "columnBackward"), H, T, R, steps, stepsOff, f(act), actOff, f(hp), hpOff, f(h), hOff, f(c), cOff,
       f(ghn), ghnOff, f(dOut), dOutOff, f(dGi), dGiOff, f(dGh), dGhOff, f(carry), carryOff, f(w), wOff, this.wasmPattern(hh, wOff));
-  }
-
-  /** The wasm kernels for a sparse block (either weight matrix sparse enough, both masked), else null. */
-  private columnKernels(wih: F, wihOff: number, GH: number, inputSize: number, w: F, wOff: number, H: number): WasmSparseKernels | null {
-    const ih = this.weightPattern(wih, wihOff, GH, inputSize), hh = this.weightPattern(w, wOff, GH, H);
-    const masked = this.maskOf.has(wih) && this.maskOf.has(w);
-    return masked && (ih || hh) ? this.wasmKernels() : null;
   }
 
   multiply(n: number, src: F, srcOff: number, dst: F, dstOff: number): void {

@@ -261,37 +261,38 @@ export function columnBackward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
 @inline function backwardRows(pair: bool, mode: i32, carryBack: bool, H: i32, stride: usize, carryStride: usize, at: usize, lanes: i32,
                               cFrom: usize, mask: v128, act: usize, w: usize, hp: usize, h: usize, c: usize, ghn: usize,
                               dOut: usize, dGi: usize, dGh: usize, carryH: usize): void {
+  cellGradients(pair ? 2 : 1, lanes, mode, H, stride, carryStride, at, cFrom, mask, act, hp, h, c, ghn, dOut, dGi, dGh, carryH);
+  // ∂L/∂h_{−1} is not needed
+  if (!carryBack) return;
+  if (mode == GRU) recurrentBackward(pair, 3, true, H, stride, carryStride, at, lanes, w, dGh, carryH);
+  else recurrentBackward(pair, mode == LSTM ? 4 : 1, false, H, stride, carryStride, at, lanes, w, dGi, carryH);
+}
+
+/**
+ * Pass 1 of a backward step, shared with the sparse kernels: every unit's gate gradients
+ * (dGi, GRU's dGh) for `vectors` consecutive vectors of rows at column byte offset `at`, the
+ * last with `lanes` valid lanes; GRU leaves d∘z and LSTM the new carryC in the unit's carry slots.
+ */
+// @ts-ignore: decorator
+@inline export function cellGradients(vectors: i32, lanes: i32, mode: i32, H: i32, stride: usize, carryStride: usize, at: usize,
+                                      cFrom: usize, mask: v128, act: usize, hp: usize, h: usize, c: usize, ghn: usize,
+                                      dOut: usize, dGi: usize, dGh: usize, carryH: usize): void {
   const carryC = carryH + <usize>H * carryStride;
-  if (mode == GRU) {
-    for (let j = 0; j < H; j++) {
-      const o = <usize>j * stride + at, pc = carryH + <usize>j * carryStride;
-      gruCellBackward(H, stride, o, lanes, pc, act, hp, ghn, dOut, dGi, dGh);
-      if (pair) gruCellBackward(H, stride, o + NEXT, 4, pc + NEXT, act, hp, ghn, dOut, dGi, dGh);
+  for (let j = 0; j < H; j++) {
+    for (let v = 0; v < vectors; v++) {
+      const vb = <usize>v << 4, o = <usize>j * stride + at + vb, n = v == vectors - 1 ? lanes : 4;
+      const pc = carryH + <usize>j * carryStride + vb;
+      if (mode == GRU) gruCellBackward(H, stride, o, n, pc, act, hp, ghn, dOut, dGi, dGh);
+      else if (mode == LSTM) {
+        lstmCellBackward(H, stride, o, n, pc, carryC + <usize>j * carryStride + vb, cFrom + <usize>j * stride + vb, mask, act, c, dOut, dGi);
+      } else rnnCellBackward(mode == RELU, o, n, pc, h, dOut, dGi);
     }
-    // ∂L/∂h_{−1} is not needed
-    if (carryBack) recurrentBackward(pair, 3, true, H, stride, carryStride, at, lanes, w, dGh, carryH);
-  } else if (mode == LSTM) {
-    for (let j = 0; j < H; j++) {
-      const o = <usize>j * stride + at, pc = carryH + <usize>j * carryStride, pcc = carryC + <usize>j * carryStride;
-      const cPrev = cFrom + <usize>j * stride;
-      lstmCellBackward(H, stride, o, lanes, pc, pcc, cPrev, mask, act, c, dOut, dGi);
-      if (pair) lstmCellBackward(H, stride, o + NEXT, 4, pc + NEXT, pcc + NEXT, cPrev + NEXT, mask, act, c, dOut, dGi);
-    }
-    if (carryBack) recurrentBackward(pair, 4, false, H, stride, carryStride, at, lanes, w, dGi, carryH);
-  } else {
-    const relu = mode == RELU;
-    for (let j = 0; j < H; j++) {
-      const o = <usize>j * stride + at, pc = carryH + <usize>j * carryStride;
-      rnnCellBackward(relu, o, lanes, pc, h, dOut, dGi);
-      if (pair) rnnCellBackward(relu, o + NEXT, 4, pc + NEXT, h, dOut, dGi);
-    }
-    if (carryBack) recurrentBackward(pair, 1, false, H, stride, carryStride, at, lanes, w, dGi, carryH);
   }
 }
 
 /** RNN_TANH dGi = d∘(1 − h²), RNN_RELU dGi = d∘(h > 0), d = dOut + carryH */
 // @ts-ignore: decorator
-@inline export function rnnCellBackward(relu: bool, o: usize, lanes: i32, pc: usize, h: usize, dOut: usize, dGi: usize): void {
+@inline function rnnCellBackward(relu: bool, o: usize, lanes: i32, pc: usize, h: usize, dOut: usize, dGi: usize): void {
   const d = f32x4.add(v128.load(dOut + o), v128.load(pc));
   const y = v128.load(h + o);
   storeLanes(dGi + o, relu ? v128.and(d, f32x4.gt(y, ZERO)) : f32x4.mul(d, f32x4.sub(ONE, f32x4.mul(y, y))), lanes);
@@ -302,7 +303,7 @@ export function columnBackward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
  * dGi = [dr | dz | dn], dGh = [dr | dz | dn∘r]; carryH ← d∘z (pass 2 adds the product).
  */
 // @ts-ignore: decorator
-@inline export function gruCellBackward(H: i32, stride: usize, o: usize, lanes: i32, pc: usize,
+@inline function gruCellBackward(H: i32, stride: usize, o: usize, lanes: i32, pc: usize,
                                  act: usize, hp: usize, ghn: usize, dOut: usize, dGi: usize, dGh: usize): void {
   const gate = <usize>H * stride;
   const d = f32x4.add(v128.load(dOut + o), v128.load(pc));
@@ -320,7 +321,7 @@ export function columnBackward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
  * dGi = [dct·g·i(1−i) | dct·c_{t−1}·f(1−f) | dct·i(1−g²) | d·tc·o(1−o)]; carryC ← dct∘f.
  */
 // @ts-ignore: decorator
-@inline export function lstmCellBackward(H: i32, stride: usize, o: usize, lanes: i32, pc: usize, pcc: usize, cPrev: usize, mask: v128,
+@inline function lstmCellBackward(H: i32, stride: usize, o: usize, lanes: i32, pc: usize, pcc: usize, cPrev: usize, mask: v128,
                                   act: usize, c: usize, dOut: usize, dGi: usize): void {
   const gate = <usize>H * stride;
   const d = f32x4.add(v128.load(dOut + o), v128.load(pc));

@@ -17,8 +17,7 @@
 // weights and the batch's row stride.
 import { madd, storeLanes, tanh4 } from "../../../nn/wasm/assembly/simd";
 import {
-  GRU, LSTM, RELU, ZERO, gruCell, gruCellBackward, lstmCell, lstmCellBackward, rnnCellBackward,
-  stepColumn, stepRows, storePrevious,
+  GRU, LSTM, RELU, ZERO, cellGradients, gruCell, lstmCell, stepColumn, stepRows, storePrevious,
 } from "../../../nn/wasm/assembly/column";
 
 /** out[e] = (idx[e]·stride as i32, w[pos[e]] as f32) for e < nnz: 8 bytes per entry. */
@@ -190,17 +189,7 @@ export function sparseColumnBackward(mode: i32, H: i32, T: i32, R: i32, steps: u
 @inline function backwardGroup(V: i32, lanes: i32, mode: i32, carryBack: bool, H: i32, stride: usize, carryStride: usize, at: usize,
                                cFrom: usize, mask: v128, act: usize, hp: usize, h: usize, c: usize, ghn: usize,
                                dOut: usize, dGi: usize, dGh: usize, carryH: usize, hhColPtr: usize, hhCol: usize): void {
-  const carryC = carryH + <usize>H * carryStride;
-  for (let j = 0; j < H; j++) {
-    for (let v = 0; v < V; v++) {
-      const vb = <usize>v << 4, o = <usize>j * stride + at + vb, n = v == V - 1 ? lanes : 4;
-      const pc = carryH + <usize>j * carryStride + vb;
-      if (mode == GRU) gruCellBackward(H, stride, o, n, pc, act, hp, ghn, dOut, dGi, dGh);
-      else if (mode == LSTM) {
-        lstmCellBackward(H, stride, o, n, pc, carryC + <usize>j * carryStride + vb, cFrom + <usize>j * stride + vb, mask, act, c, dOut, dGi);
-      } else rnnCellBackward(mode == RELU, o, n, pc, h, dOut, dGi);
-    }
-  }
+  cellGradients(V, lanes, mode, H, stride, carryStride, at, cFrom, mask, act, hp, h, c, ghn, dOut, dGi, dGh, carryH);
   // ∂L/∂h_{−1} is not needed; GRU's carry already holds d∘z, the others' is replaced
   if (!carryBack) return;
   const dG = (mode == GRU ? dGh : dGi) + at;
