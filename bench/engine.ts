@@ -22,6 +22,7 @@ import { Random } from "../src/data/random";
 import type { Batch, Sample } from "../src/data/types";
 import { barabasiAlbert, graphToSpec, layerGraph } from "../src/graph";
 import { DataParallel } from "../src/nn/wasm/data-parallel";
+import { ShardedRunner } from "../src/nn/sharded-runner";
 import { availableBackends, batchesOf, CELL_MODES, CellMode, createEngine, createOps, encodeSamples, EngineLayout, Network, NetworkSpec } from "../src/nn";
 
 interface Args { batches?: number; modes: CellMode[]; backends: string[]; layouts: EngineLayout[]; torch: boolean; random: boolean; base: boolean; out: string }
@@ -58,13 +59,13 @@ function timeEpoch(spec: NetworkSpec, contender: string, batches: Batch[], maxLe
   const threads = contender.endsWith("×2") ? 2 : 1;
   const capacity = { batch: batchSize, steps: maxLength };
   const engine = createEngine(net, createOps(contender.replace("×2", "")), capacity, { layout });
-  const runner = threads === 2 ? DataParallel.create(engine, net, { threads, capacity }) ?? engine : engine;
+  const runner = new ShardedRunner(engine, threads === 2 ? DataParallel.create(engine, net, { threads, capacity }) : undefined);
   const run = (b: Batch) => { runner.lossAndGradient(b, "post"); engine.step({ lr: 1e-3, clip: 5 }); };
   batches.slice(0, 3).forEach(run); // warm-up
   const start = process.hrtime.bigint();
   batches.slice(0, limit).forEach(run);
   const seconds = (Number(process.hrtime.bigint() - start) / 1e9) * (batches.length / limit);
-  if (runner !== engine) (runner as DataParallel).close();
+  runner.close();
   return seconds;
 }
 

@@ -2,14 +2,16 @@
  * Training loop, evaluation and prediction over Samples — the thesis's procedure:
  * shuffled mini-batches, cross-entropy, gradient-norm clip 5, Adam, per-epoch train
  * and test loss (sum over batches, as the thesis logs, and mean) and accuracy.
- * Deterministic: the same seed gives identical numbers on the same backend.
+ * Deterministic: the same seed gives identical numbers on the same backend and layout,
+ * on one thread or two (every batch is reduced as two fixed shards, sharded-runner.ts).
  */
 import type { Batch, Sample } from "../data/types";
 import { BackendName, createOps } from "./backend";
 import { batchesOf, EncodedSet, encodeSamples } from "./batching";
-import type { BatchResult, EngineBase } from "./engine-base";
+import type { EngineBase } from "./engine-base";
 import { createEngine, EngineLayout } from "./create-engine";
 import { DataParallel } from "./wasm/data-parallel";
+import { ShardedRunner } from "./sharded-runner";
 import * as fs from "fs";
 import { Network, NetworkJSON } from "./network";
 import { Random } from "../data/random";
@@ -105,25 +107,17 @@ function engineFor(net: Network, capacity: { batch: number; steps: number }, opt
   return createEngine(net, createOps(options.backend ?? "auto", options.precision), capacity, { layout: options.layout });
 }
 
-/** What runs a batch: the engine itself, or the wasm backend's two-thread driver around it. */
-interface BatchRunner {
-  lossAndGradient(batch: Batch, padding: Padding): BatchResult;
-  evaluateBatch(batch: Batch, padding: Padding): BatchResult;
-  loadParameters(net: Network): void;
-  close?(): void;
+/** Both shards of every batch on the engine, or the second on the wasm backend's worker thread (sharded-runner.ts). */
+function runnerFor(engine: EngineBase, net: Network, capacity: { batch: number; steps: number }, threads: number | "auto"): ShardedRunner {
+  const worker = threads === 1 || !engine.ops.name.startsWith("wasm") ? undefined : DataParallel.create(engine, net, { threads, capacity });
+  return new ShardedRunner(engine, worker);
 }
 
-/** The wasm backend's two-thread driver when `threads` asks for it and the network is large enough. */
-function runnerFor(engine: EngineBase, net: Network, capacity: { batch: number; steps: number }, threads: number | "auto"): BatchRunner {
-  if (threads === 1 || !engine.ops.name.startsWith("wasm")) return engine;
-  return DataParallel.create(engine, net, { threads, capacity }) ?? engine;
-}
-
-function evaluateWith(engine: BatchRunner, set: EncodedSet, batchSize: number, padding: Padding): Evaluation {
+function evaluateWith(runner: ShardedRunner, set: EncodedSet, batchSize: number, padding: Padding): Evaluation {
   if (set.tokens.length === 0) return { loss: NaN, lossMean: NaN, acc: NaN };
   let loss = 0, correct = 0, batches = 0;
   for (const batch of batchesOf(set, identity(set.tokens.length), batchSize)) {
-    const r = engine.evaluateBatch(batch, padding);
+    const r = runner.evaluateBatch(batch, padding);
     loss += r.loss;
     correct += r.correct;
     batches++;
@@ -138,7 +132,7 @@ function evaluateWith(engine: BatchRunner, set: EncodedSet, batchSize: number, p
  */
 export class Trainer {
   private readonly engine: EngineBase;
-  private readonly runner: BatchRunner;
+  private readonly runner: ShardedRunner;
   private readonly trainSet: EncodedSet;
   private readonly testSet: EncodedSet;
   private readonly order: Int32Array;
@@ -169,7 +163,7 @@ export class Trainer {
 
   /** Name of the arithmetic backend in use (e.g. "js-f64", "wasm-relaxed"), "×2" when two threads share each batch. */
   get backend(): string {
-    return this.engine.ops.name + (this.runner === this.engine ? "" : " ×2");
+    return this.engine.ops.name + (this.runner.threads === 2 ? " ×2" : "");
   }
 
   /** A checkpoint of the run after the last finished epoch. */
@@ -201,7 +195,7 @@ export class Trainer {
 
   /** Stop the worker thread, if any (train() does this itself). */
   close(): void {
-    this.runner.close?.();
+    this.runner.close();
   }
 
   /** One epoch: train on every batch, then evaluate on the test set; the network is updated in place. */
@@ -231,7 +225,6 @@ export class Trainer {
       options.onBatch?.(i + 1, batches.length);
     });
     engine.storeParameters(net);
-    if (runner !== engine) runner.loadParameters(net); // the worker evaluates its half with the final weights
     const test = evaluateWith(runner, this.testSet, options.batchSize, this.padding);
     const record: EpochRecord = {
       epoch,
@@ -282,7 +275,7 @@ export function evaluate(net: Network, samples: Sample[], options: EvaluateOptio
   const batchSize = options.batchSize ?? 32;
   checkPositiveInt(batchSize, "options.batchSize");
   const set = encodeSamples(samples, net.spec.vocab, "samples");
-  return evaluateWith(engineFor(net, capacityOf([set], batchSize), options), set, batchSize, options.padding ?? "post");
+  return evaluateWith(new ShardedRunner(engineFor(net, capacityOf([set], batchSize), options)), set, batchSize, options.padding ?? "post");
 }
 
 /** P(valid) per sample, in order. */

@@ -114,20 +114,6 @@ test("gatherColumns and scatterAddColumns are gatherRows / scatterAddRows featur
   }
 });
 
-test("scaleAddExternal combines a gradient from outside wasm memory, in chunks larger than the scratch", () => {
-  const wasm = new WasmOps();
-  const random = rng(6);
-  const n = 70_001;
-  wasm.reserve(n);
-  const [dst, expected] = twin(wasm, n, random);
-  const src = new Float32Array(new SharedArrayBuffer(4 * n));
-  fillUniform(src, random);
-  wasm.scaleAddExternal(dst, 0.25, src, 0.75);
-  for (let i = 0; i < n; i++) expected[i] = Math.fround(Math.fround(0.25 * expected[i]) + Math.fround(0.75 * src[i]));
-  assert.deepEqual(dst, expected);
-  assert.throws(() => wasm.scaleAddExternal(dst, 1, src.subarray(1), 1), /lengths differ/);
-});
-
 test("copy (overlapping too) and fill match typed-array semantics", () => {
   const wasm = new WasmOps();
   const random = rng(7);

@@ -68,9 +68,9 @@ function serve(init: WorkerData): void {
           lengths: views.lengths.subarray(0, size), labels: views.labels.subarray(0, size),
         };
         const padding = ints[Slot.Padding] === 1 ? "packed" : "post";
+        (engine.theta as Float32Array).set(views.theta);
         let result;
         if (command === Command.LossAndGradient) {
-          (engine.theta as Float32Array).set(views.theta);
           result = engine.lossAndGradient(batch, padding);
           views.grad.set(engine.grad as Float32Array);
         } else {

@@ -1,20 +1,20 @@
 /**
- * Two-thread data parallelism for the wasm engine: each batch is split in halves,
- * the calling thread runs its Engine on the first half while a worker thread runs
- * its own Engine (same network, own wasm memory) on the second; the gradients are
- * combined weighted by the half sizes, which is exactly the gradient of the mean
- * loss over the whole batch (up to float32 rounding).
+ * The second thread of a batch: a worker thread with its own Engine (same network,
+ * own wasm memory) computes the second shard of every batch while the calling thread
+ * computes the first (ShardedRunner, ../sharded-runner.ts, fixes the shards and how
+ * their results combine, so the numbers do not depend on the thread count).
  *
  * One synchronization per batch through a SharedArrayBuffer mailbox: the caller
- * writes θ and the worker's half batch, bumps a sequence number and notifies; the
- * worker replies with its loss, accuracy and gradient. Both sides spin briefly
- * before Atomics.wait (a blocking wake-up costs ≈ 50 µs). Everything is
- * synchronous, so `train` stays synchronous. The compiled WebAssembly.Module is
- * posted to the worker (compiling its own copy would run unoptimized code first),
- * and a closed driver's worker stays idle for the next one (start-up ≈ 0.5 s).
+ * writes θ and the shard, bumps a sequence number and notifies; the worker replies
+ * with its loss, accuracy and gradient. Both sides spin briefly before Atomics.wait
+ * (a blocking wake-up costs ≈ 50 µs). Everything is synchronous, so `train` stays
+ * synchronous. The compiled WebAssembly.Module is posted to the worker (compiling its
+ * own copy would run unoptimized code first), and a closed driver's worker stays
+ * idle for the next one (start-up ≈ 0.5 s).
  *
- *   const parallel = DataParallel.create(engine, net, { threads: "auto", capacity });
- *   const r = (parallel ?? engine).lossAndGradient(batch, padding); // fills engine.grad
+ *   const worker = DataParallel.create(engine, net, { threads: "auto", capacity });
+ *   worker.submit(secondShard, padding, true); engine.lossAndGradient(firstShard, padding);
+ *   const { loss, correct, grad } = worker.collect();
  */
 import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from "node:worker_threads";
 import * as fs from "node:fs";
@@ -132,17 +132,16 @@ export class DataParallel {
     const flops = flopsPerBatch(net, options.capacity.batch, options.capacity.steps);
     if (chooseThreads(options.threads, flops) < 2 || options.capacity.batch < 2) return undefined;
     if (!(engine.ops instanceof WasmOps)) throw new Error(`DataParallel needs the wasm backend, the engine runs on ${engine.ops.name}`);
-    return new DataParallel(engine, engine.ops, net, options.capacity);
+    return new DataParallel(engine, net, options.capacity);
   }
 
-  private constructor(private readonly engine: EngineBase, private readonly ops: WasmOps, net: Network,
-                      capacity: { batch: number; steps: number }) {
+  private constructor(private readonly engine: EngineBase, net: Network, capacity: { batch: number; steps: number }) {
     const half = Math.floor(capacity.batch / 2);
     const layout = mailboxLayout(engine.parameterCount, half, capacity.steps);
     const data = new SharedArrayBuffer(layout.bytes);
     ({ theta: this.theta, grad: this.grad, results: this.results, tokens: this.tokens,
       lengths: this.lengths, labels: this.labels } = layout.views(data));
-    const kernels = loadKernelModule(ops.variant);
+    const kernels = loadKernelModule((engine.ops as WasmOps).variant);
     const pooled = idleWorkers.findIndex((w) => w.variant === kernels.variant);
     const handle = pooled >= 0 ? idleWorkers.splice(pooled, 1)[0] : spawnWorker(kernels);
     request(handle, Command.Configure, { data, network: net.toJSON(), capacity: { batch: half, steps: capacity.steps }, layout: engine.layout });
@@ -150,19 +149,27 @@ export class DataParallel {
     this.handle = handle;
   }
 
-  /** Loss and accuracy of the whole batch; engine.grad receives the whole batch's gradient. */
-  lossAndGradient(batch: Batch, padding: Padding): BatchResult {
-    return this.run(batch, padding, true);
+  /** Start the worker on one shard with the engine's current θ. */
+  submit(shard: Batch, padding: Padding, withGradient: boolean): void {
+    const handle = this.live();
+    this.tokens.set(shard.tokens);
+    this.lengths.set(shard.lengths);
+    this.labels.set(shard.labels);
+    handle.ints[Slot.Size] = shard.size;
+    handle.ints[Slot.Steps] = shard.steps;
+    handle.ints[Slot.Padding] = padding === "packed" ? 1 : 0;
+    this.theta.set(this.engine.theta as Float32Array);
+    request(handle, withGradient ? Command.LossAndGradient : Command.Evaluate);
   }
 
-  /** Loss and accuracy of the whole batch, no gradient. */
-  evaluateBatch(batch: Batch, padding: Padding): BatchResult {
-    return this.run(batch, padding, false);
+  /** Wait for the submitted shard: its mean loss, correct count and gradient (a view, valid until the next submit). */
+  collect(): BatchResult & { grad: Float32Array } {
+    this.settle(this.live(), "a batch");
+    return { loss: this.results[0], correct: this.results[1], grad: this.grad };
   }
 
-  /** Send the network's current weights and masks to the worker (after changing them outside training). */
+  /** Send the network's masks (and weights) to the worker, after changing them outside training. */
   loadParameters(net: Network): void {
-    this.engine.loadParameters(net);
     const handle = this.live();
     // typed arrays only (a structured-clone memcpy): afterStep hooks may call this every batch
     const update: ParameterUpdate = { arrays: net.parameterArrays(), masks: net.blocks.map((b) => [b.maskIH, b.maskHH]) };
@@ -196,35 +203,6 @@ export class DataParallel {
       this.handle = undefined;
       throw error;
     }
-  }
-
-  private run(batch: Batch, padding: Padding, withGradient: boolean): BatchResult {
-    const B = batch.size, steps = batch.steps;
-    const n1 = Math.ceil(B / 2), n2 = B - n1;
-    if (n2 === 0) return withGradient ? this.engine.lossAndGradient(batch, padding) : this.engine.evaluateBatch(batch, padding);
-    const handle = this.live();
-    // the worker's half: rows n1 … B−1 of the row-major batch, same padded length
-    this.tokens.set(batch.tokens.subarray(n1 * steps, B * steps));
-    this.lengths.set(batch.lengths.subarray(n1, B));
-    this.labels.set(batch.labels.subarray(n1, B));
-    handle.ints[Slot.Size] = n2;
-    handle.ints[Slot.Steps] = steps;
-    handle.ints[Slot.Padding] = padding === "packed" ? 1 : 0;
-    if (withGradient) this.theta.set(this.engine.theta as Float32Array);
-    request(handle, withGradient ? Command.LossAndGradient : Command.Evaluate);
-
-    const mine: Batch = {
-      size: n1, steps, tokens: batch.tokens.subarray(0, n1 * steps),
-      lengths: batch.lengths.subarray(0, n1), labels: batch.labels.subarray(0, n1),
-    };
-    const first = withGradient ? this.engine.lossAndGradient(mine, padding) : this.engine.evaluateBatch(mine, padding);
-    this.settle(handle, "a batch");
-    const loss = (n1 * first.loss + n2 * this.results[0]) / B;
-    if (withGradient && Number.isFinite(loss)) {
-      // mean over the batch = size-weighted mean of the halves' means
-      this.ops.scaleAddExternal(this.engine.grad as Float32Array, n1 / B, this.grad, n2 / B);
-    }
-    return { loss, correct: first.correct + this.results[1] };
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * The shared-memory mailbox between the training thread and its data-parallel
  * worker: Int32 control slots that live as long as the worker, and per network a
- * data area with two float64 results, θ, the worker's gradient and its half batch.
+ * data area with two float64 results, θ, the worker's gradient and its shard of the batch.
  */
 
 export enum Slot {
@@ -40,7 +40,7 @@ export interface ParameterUpdate {
 export const READY = 1;
 
 export interface MailboxViews {
-  /** [loss, correct] of the worker's half */
+  /** [loss, correct] of the worker's shard */
   results: Float64Array;
   theta: Float32Array;
   grad: Float32Array;
@@ -54,24 +54,24 @@ export interface MailboxLayout {
   views(buffer: SharedArrayBuffer): MailboxViews;
 }
 
-export function mailboxLayout(parameters: number, halfBatch: number, steps: number): MailboxLayout {
+export function mailboxLayout(parameters: number, shardBatch: number, steps: number): MailboxLayout {
   const align = (n: number) => Math.ceil(n / 64) * 64;
   const results = 0;
   const theta = 64;
   const grad = align(theta + 4 * parameters);
   const lengths = align(grad + 4 * parameters);
-  const tokens = align(lengths + 4 * halfBatch);
-  const labels = align(tokens + halfBatch * steps);
-  const bytes = align(labels + halfBatch);
+  const tokens = align(lengths + 4 * shardBatch);
+  const labels = align(tokens + shardBatch * steps);
+  const bytes = align(labels + shardBatch);
   return {
     bytes,
     views: (buffer) => ({
       results: new Float64Array(buffer, results, 2),
       theta: new Float32Array(buffer, theta, parameters),
       grad: new Float32Array(buffer, grad, parameters),
-      tokens: new Uint8Array(buffer, tokens, halfBatch * steps),
-      lengths: new Int32Array(buffer, lengths, halfBatch),
-      labels: new Uint8Array(buffer, labels, halfBatch),
+      tokens: new Uint8Array(buffer, tokens, shardBatch * steps),
+      lengths: new Int32Array(buffer, lengths, shardBatch),
+      labels: new Uint8Array(buffer, labels, shardBatch),
     }),
   };
 }

@@ -46,7 +46,6 @@ interface KernelExports {
   scatterAddRows(rows: number, cols: number, src: number, index: number, table: number): void;
   gatherColumns(rows: number, cols: number, table: number, index: number, out: number): void;
   scatterAddColumns(rows: number, cols: number, src: number, index: number, table: number): void;
-  scaleAdd(n: number, src: number, srcScale: number, dst: number, dstScale: number): void;
   copy(n: number, src: number, dst: number): void;
   fill(n: number, value: number, dst: number): void;
 }
@@ -277,23 +276,6 @@ export class WasmOps implements KernelOps<Float32Array> {
     const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
     this.k.adam(n, this.at(theta, 0), this.at(grad, 0), this.at(m, 0), this.at(v, 0),
       stepSize, beta1, beta2, eps, bc2Sqrt, gradScale);
-  }
-
-  /**
-   * dst = dstScale·dst + srcScale·src where src may live outside this memory (e.g.
-   * a SharedArrayBuffer filled by another thread): it is staged through the gemm
-   * scratch in chunks. Not part of KernelOps; DataParallel combines gradients with it.
-   */
-  scaleAddExternal(dst: Float32Array, dstScale: number, src: Float32Array, srcScale: number): void {
-    if (src.length !== dst.length) throw new Error(`scaleAddExternal: lengths differ (${src.length} vs ${dst.length})`);
-    const chunk = this.scratchFloats;
-    const staging = new Float32Array(this.buffer, this.scratch, chunk);
-    const base = this.at(dst, 0);
-    for (let from = 0; from < src.length; from += chunk) {
-      const n = Math.min(chunk, src.length - from);
-      staging.set(src.subarray(from, from + n));
-      this.k.scaleAdd(n, this.scratch, srcScale, base + from * 4, dstScale);
-    }
   }
 
   copy(n: number, src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number): void {

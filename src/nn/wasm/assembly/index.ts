@@ -2,6 +2,6 @@
 // imported linear memory (the JS side owns all allocation).
 export { gemmNN, gemmTN, gemmNT, SCRATCH_FLOATS } from "./gemm";
 export { forwardTanh, forwardRelu, backwardTanh, backwardRelu, forwardGRU, backwardGRU, forwardLSTM, backwardLSTM } from "./cell";
-export { addRowVector, colSums, add, multiply, sumSquares, adam, gatherRows, scatterAddRows, gatherColumns, scatterAddColumns, scaleAdd, copy, fill } from "./vector";
+export { addRowVector, colSums, add, multiply, sumSquares, adam, gatherRows, scatterAddRows, gatherColumns, scatterAddColumns, copy, fill } from "./vector";
 export { stepGRU, stepBackGRU } from "./step";
 export { columnForward, columnBackward } from "./column";

@@ -139,15 +139,6 @@ export function scatterAddColumns(rows: i32, cols: i32, src: usize, index: usize
   }
 }
 
-/** dst[i] = dstScale·dst[i] + srcScale·src[i] */
-export function scaleAdd(n: i32, src: usize, srcScale: f32, dst: usize, dstScale: f32): void {
-  const a = f32x4.splat(srcScale), b = f32x4.splat(dstScale);
-  for (let i = 0; i < n; i += 4) {
-    const o = <usize>i << 2;
-    storeLanes(dst + o, f32x4.add(f32x4.mul(b, v128.load(dst + o)), f32x4.mul(a, v128.load(src + o))), n - i);
-  }
-}
-
 /** dst[i] = src[i] (overlap allowed) */
 export function copy(n: i32, src: usize, dst: usize): void {
   memory.copy(dst, src, <usize>n << 2);
