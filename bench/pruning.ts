@@ -4,8 +4,8 @@
  * model, 50 epochs, levels 10 … 100 for every kind, 10 retraining epochs, the gradual
  * comparison — into the cache notebooks/03-pruning.ipynb reads (.cache/pruning/<key>/),
  * so the notebook's thesis profile then shows the results without retraining. Prints
- * the safe levels and recovery epochs beside the thesis's (its CSVs, when
- * ../shared/thesis-data exists, and the levels its text states).
+ * the safe levels and recovery epochs beside the thesis's (its CSVs in
+ * reference/thesis/results/prune, and the levels its text states).
  *
  *   node --import tsx bench/pruning.ts --variants LSTM[,RNN_TANH,…] [--dense] [--tolerance 0.05] [--out F]
  *
@@ -19,6 +19,7 @@ import type { CellMode } from "../src/nn";
 import { CELL_MODES } from "../src/nn/spec";
 import { pruningData, pruningSettings, runPruningProtocol } from "../src/experiments/pruning";
 import { baseAccuracy, gradualComparison, PRUNE_KINDS, pruningSummary, readPruneCsv, sparseBackend, THESIS_SAFE_LEVELS } from "../src/prune";
+import { thesisPruneLogFile } from "../src/thesis";
 
 interface Args { variants: CellMode[]; sparse: boolean; tolerance: number; out?: string }
 
@@ -53,20 +54,18 @@ const results = runPruningProtocol(data, settings, {
 const minutes = (Date.now() - start) / 60000;
 console.log(`${results.computed.length} tasks computed in ${minutes.toFixed(1)} min; cache ${path.relative(process.cwd(), results.dir)}`);
 
-const thesisDir = path.join(__dirname, "..", "..", "shared", "thesis-data", "results", "prune");
 const summary = settings.variants.map((variant) => {
-  const file = path.join(thesisDir, `${variant.toLowerCase()}.csv`);
-  const thesis = fs.existsSync(file) ? readPruneCsv(file) : undefined;
+  const thesis = readPruneCsv(thesisPruneLogFile(variant));
   const kinds = PRUNE_KINDS.map((kind) => {
     const ours = pruningSummary(results.records, [variant], [kind], args.tolerance)[0];
-    const theirs = thesis && pruningSummary(thesis, [variant], [kind], args.tolerance)[0];
+    const theirs = pruningSummary(thesis, [variant], [kind], args.tolerance)[0];
     return { kind, safe: ours?.safe_level, recovery: ours?.recovery, thesisCsvSafe: theirs?.safe_level, thesisRecovery: theirs?.recovery, thesisText: THESIS_SAFE_LEVELS[kind][variant] };
   });
   const gradual = settings.gradual ? gradualComparison(results.records, [variant], PRUNE_KINDS, settings.gradual.levels, settings.retrainEpochs) : [];
-  return { variant, baseAcc: baseAccuracy(results.records, variant), thesisBaseAcc: thesis && baseAccuracy(thesis, variant), kinds, gradual };
+  return { variant, baseAcc: baseAccuracy(results.records, variant), thesisBaseAcc: baseAccuracy(thesis, variant), kinds, gradual };
 });
 for (const s of summary) {
-  console.log(`\n${s.variant}: base test accuracy ${s.baseAcc.toFixed(4)}${s.thesisBaseAcc !== undefined ? ` (thesis ${s.thesisBaseAcc.toFixed(4)})` : ""}; tolerance ${args.tolerance}`);
+  console.log(`\n${s.variant}: base test accuracy ${s.baseAcc.toFixed(4)} (thesis ${s.thesisBaseAcc.toFixed(4)}); tolerance ${args.tolerance}`);
   for (const k of s.kinds) {
     console.log(`  ${k.kind.padEnd(5)} safe ${k.safe}% (thesis CSV ${k.thesisCsvSafe ?? "—"}%, text ${k.thesisText}%); recovery ${k.recovery} (thesis ${k.thesisRecovery ?? "—"})`);
   }

@@ -1,27 +1,24 @@
 /**
  * Benchmark: fit + predict of each regressor against scikit-learn 1.2 on the same data in the same run.
- * Data: the thesis's GRU structure table (200 × 23) when ../shared/thesis-data is present, else a
- * synthetic table of the same shape. Run from the repo root:  npx tsx bench/regressors.ts
+ * Data: the thesis's GRU structure table (200 × 23, reference/thesis/results/structure/gru.csv).
+ * Run from the repo root:  npx tsx bench/regressors.ts
  * Prints seconds per fit for both and the ratio ours / sklearn (< 1 means we are faster).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   AdaBoostRegressor, BayesianRidge, PROPERTY_COLUMNS, RandomForestRegressor, loadResultsFiles, variantData,
   type Regressor,
 } from "../src/predict";
-import { Random } from "../src/data/random";
+import { repoRelative, thesisStructureTableFile } from "../src/thesis";
 
-const THESIS_GRU = "../shared/thesis-data/results/structure/gru.csv";
+const THESIS_GRU = thesisStructureTableFile("GRU");
 const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";
 
 function benchData(): { X: number[][]; y: number[]; source: string } {
-  if (existsSync(THESIS_GRU)) return { ...variantData(loadResultsFiles([THESIS_GRU]), "GRU", PROPERTY_COLUMNS), source: THESIS_GRU };
-  const rng = new Random(1);
-  const X = Array.from({ length: 200 }, () => PROPERTY_COLUMNS.map(() => rng.nextFloat()));
-  return { X, y: X.map((r) => 0.8 + 0.1 * r[1] - 0.05 * r[12] + 0.02 * rng.nextFloat()), source: "synthetic 200 × 23" };
+  return { ...variantData(loadResultsFiles([THESIS_GRU]), "GRU", PROPERTY_COLUMNS), source: repoRelative(THESIS_GRU) };
 }
 
 const models: Record<string, (seed: number) => Regressor> = {

@@ -5,7 +5,7 @@
  * cache notebooks/04-random-structures.ipynb reads (out/cache/structure/<profile>/results.csv),
  * so the notebook's thesis profile then plots without retraining. Prints the wall time
  * of this run, the training time summed over models, and the mean test accuracy per
- * mode and family beside the thesis's (when ../shared/thesis-data exists).
+ * mode and family beside the thesis's (its tables in reference/thesis/results/structure).
  *
  *   node --import tsx bench/sweep.ts [--profile thesis|quick] [--workers N] [--out bench/results/sweep.json]
  *
@@ -18,6 +18,7 @@ import { parse } from "csv-parse/sync";
 import { generateDataset } from "../src/data";
 import { runSweep, sweepProfile } from "../src/experiments/sweep";
 import type { ProfileName } from "../src/experiments/profile";
+import { thesisStructureTableFiles } from "../src/thesis";
 
 interface Args { profile: ProfileName; workers?: number; out: string }
 
@@ -49,11 +50,9 @@ function meanAccuracy(rows: ReadonlyArray<Record<string, unknown>>): Means {
   return out;
 }
 
-function thesisMeans(): Means | undefined {
-  const dir = path.join(__dirname, "..", "..", "shared", "thesis-data", "results", "structure");
-  if (!fs.existsSync(dir)) return undefined;
-  const rows = ["rnn_tanh", "rnn_relu", "lstm", "gru"].flatMap((name) =>
-    parse(fs.readFileSync(path.join(dir, `${name}.csv`), "utf8"), { columns: true, skip_empty_lines: true }) as Record<string, string>[]);
+function thesisMeans(): Means {
+  const rows = thesisStructureTableFiles(["RNN_TANH", "RNN_RELU", "LSTM", "GRU"]).flatMap((file) =>
+    parse(fs.readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true }) as Record<string, string>[]);
   return meanAccuracy(rows);
 }
 
@@ -85,9 +84,9 @@ async function main(): Promise<void> {
   console.log(`estimated full sweep on this machine: ${(modelSeconds / Math.max(1, args.workers ?? os.cpus().length) / 3600).toFixed(2)} h (summed model time / workers)`);
   console.log("mean test accuracy (all / BA / WS), ours vs thesis:");
   for (const mode of Object.keys(ours)) {
-    const o = ours[mode], t = thesis?.[mode];
+    const o = ours[mode], t = thesis[mode];
     const fmt = (m: { all: number; barabasi_albert: number; watts_strogatz: number }) => `${m.all.toFixed(3)} / ${m.barabasi_albert.toFixed(3)} / ${m.watts_strogatz.toFixed(3)}`;
-    console.log(`  ${mode.padEnd(9)} ${fmt(o)} (${o.models} models)${t ? `   thesis ${fmt(t)}` : ""}`);
+    console.log(`  ${mode.padEnd(9)} ${fmt(o)} (${o.models} models)   thesis ${fmt(t)}`);
   }
   const result = { date: new Date().toISOString(), profile: args.profile, models: rows.length, trainedThisRun: trained, cached, wallSeconds, modelSeconds, cores: os.cpus().length, ours, thesis };
   fs.mkdirSync(path.dirname(args.out), { recursive: true });

@@ -3,6 +3,7 @@
  * Notebooks usually import one area (`./src/data`, `./src/nn`, …); this entry
  * gathers them for scripts: `import { data, nn } from "sparse-rnn-lab"`.
  */
+export * as thesis from "./thesis";
 export * as data from "./data";
 export * as nn from "./nn";
 export * as prune from "./prune";

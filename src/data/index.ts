@@ -32,5 +32,5 @@ export { encode, decode, padToBatch, padCodes, makeBatches, VOCABULARY_SIZE } fr
 export type { BatchOptions } from "./batch";
 export { datasetStats, lengthSummary, charCounts, splitCounts, compareLengths, usesOnlyReberLetters } from "./stats";
 export type { DatasetStats, LengthSummary, SplitCounts } from "./stats";
-export { THESIS_PUBLISHED, THESIS_DATASET_DIRS, locateThesisDataset, loadThesisDataset, thesisNumbers, sideBySide } from "./thesis";
+export { THESIS_PUBLISHED, loadThesisDataset, thesisNumbers, sideBySide } from "./thesis";
 export type { ThesisDataset, ThesisNumbers } from "./thesis";

@@ -26,6 +26,7 @@ import {
 import { ResultStore } from "./result-store";
 import { ProfileName, byProfile } from "./profile";
 import { generateDataset, loadThesisDataset } from "../data";
+import { repoRelative } from "../thesis";
 
 export interface GradualSettings {
   /** final sparsities, in percent like the one-shot levels */
@@ -250,8 +251,8 @@ export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, se
 
 /**
  * The notebook's profiles. `thesis` is the thesis's protocol (3×50, 50 base epochs,
- * batch 32, levels 10…100, 10 retraining epochs) on the thesis's own data when
- * ../shared/thesis-data is present; `quick` is a small subset for tests and CI.
+ * batch 32, levels 10…100, 10 retraining epochs) on the thesis's own train/test
+ * split (reference/thesis/dataset); `quick` is a small subset for tests and CI.
  */
 export function pruningSettings(profile: ProfileName): PruningSettings {
   const common = { batchSize: 32, seed: 1, padding: "post" as Padding, scope: "global" as ThresholdScope, vocab: 128, backend: "auto" as BackendName };
@@ -269,13 +270,11 @@ export function pruningSettings(profile: ProfileName): PruningSettings {
   }, profile);
 }
 
-/** The profile's data: quick = 2,000 generated strings (1,500 / 500); thesis = the thesis's split when present, else its recipe. */
+/** The profile's data: quick = 2,000 generated strings (1,500 / 500); thesis = the thesis's own train/test split. */
 export function pruningData(profile: ProfileName): { train: Sample[]; test: Sample[]; source: string } {
   if (profile === "thesis") {
     const thesis = loadThesisDataset();
-    if (thesis) return { train: thesis.train, test: thesis.test, source: `the thesis's train/test CSVs (${thesis.dir})` };
-    const d = generateDataset({ seed: 1 });
-    return { train: d.train, test: d.test, source: "generated with the thesis's recipe (seed 1)" };
+    return { train: thesis.train, test: thesis.test, source: `the thesis's train/test CSVs (${repoRelative(thesis.dir)})` };
   }
   const d = generateDataset({ size: 2000, testSize: 500, seed: 1 });
   return { train: d.train, test: d.test, source: "2,000 generated strings (seed 1)" };

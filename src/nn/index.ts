@@ -37,6 +37,6 @@ export { JsOps, jsOps } from "./js-ops";
 export { encodeSamples, makeBatch, batchesOf } from "./batching";
 export type { EncodedSet } from "./batching";
 export { weightsToTensors, setWeightsFromTensors } from "./tensors";
-export { readThesisBaseLog, locateThesisPruneResults, THESIS_PRUNE_DIRS } from "./thesis-log";
+export { readThesisBaseLog } from "./thesis-log";
 export type { ThesisEpoch } from "./thesis-log";
 export { trainResumable, ResumableRun } from "./resumable";

@@ -1,11 +1,11 @@
 /**
- * The thesis's base-training logs (results/prune/<mode>.csv rows with prune = 0,
- * epochs 1–50; losses are sums over batches; time in seconds on a Tesla K80), read
- * for comparison only — never copied into the project.
+ * The thesis's base-training logs (reference/thesis/results/prune/<mode>.csv rows with
+ * prune = 0, epochs 1–50; losses are sums over batches; time in seconds on a Tesla K80),
+ * read for comparison.
  */
 import * as fs from "fs";
-import * as path from "path";
 import { parse } from "csv-parse/sync";
+import { thesisPruneLogFile } from "../thesis";
 import type { CellMode } from "./spec";
 
 export interface ThesisEpoch {
@@ -18,18 +18,8 @@ export interface ThesisEpoch {
   seconds: number;
 }
 
-/** Where results/prune is looked for, relative to the working directory (repo root, notebooks/). */
-export const THESIS_PRUNE_DIRS = ["../shared/thesis-data/results/prune", "../../shared/thesis-data/results/prune"];
-
-export function locateThesisPruneResults(candidates: readonly string[] = THESIS_PRUNE_DIRS): string | null {
-  for (const dir of candidates) if (fs.existsSync(path.join(dir, "gru.csv"))) return path.resolve(dir);
-  return null;
-}
-
-/** Base-training epochs of one mode, or [] when the thesis data is absent. */
-export function readThesisBaseLog(mode: CellMode, dir: string | null = locateThesisPruneResults()): ThesisEpoch[] {
-  if (!dir) return [];
-  const file = path.join(dir, `${mode.toLowerCase()}.csv`);
+/** Base-training epochs of one mode, from the thesis's log (reference/thesis/results/prune/<mode>.csv unless `file` names another). */
+export function readThesisBaseLog(mode: CellMode, file: string = thesisPruneLogFile(mode)): ThesisEpoch[] {
   const rows: Array<Record<string, string>> = parse(fs.readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true });
   const out: ThesisEpoch[] = [];
   rows.forEach((row, i) => {

@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { ResultStore } from "../experiments/result-store";
+import { thesisRSquaredFile } from "../thesis";
 import { AdaBoostRegressor, type AdaBoostOptions } from "./adaboost";
 import { BayesianRidge, type BayesianRidgeOptions } from "./bayesian-ridge";
 import { crossValidateR2, fitAndPredict, type ModelFactory } from "./cross-validation";
@@ -150,16 +151,8 @@ function fingerprint(text: string): string {
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-/** The thesis's published R² (results 6.4) for comparison when its r_squared.csv is not at hand. */
-export const THESIS_R2: Readonly<Record<string, Record<RegressorName, number>>> = {
-  RNN_TANH: { BayesianRidge: 0.48, RandomForestRegressor: 0.43, AdaBoostRegressor: 0.36 },
-  RNN_RELU: { BayesianRidge: 0.36, RandomForestRegressor: 0.62, AdaBoostRegressor: 0.53 },
-  LSTM: { BayesianRidge: 0.37, RandomForestRegressor: 0.58, AdaBoostRegressor: 0.60 },
-  GRU: { BayesianRidge: 0.67, RandomForestRegressor: 0.88, AdaBoostRegressor: 0.78 },
-};
-
-/** Read the thesis's r_squared.csv (columns mode, BayesianRidge, RandomForestRegressor, AdaBoostRegressor). */
-export function loadR2Table(path: string): Record<string, Record<RegressorName, number>> {
+/** Read an R² table like the thesis's r_squared.csv (columns mode, BayesianRidge, RandomForestRegressor, AdaBoostRegressor); by default the thesis's. */
+export function loadR2Table(path: string = thesisRSquaredFile()): Record<string, Record<RegressorName, number>> {
   const lines = readFileSync(path, "utf8").trim().split(/\r?\n/);
   const header = lines[0].split(",").map((h) => h.trim());
   const missing = ["mode", ...REGRESSOR_NAMES].filter((c) => !header.includes(c));

@@ -56,7 +56,7 @@ export function toPruneRecords(rows: ReadonlyArray<Record<string, unknown>>, sou
   });
 }
 
-/** Read a pruning log in the thesis's schema, e.g. ../shared/thesis-data/results/prune/gru.csv. */
+/** Read a pruning log in the thesis's schema, e.g. reference/thesis/results/prune/gru.csv (`thesisPruneLogFile` in src/thesis). */
 export function readPruneCsv(file: string): PruneRecord[] {
   const rows: Record<string, string>[] = parse(fs.readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true });
   return toPruneRecords(rows, file);

@@ -7,18 +7,18 @@ import { generateDataset, overlapCount, THESIS_INVALID_KINDS } from "../../src/d
 import { check, isReber } from "../../src/data/grammar";
 import { compareLengths, datasetStats, splitCounts } from "../../src/data/stats";
 import { loadThesisDataset, THESIS_PUBLISHED } from "../../src/data/thesis";
+import { thesisDatasetDir } from "../../src/thesis";
 
-const dir = "../shared/thesis-data/dataset";
-const skip = fs.existsSync(dir) ? false : `thesis data not found at ${dir}`;
-const thesis = skip ? null : loadThesisDataset(dir)!;
+const dir = thesisDatasetDir();
+const thesis = loadThesisDataset();
 
-test("isReber agrees with the thesis's valid column on all 25,000 strings", { skip }, () => {
-  assert.equal(thesis!.all.length, 25000);
-  const disagreements = thesis!.all.filter((s) => isReber(s.text).valid !== s.valid);
+test("isReber agrees with the thesis's valid column on all 25,000 strings", () => {
+  assert.equal(thesis.all.length, 25000);
+  const disagreements = thesis.all.filter((s) => isReber(s.text).valid !== s.valid);
   assert.deepEqual(disagreements, []);
 });
 
-test("the loader reads the three files unchanged: writing them back reproduces every byte", { skip }, () => {
+test("the loader reads the three files unchanged: writing them back reproduces every byte", () => {
   for (const [name, rows] of [["reber_sequences.csv", 25000], ["train_data.csv", 18750], ["test_data.csv", 6250]] as const) {
     const text = fs.readFileSync(path.join(dir, name), "utf8");
     const parsed = parseSamplesCsv(text, name);
@@ -29,20 +29,20 @@ test("the loader reads the three files unchanged: writing them back reproduces e
   }
 });
 
-test("the thesis's published numbers hold for its files", { skip }, () => {
-  const s = datasetStats(thesis!.all);
+test("the thesis's published numbers hold for its files", () => {
+  const s = datasetStats(thesis.all);
   const P = THESIS_PUBLISHED;
   assert.deepEqual([s.length.min, s.length.max, s.length.mode, s.length.modeCount], [P.minLength, P.maxLength, P.mode, P.modeCount]);
   assert.deepEqual([s.nearMiss, s.otherLetters, s.duplicates], [P.nearMiss, P.otherLetters, P.duplicates]);
-  assert.deepEqual(splitCounts({ train: thesis!.train, test: thesis!.test }), [
+  assert.deepEqual(splitCounts({ train: thesis.train, test: thesis.test }), [
     { split: "train", ...P.train },
     { split: "test", ...P.test },
   ]);
-  assert.equal(overlapCount(thesis!.train, thesis!.test), P.overlap);
+  assert.equal(overlapCount(thesis.train, thesis.test), P.overlap);
 });
 
-test("every thesis invalid string is a walk of one of the eight invalid kinds, in the recorded numbers", { skip }, () => {
-  const invalid = thesis!.all.filter((s) => !s.valid).map((s) => s.text);
+test("every thesis invalid string is a walk of one of the eight invalid kinds, in the recorded numbers", () => {
+  const invalid = thesis.all.filter((s) => !s.valid).map((s) => s.text);
   const unexplained = invalid.filter((text) => !THESIS_INVALID_KINDS.some((k) => check(text, k.grammar).valid));
   assert.deepEqual(unexplained, []);
   for (const kind of THESIS_INVALID_KINDS) {
@@ -52,9 +52,9 @@ test("every thesis invalid string is a walk of one of the eight invalid kinds, i
   }
 });
 
-test("generated data matches the thesis's: length distribution per bin, class balance, near-miss share", { skip }, () => {
+test("generated data matches the thesis's: length distribution per bin, class balance, near-miss share", () => {
   const ours = datasetStats(generateDataset({ seed: 2021 }).all);
-  const theirs = datasetStats(thesis!.all);
+  const theirs = datasetStats(thesis.all);
   assert.deepEqual([ours.valid, ours.invalid, ours.nearMiss], [theirs.valid, theirs.invalid, theirs.nearMiss]);
   for (const key of ["length", "validLength", "invalidLength"] as const) {
     const { rows, totalVariation } = compareLengths(ours[key].histogram, theirs[key].histogram);

@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
-import * as path from "path";
 import { parse } from "csv-parse/sync";
 import {
   graphProperties, graphFromEdges, PROPERTY_COLUMNS, barabasiAlbert, connectedWattsStrogatz, connectedErdosRenyi,
   layerGraph, Edge, UGraph,
 } from "../../src/graph";
 import { Random } from "../../src/data";
+import { thesisStructureTableFile } from "../../src/thesis";
 import { fixture, relDiff } from "./helpers";
 
 interface PropertyCase { name: string; n: number; edges: Edge[]; properties: Record<string, number> }
@@ -65,12 +65,9 @@ test("generator property distributions match networkx's (means over 200 graphs w
   }
 });
 
-const thesisDir = path.join(__dirname, "..", "..", "..", "shared", "thesis-data", "results", "structure");
-const thesisPresent = fs.existsSync(path.join(thesisDir, "gru.csv"));
-
-test("the thesis's structure CSVs agree with our reading of the schema", { skip: thesisPresent ? false : "thesis data absent" }, () => {
+test("the thesis's structure CSVs agree with our reading of the schema", () => {
   for (const mode of ["rnn_tanh", "rnn_relu", "gru", "lstm"]) {
-    const text = fs.readFileSync(path.join(thesisDir, `${mode}.csv`), "utf8");
+    const text = fs.readFileSync(thesisStructureTableFile(mode), "utf8");
     const rows: Array<Record<string, string>> = parse(text, { columns: true });
     const header = text.slice(0, text.indexOf("\n")).split(",");
     assert.deepEqual(header.slice(3, 26), [...PROPERTY_COLUMNS], `${mode}.csv property columns`);

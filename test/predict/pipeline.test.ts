@@ -1,14 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   FEATURE_SETS, PROPERTY_COLUMNS, REQUIRED_COLUMNS, BayesianRidge, RandomForestRegressor, correlationTable, crossValidateR2,
-  crossValidationTable, evaluateSplit, loadResultsFiles, parseResultsCsv, permutationImportance, regressorFactory,
-  repeatedKFold, trainTestSplit, variantsWithAtLeast,
+  crossValidationTable, evaluateSplit, loadR2Table, loadResultsFiles, parseResultsCsv, permutationImportance, regressorFactory,
+  repeatedKFold, REGRESSOR_NAMES, trainTestSplit, variantsWithAtLeast, type RegressorName,
 } from "../../src/predict";
 import { Random } from "../../src/data/random";
+import { thesisStructureTableFiles } from "../../src/thesis";
 import { syntheticCsv } from "./synthetic-results";
 
 test("the loader ignores unknown columns and names file, line and column on bad input", () => {
@@ -103,13 +104,25 @@ function xy(table: ReturnType<typeof parseResultsCsv>): [number[][], number[]] {
   return [rows.map((r) => PROPERTY_COLUMNS.map((p) => r.properties[p])), rows.map((r) => r.testAcc)];
 }
 
-const THESIS = "../shared/thesis-data/results/structure/";
-test("the thesis's four tables load and run through the split protocol",
-  existsSync(THESIS) ? {} : { skip: "thesis data not present at ../shared/thesis-data" }, () => {
-    const table = loadResultsFiles(["rnn_tanh", "rnn_relu", "lstm", "gru"].map((v) => `${THESIS}${v}.csv`));
-    assert.deepEqual(table.variants, ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"]);
-    assert.equal(table.rows.length, 800);
-    const gru = evaluateSplit(table, "GRU", "BayesianRidge");
-    assert.equal(gru.yTest.length, 20);
-    assert.ok(gru.r2 > 0, `GRU Bayesian ridge R² ${gru.r2}`);
-  });
+test("the thesis's four tables load and run through the split protocol", () => {
+  const table = loadResultsFiles(thesisStructureTableFiles(["RNN_TANH", "RNN_RELU", "LSTM", "GRU"]));
+  assert.deepEqual(table.variants, ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"]);
+  assert.equal(table.rows.length, 800);
+  const gru = evaluateSplit(table, "GRU", "BayesianRidge");
+  assert.equal(gru.yTest.length, 20);
+  assert.ok(gru.r2 > 0, `GRU Bayesian ridge R² ${gru.r2}`);
+});
+
+test("the thesis's r_squared.csv holds the R² its text states (results 6.4), to two decimals", () => {
+  const text: Record<string, Record<RegressorName, number>> = {
+    RNN_TANH: { BayesianRidge: 0.48, RandomForestRegressor: 0.43, AdaBoostRegressor: 0.36 },
+    RNN_RELU: { BayesianRidge: 0.36, RandomForestRegressor: 0.62, AdaBoostRegressor: 0.53 },
+    LSTM: { BayesianRidge: 0.37, RandomForestRegressor: 0.58, AdaBoostRegressor: 0.60 },
+    GRU: { BayesianRidge: 0.67, RandomForestRegressor: 0.88, AdaBoostRegressor: 0.78 },
+  };
+  const table = loadR2Table();
+  assert.deepEqual(Object.keys(table).sort(), Object.keys(text).sort());
+  for (const [variant, row] of Object.entries(text)) {
+    for (const name of REGRESSOR_NAMES) assert.ok(Math.abs(table[variant][name] - row[name]) <= 0.005, `${variant} ${name}: ${table[variant][name]}`);
+  }
+});

@@ -21,23 +21,23 @@ function fixture() {
   };
 }
 
-test("the thesis's tables are used when present, the first usable own sweep otherwise", () => {
+test("the thesis's tables are used unless preferOwnSweep is set, even beside a usable own sweep; they must exist", () => {
   const f = fixture();
   const base = { given: [], preferOwnSweep: false, minModelsPerVariant: 12 };
   assert.deepEqual(chooseResultsSource({ ...base, thesisFiles: f.thesisFiles, ownSweepFiles: [f.small, f.big] }),
     { source: "thesis", files: f.thesisFiles });
-  const withoutThesis = { ...base, thesisFiles: [f.thesisFiles[0], f.missing] };
-  // The small sweep (5 per variant) is passed over for the big one.
-  assert.deepEqual(chooseResultsSource({ ...withoutThesis, ownSweepFiles: [f.missing, f.small, f.big] }), { source: "own sweep", files: [f.big] });
-  assert.deepEqual(chooseResultsSource({ ...withoutThesis, ownSweepFiles: [f.small], minModelsPerVariant: 5 }), { source: "own sweep", files: [f.small] });
-  assert.equal(chooseResultsSource({ ...withoutThesis, ownSweepFiles: [f.missing, f.small] }), null);
+  assert.throws(() => chooseResultsSource({ ...base, thesisFiles: [f.thesisFiles[0], f.missing], ownSweepFiles: [f.big] }),
+    /thesisFiles: no such file\(s\): .*absent\.csv/);
+  assert.throws(() => chooseResultsSource({ ...base, thesisFiles: [], ownSweepFiles: [f.big] }), /thesisFiles: no file given/);
 });
 
 test("preferOwnSweep takes a usable own sweep over the thesis's tables, and never falls back to them", () => {
   const f = fixture();
   const base = { given: [], thesisFiles: f.thesisFiles, preferOwnSweep: true, minModelsPerVariant: 12 };
-  assert.deepEqual(chooseResultsSource({ ...base, ownSweepFiles: [f.small, f.big] }), { source: "own sweep", files: [f.big] });
-  assert.equal(chooseResultsSource({ ...base, ownSweepFiles: [f.small] }), null);
+  // The small sweep (5 per variant) is passed over for the big one; absent files are skipped.
+  assert.deepEqual(chooseResultsSource({ ...base, ownSweepFiles: [f.missing, f.small, f.big] }), { source: "own sweep", files: [f.big] });
+  assert.deepEqual(chooseResultsSource({ ...base, ownSweepFiles: [f.small], minModelsPerVariant: 5 }), { source: "own sweep", files: [f.small] });
+  assert.equal(chooseResultsSource({ ...base, ownSweepFiles: [f.missing, f.small] }), null);
 });
 
 test("given files win and must exist", () => {

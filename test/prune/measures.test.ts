@@ -1,12 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as fs from "fs";
-import * as path from "path";
 import {
   PruneRecord, readPruneCsv, safeLevel, recoveryEpochs, toleranceInterval, pruningSummary, pruneMode, PRUNE_KINDS, THESIS_SAFE_LEVELS,
   toPruneRecords, gradualComparison,
 } from "../../src/prune";
 import type { CellMode } from "../../src/nn/spec";
+import { thesisPruneLogFile } from "../../src/thesis";
 
 function row(mode: string, prune: number, epoch: number, test_acc: number): PruneRecord {
   return { mode, prune, epoch, train_loss: 0, train_acc: 0, test_loss: 0, test_acc, time: 0 };
@@ -57,29 +56,25 @@ test("gradual comparison pairs one-shot and gradual runs at equal sparsity, afte
   ]);
 });
 
-const thesisDir = path.join(__dirname, "../../../shared/thesis-data/results/prune");
-const haveThesis = fs.existsSync(thesisDir);
-
-test("tolerance 0.05 reproduces the thesis's twelve safe pruning levels from its CSVs",
-  { skip: haveThesis ? false : "thesis data not found at ../shared/thesis-data" }, () => {
-    // the levels the thesis's text states, checked here against its own logs
-    const published = THESIS_SAFE_LEVELS;
-    let low = 0;
-    let high = Infinity;
-    for (const variant of ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"] as CellMode[]) {
-      const records = readPruneCsv(path.join(thesisDir, `${variant.toLowerCase()}.csv`));
-      for (const kind of PRUNE_KINDS) {
-        assert.equal(safeLevel(records, variant, kind, 0.05), published[kind][variant], `${variant} ${kind}`);
-        const interval = toleranceInterval(records, variant, kind, published[kind][variant]);
-        low = Math.max(low, interval.low);
-        high = Math.min(high, interval.high);
-      }
-      // "only LSTM and GRU recover from 100 % h2h pruning" (within the 10 retraining epochs)
-      const at100 = recoveryEpochs(records, variant, "h2h", 0.05).find((r) => r.prune === 100)!;
-      assert.equal(at100.epochs !== "never", variant === "LSTM" || variant === "GRU", variant);
-      assert.equal(pruningSummary(records, [variant], PRUNE_KINDS, 0.05).length, 3);
-      assert.ok(records.some((r) => r.mode === pruneMode(variant, "i2h")));
+test("tolerance 0.05 reproduces the thesis's twelve safe pruning levels from its CSVs", () => {
+  // the levels the thesis's text states, checked here against its own logs
+  const published = THESIS_SAFE_LEVELS;
+  let low = 0;
+  let high = Infinity;
+  for (const variant of ["RNN_TANH", "RNN_RELU", "LSTM", "GRU"] as CellMode[]) {
+    const records = readPruneCsv(thesisPruneLogFile(variant));
+    for (const kind of PRUNE_KINDS) {
+      assert.equal(safeLevel(records, variant, kind, 0.05), published[kind][variant], `${variant} ${kind}`);
+      const interval = toleranceInterval(records, variant, kind, published[kind][variant]);
+      low = Math.max(low, interval.low);
+      high = Math.min(high, interval.high);
     }
-    assert.ok(low < 0.05 && 0.05 < high, `interval [${low}, ${high})`);
-    assert.ok(Math.abs(low - 0.04928) < 1e-9 && Math.abs(high - 0.05024) < 1e-9);
-  });
+    // "only LSTM and GRU recover from 100 % h2h pruning" (within the 10 retraining epochs)
+    const at100 = recoveryEpochs(records, variant, "h2h", 0.05).find((r) => r.prune === 100)!;
+    assert.equal(at100.epochs !== "never", variant === "LSTM" || variant === "GRU", variant);
+    assert.equal(pruningSummary(records, [variant], PRUNE_KINDS, 0.05).length, 3);
+    assert.ok(records.some((r) => r.mode === pruneMode(variant, "i2h")));
+  }
+  assert.ok(low < 0.05 && 0.05 < high, `interval [${low}, ${high})`);
+  assert.ok(Math.abs(low - 0.04928) < 1e-9 && Math.abs(high - 0.05024) < 1e-9);
+});
