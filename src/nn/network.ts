@@ -7,6 +7,7 @@ import * as fs from "fs";
 import { CellMode, GATES, NetworkSpec } from "./spec";
 import { Random } from "../data/random";
 import { layerInputSize, validateSpec } from "./validate";
+import { readJsonFile } from "../core/json";
 
 export type Precision = "f32" | "f64";
 export type Weights = Float32Array | Float64Array;
@@ -58,8 +59,22 @@ function maskString(mask: Uint8Array): string {
   return s;
 }
 
+/** Largest finite float32. */
+const FLOAT32_MAX = 3.4028234663852886e38;
+
+/** A value for an error message: strings quoted, long arrays and objects summarized. */
+function describeJson(value: unknown): string {
+  if (value === undefined) return "undefined (missing)";
+  if (typeof value === "string") return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value !== null && typeof value === "object") return "an object";
+  return String(value);
+}
+
 function parseMask(text: string, where: string): Uint8Array {
-  if (typeof text !== "string" || /[^01]/.test(text)) throw new Error(`${where} must be a string of 0/1`);
+  if (typeof text !== "string") throw new Error(`${where} must be a string of 0/1, got ${describeJson(text)}`);
+  const bad = /[^01]/.exec(text);
+  if (bad) throw new Error(`${where} must be a string of 0/1, got ${JSON.stringify(bad[0])} at index ${bad.index}`);
   const mask = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) mask[i] = text.charCodeAt(i) - 48;
   return mask;
@@ -164,8 +179,9 @@ export class Network {
     applyMask(b.wHH, b.maskHH);
   }
 
+  /** An exact copy (non-finite weights of a diverged network included: only checkpoints are refused them). */
   clone(): Network {
-    return Network.load(this.toJSON());
+    return Network.fromJSON(this.toJSON(), "Network.clone", false);
   }
 
   toJSON(): NetworkJSON {
@@ -189,36 +205,118 @@ export class Network {
     };
   }
 
+  /**
+   * A network from its JSON form (a checkpoint, or a copy sent to a worker). Strict: every key is checked
+   * before anything is allocated or filled, and an error names `source` and the key, e.g.
+   * `net.json: blocks[2].wHH[17] must be a finite number, got "abc"`. Weights must be finite numbers
+   * (JSON.stringify writes NaN and ±Infinity as null, so a checkpoint of a diverged network is refused
+   * rather than loaded as zeros), within float32 range for precision "f32"; arrays must have exactly the
+   * spec's sizes; masks are strings of 0/1 of the matrix's size.
+   */
   static load(json: NetworkJSON, source = "network JSON"): Network {
-    if (!json || json.format !== "sparse-rnn-lab/network") throw new Error(`${source}: not a sparse-rnn-lab network (format field is ${JSON.stringify(json && json.format)})`);
-    if (json.version !== 1) throw new Error(`${source}: unsupported version ${json.version}`);
-    const L = json.spec.layers.length;
-    const masksOf = (i: number) => {
-      const b = json.blocks[i];
-      if (!b) throw new Error(`${source}: blocks[${i}] is missing`);
-      return { maskIH: parseMask(b.maskIH, `${source}: blocks[${i}].maskIH`), maskHH: parseMask(b.maskHH, `${source}: blocks[${i}].maskHH`) };
-    };
-    const spec: NetworkSpec = {
-      mode: json.spec.mode, vocab: json.spec.vocab, classes: json.spec.classes,
-      layers: json.spec.layers.map((l, i) => ({ size: l.size, ...masksOf(i) })),
-      skips: json.spec.skips.map((s, k) => ({ from: s.from, to: s.to, ...masksOf(L + k) })),
-    };
-    const net = new Network(spec, json.precision);
-    const fill = (target: Weights, values: number[], where: string) => {
-      if (!Array.isArray(values) || values.length !== target.length) {
-        throw new Error(`${source}: ${where} has ${values?.length} values, expected ${target.length}`);
-      }
-      target.set(values);
-    };
-    net.blocks.forEach((b, i) => {
-      const jb = json.blocks[i];
-      fill(b.wIH, jb.wIH, `${b.name}.wIH`); fill(b.wHH, jb.wHH, `${b.name}.wHH`);
-      fill(b.bIH, jb.bIH, `${b.name}.bIH`); fill(b.bHH, jb.bHH, `${b.name}.bHH`);
+    return Network.fromJSON(json, source, true);
+  }
+
+  private static fromJSON(json: NetworkJSON, source: string, requireFinite: boolean): Network {
+    const fail = (message: string): never => { throw new Error(`${source}: ${message}`); };
+    if (json === null || typeof json !== "object" || Array.isArray(json)) fail(`expected a network object, got ${describeJson(json)}`);
+    if (json.format !== "sparse-rnn-lab/network") fail(`not a sparse-rnn-lab network (format field is ${JSON.stringify(json.format)})`);
+    if (json.version !== 1) fail(`unsupported version ${JSON.stringify(json.version)}`);
+    if (json.precision !== "f32" && json.precision !== "f64") fail(`precision must be "f32" or "f64", got ${describeJson(json.precision)}`);
+    const js = json.spec;
+    if (js === null || typeof js !== "object") fail(`spec must be an object, got ${describeJson(js)}`);
+    if (!Array.isArray(js.layers) || js.layers.length === 0) fail(`spec.layers must be a non-empty array, got ${describeJson(js.layers)}`);
+    if (!Array.isArray(js.skips)) fail(`spec.skips must be an array, got ${describeJson(js.skips)}`);
+    js.layers.forEach((l, i) => { if (l === null || typeof l !== "object") fail(`spec.layers[${i}] must be an object, got ${describeJson(l)}`); });
+    js.skips.forEach((s, k) => { if (s === null || typeof s !== "object") fail(`spec.skips[${k}] must be an object, got ${describeJson(s)}`); });
+    const L = js.layers.length;
+    const blockCount = L + js.skips.length;
+    if (!Array.isArray(json.blocks)) fail(`blocks must be an array, got ${describeJson(json.blocks)}`);
+    if (json.blocks.length !== blockCount) {
+      fail(`blocks has ${json.blocks.length} entries, expected ${blockCount} (${L} layers + ${js.skips.length} skips)`);
+    }
+    json.blocks.forEach((b, i) => { if (b === null || typeof b !== "object") fail(`blocks[${i}] must be an object, got ${describeJson(b)}`); });
+    const masksOf = (i: number) => ({
+      maskIH: parseMask(json.blocks[i].maskIH, `${source}: blocks[${i}].maskIH`),
+      maskHH: parseMask(json.blocks[i].maskHH, `${source}: blocks[${i}].maskHH`),
     });
-    fill(net.embedding, json.embedding, "embedding");
-    fill(net.headW, json.headW, "headW");
-    fill(net.headB, json.headB, "headB");
+    const spec: NetworkSpec = {
+      mode: js.mode, vocab: js.vocab, classes: js.classes,
+      layers: js.layers.map((l, i) => ({ size: l.size, ...masksOf(i) })),
+      skips: js.skips.map((s, k) => ({ from: s.from, to: s.to, ...masksOf(L + k) })),
+    };
+    // Mask lengths are checked against the spec here so the error names the checkpoint key, not spec.*.
+    try {
+      validateSpec({ ...spec, layers: spec.layers.map((l) => ({ size: l.size })), skips: spec.skips.map((s) => ({ from: s.from, to: s.to })) });
+    } catch (e) {
+      fail((e as Error).message);
+    }
+    const G = GATES[spec.mode];
+    const checkMaskSize = (mask: Uint8Array, rows: number, cols: number, where: string) => {
+      if (mask.length !== rows * cols) fail(`${where} has ${mask.length} entries, expected ${rows}×${cols} = ${rows * cols}`);
+    };
+    spec.layers.forEach((l, i) => {
+      checkMaskSize(l.maskIH!, G * l.size, layerInputSize(spec, i), `blocks[${i}].maskIH`);
+      checkMaskSize(l.maskHH!, G * l.size, l.size, `blocks[${i}].maskHH`);
+    });
+    spec.skips.forEach((s, k) => {
+      const H = spec.layers[s.to].size;
+      checkMaskSize(s.maskIH!, G * H, spec.layers[s.from].size, `blocks[${L + k}].maskIH`);
+      checkMaskSize(s.maskHH!, G * H, H, `blocks[${L + k}].maskHH`);
+    });
+    const limit = json.precision === "f32" ? FLOAT32_MAX : Number.MAX_VALUE;
+    const check = (values: unknown, expected: number, where: string): number[] => {
+      if (!Array.isArray(values)) fail(`${where} must be an array of ${expected} numbers, got ${describeJson(values)}`);
+      const list = values as unknown[];
+      if (list.length !== expected) fail(`${where} has ${list.length} values, expected ${expected}`);
+      for (let i = 0; i < list.length; i++) {
+        const v = list[i];
+        if (typeof v !== "number") fail(`${where}[${i}] must be a finite number, got ${describeJson(v)}`);
+        if (requireFinite && !(Math.abs(v as number) <= limit)) {
+          fail(`${where}[${i}] must be a finite number${json.precision === "f32" ? " within float32 range" : ""}, got ${v}`);
+        }
+      }
+      return list as number[];
+    };
+    // Sizes follow from the spec: check every array before allocating the network.
+    const sizes = Network.expectedSizes(spec);
+    const blocks = json.blocks.map((jb, i) => {
+      const where = `blocks[${i}]`;
+      if (jb.name !== undefined && jb.name !== sizes.blocks[i].name) {
+        fail(`${where}.name is ${JSON.stringify(jb.name)}, expected ${JSON.stringify(sizes.blocks[i].name)} (blocks out of order?)`);
+      }
+      return {
+        wIH: check(jb.wIH, sizes.blocks[i].wIH, `${where}.wIH`), wHH: check(jb.wHH, sizes.blocks[i].wHH, `${where}.wHH`),
+        bIH: check(jb.bIH, sizes.blocks[i].bias, `${where}.bIH`), bHH: check(jb.bHH, sizes.blocks[i].bias, `${where}.bHH`),
+      };
+    });
+    const embedding = check(json.embedding, sizes.embedding, "embedding");
+    const headW = check(json.headW, sizes.headW, "headW");
+    const headB = check(json.headB, sizes.headB, "headB");
+    const net = new Network(spec, json.precision);
+    net.blocks.forEach((b, i) => {
+      b.wIH.set(blocks[i].wIH); b.wHH.set(blocks[i].wHH); b.bIH.set(blocks[i].bIH); b.bHH.set(blocks[i].bHH);
+    });
+    net.embedding.set(embedding);
+    net.headW.set(headW);
+    net.headB.set(headB);
     return net;
+  }
+
+  /** Array sizes of a valid spec's parameters, in block order. */
+  private static expectedSizes(spec: NetworkSpec) {
+    const G = GATES[spec.mode];
+    const L = spec.layers.length;
+    const block = (name: string, inputSize: number, hidden: number) => ({ name, wIH: G * hidden * inputSize, wHH: G * hidden * hidden, bias: G * hidden });
+    return {
+      blocks: [
+        ...spec.layers.map((layer, l) => block(`layer${l}`, layerInputSize(spec, l), layer.size)),
+        ...spec.skips.map((s) => block(`skip${s.from}to${s.to}`, spec.layers[s.from].size, spec.layers[s.to].size)),
+      ],
+      embedding: spec.vocab * spec.layers[0].size,
+      headW: spec.classes * spec.layers[L - 1].size,
+      headB: spec.classes,
+    };
   }
 
   /** Write a checkpoint (JSON) atomically: a crash never leaves a half-written file. */
@@ -228,14 +326,9 @@ export class Network {
     fs.renameSync(tmp, file);
   }
 
+  /** Load a checkpoint written by save(); every error names the file (unreadable, truncated JSON, bad key). */
   static loadFile(file: string): Network {
-    let json: NetworkJSON;
-    try {
-      json = JSON.parse(fs.readFileSync(file, "utf8"));
-    } catch (e) {
-      throw new Error(`Network.loadFile: cannot read ${file}: ${(e as Error).message}`);
-    }
-    return Network.load(json, file);
+    return Network.load(readJsonFile(file, "network checkpoint") as NetworkJSON, file);
   }
 
   /** Every parameter array in the engine's flat order: per block wIH, wHH, bIH, bHH; then embedding, headW, headB. */
