@@ -33,8 +33,9 @@ export function maskExampleFigure(weights: ArrayLike<number>, mask: ArrayLike<nu
       xgap: 3, ygap: 3,
     }],
     layout: {
-      title: options.title ?? `mask = |w| ≥ ${threshold.toFixed(4)}`,
-      width: 360, height: 340, yaxis: { autorange: "reversed", showticklabels: false }, xaxis: { showticklabels: false },
+      title: { text: options.title ?? `mask = |w| ≥ ${threshold.toFixed(4)}` },
+      width: 360, height: 340, xaxis: { title: { text: "column of W" }, showticklabels: false },
+      yaxis: { title: { text: "row of W" }, autorange: "reversed", showticklabels: false },
       plot_bgcolor: "#f3d5d5", margin: { l: 20, r: 20, t: 50, b: 20 },
     },
   };
@@ -65,9 +66,9 @@ export function accuracyAfterPruningFigure(variant: CellMode, ours: readonly Pru
   return {
     data,
     layout: {
-      title: `${variant}: test accuracy right after pruning (dotted: our base model)`,
-      xaxis: { title: "pruning level p (percentile of |w|)", dtick: 10 },
-      yaxis: { title: "test accuracy", range: [0.4, 1.02] },
+      title: { text: `${variant}: test accuracy right after pruning (dotted: our base model)` },
+      xaxis: { title: { text: "pruning level p (percentile of |w|)" }, dtick: 10 },
+      yaxis: { title: { text: "test accuracy" }, range: [0.4, 1.02] },
       shapes, width: 760, height: 420, legend: { orientation: "h", y: -0.22 },
     },
   };
@@ -93,9 +94,9 @@ export function recoveryFigure(variant: CellMode, kind: PruneKind, records: read
   return {
     data,
     layout: {
-      title: `${variant}, ${KIND_LABEL[kind]}: recovery during retraining`,
-      xaxis: { title: "retraining epoch (0 = right after pruning)", dtick: 1 },
-      yaxis: { title: "test accuracy", range: [0.4, 1.02] }, width: 760, height: 400,
+      title: { text: `${variant}, ${KIND_LABEL[kind]}: recovery during retraining` },
+      xaxis: { title: { text: "retraining epoch (0 = right after pruning)" }, dtick: 1 },
+      yaxis: { title: { text: "test accuracy" }, range: [0.4, 1.02] }, width: 760, height: 400,
     },
   };
 }
@@ -118,9 +119,9 @@ export function gradualComparisonFigure(variant: CellMode, kind: PruneKind, reco
   return {
     data,
     layout: {
-      title: `${variant}, ${KIND_LABEL[kind]}: one-shot vs gradual (Zhu & Gupta) at equal final sparsity`,
-      xaxis: { title: "epoch after the base model (gradual: sparsity ramps up in the first epochs)", dtick: 1 },
-      yaxis: { title: "test accuracy" }, width: 760, height: 400,
+      title: { text: `${variant}, ${KIND_LABEL[kind]}: one-shot vs gradual (Zhu & Gupta) at equal final sparsity` },
+      xaxis: { title: { text: "epoch after the base model (gradual: sparsity ramps up in the first epochs)" }, dtick: 1 },
+      yaxis: { title: { text: "test accuracy" } }, width: 760, height: 400,
     },
   };
 }
@@ -142,9 +143,9 @@ export function sparseSpeedFigure(rows: readonly SparseSpeedRow[]): PlotlyFigure
   return {
     data,
     layout: {
-      title: "Sparse kernels: speed-up over dense vs density of the recurrent weights",
-      xaxis: { title: "recurrent weights kept (%)", autorange: "reversed" },
-      yaxis: { title: "speed-up (dense time / sparse time)" },
+      title: { text: "Sparse kernels: speed-up over dense vs density of the recurrent weights" },
+      xaxis: { title: { text: "recurrent weights kept (%)" }, autorange: "reversed" },
+      yaxis: { title: { text: "speed-up (dense time / sparse time)" } },
       shapes: [{ type: "line", xref: "paper", x0: 0, x1: 1, y0: 1, y1: 1, line: { color: "#888", dash: "dot", width: 1 } }],
       width: 760, height: 420,
     },
