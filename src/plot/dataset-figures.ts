@@ -94,7 +94,7 @@ export function classCountsFigure(splits: readonly SplitCounts[], thesis?: reado
     data,
     layout: {
       title: { text: "Valid and invalid strings per split" }, barmode: "group", scattermode: "group",
-      yaxis: { title: { text: "strings" } }, legend: { orientation: "h", y: -0.15 }, width: 620,
+      xaxis: { title: { text: "split" } }, yaxis: { title: { text: "strings" } }, legend: { orientation: "h", y: -0.22 }, width: 620,
     },
   };
 }
@@ -109,8 +109,8 @@ export function lengthDistributionFigure(
 ): PlotlyFigure {
   const data: any[] = [];
   const layout: any = {
-    title: { text: "String lengths" }, grid: { rows: sets.length, columns: 1, pattern: "independent" },
-    height: 260 * sets.length + 60, legend: { orientation: "h", y: -0.08 }, annotations: [], bargap: 0.05,
+    title: { text: "String lengths" }, grid: { rows: sets.length, columns: 1, pattern: "independent", ygap: 0.3 },
+    height: 280 * sets.length + 60, legend: { orientation: "h", y: -0.08 }, annotations: [], bargap: 0.05,
   };
   sets.forEach((set, i) => {
     const axis = i === 0 ? "" : String(i + 1);
@@ -127,7 +127,7 @@ export function lengthDistributionFigure(
         showlegend: i === 0, legendgroup: "thesis", hovertemplate: `thesis ${set.name}: length %{x}, %{y} strings<extra></extra>`,
       });
     }
-    layout[`xaxis${axis}`] = { title: { text: i === sets.length - 1 ? "string length" : "" }, dtick: 5 };
+    layout[`xaxis${axis}`] = { title: { text: "string length" }, dtick: 5 };
     layout[`yaxis${axis}`] = { title: { text: set.name } };
   });
   return { data, layout };

@@ -25,7 +25,8 @@ export function correlationHeatmap(correlations: readonly PropertyCorrelation[],
     }],
     layout: {
       title: { text: `Pearson correlation of graph properties with test accuracy (* p < ${alpha})` },
-      height: 720, margin: { l: 230 }, yaxis: { autorange: "reversed" },
+      height: 720, margin: { l: 230 }, xaxis: { title: { text: "variant" } },
+      yaxis: { title: { text: "graph property", standoff: 10 }, autorange: "reversed", automargin: true },
     },
   };
 }
@@ -43,7 +44,7 @@ export function correlationBars(correlations: readonly PropertyCorrelation[]): P
     }),
     layout: {
       title: { text: "Correlation with test accuracy, 95% Fisher-z intervals" }, barmode: "group", height: 520,
-      yaxis: { title: { text: "Pearson r" }, range: [-1, 1] }, xaxis: { tickangle: -45 }, margin: { b: 200 },
+      yaxis: { title: { text: "Pearson r" }, range: [-1, 1] }, xaxis: { title: { text: "graph property" }, tickangle: -45 }, margin: { b: 200 },
     },
   };
 }
@@ -64,9 +65,12 @@ export function predictedVsActual(results: readonly SplitResult[]): PlotlyFigure
   const regressors = [...new Set(results.map((r) => r.regressor))];
   const data: any[] = [];
   const annotations: any[] = [];
+  const axisTitles: Record<string, unknown> = {};
   results.forEach((res) => {
     const i = variants.indexOf(res.variant) * regressors.length + regressors.indexOf(res.regressor) + 1;
     const axes = { xaxis: `x${i === 1 ? "" : i}`, yaxis: `y${i === 1 ? "" : i}` };
+    axisTitles[`xaxis${i === 1 ? "" : i}`] = { title: { text: "actual" } };
+    axisTitles[`yaxis${i === 1 ? "" : i}`] = { title: { text: "predicted" } };
     const lo = Math.min(...res.yTest, ...res.yPred), hi = Math.max(...res.yTest, ...res.yPred);
     const { slope, intercept } = fitLine(res.yTest, res.yPred);
     const color = REGRESSOR_COLORS[res.regressor];
@@ -85,8 +89,8 @@ export function predictedVsActual(results: readonly SplitResult[]): PlotlyFigure
     data,
     layout: {
       title: { text: "Predicted vs actual test accuracy (held-out rows; line: least-squares fit, dotted: y = x)" },
-      grid: { rows: variants.length, columns: regressors.length, pattern: "independent", ygap: 0.45, xgap: 0.12 },
-      height: 260 * variants.length + 80, width: 900, annotations,
+      grid: { rows: variants.length, columns: regressors.length, pattern: "independent", ygap: 0.45, xgap: 0.3 },
+      height: 260 * variants.length + 80, width: 900, annotations, ...axisTitles,
     },
   };
 }
@@ -102,7 +106,7 @@ export function r2Comparison(ours: readonly SplitResult[], thesis: Readonly<Reco
       { type: "scatter", mode: "markers", name: `${label(reg)} (thesis)`, x: variants, y: variants.map((v) => thesis[v]?.[reg] ?? null),
         marker: { color: REGRESSOR_COLORS[reg], symbol: "diamond-open", size: 12, line: { width: 2 } }, offsetgroup: reg },
     ]),
-    layout: { title: { text: "R² on one 90/10 split: ours (bars) vs the thesis (diamonds)" }, barmode: "group", scattermode: "group", yaxis: { title: { text: "R²" } } },
+    layout: { title: { text: "R² on one 90/10 split: ours (bars) vs the thesis (diamonds)" }, barmode: "group", scattermode: "group", xaxis: { title: { text: "variant" } }, yaxis: { title: { text: "R²" } } },
   };
 }
 
@@ -124,7 +128,7 @@ export function cvBars(rows: readonly CvRow[], featureSet: string, thesis?: Read
   }
   return {
     data,
-    layout: { title: { text: `Repeated k-fold R² (mean ± std), feature set "${featureSet}"` }, barmode: "group", scattermode: "group", yaxis: { title: { text: "R²" } } },
+    layout: { title: { text: `Repeated k-fold R² (mean ± std), feature set "${featureSet}"` }, barmode: "group", scattermode: "group", xaxis: { title: { text: "variant" } }, yaxis: { title: { text: "R²" } } },
   };
 }
 
@@ -137,13 +141,14 @@ export function importanceBars(result: SplitResult): PlotlyFigure {
     data: [
       { type: "bar", orientation: "h", name: modelKind, y: names, x: result.importances, marker: { color: REGRESSOR_COLORS[result.regressor] }, xaxis: "x", yaxis: "y" },
       { type: "bar", orientation: "h", name: "permutation importance (drop in R²)", y: names, x: result.permutation.mean,
-        error_x: { type: "data", array: result.permutation.std }, marker: { color: "#7f7f7f" }, xaxis: "x2", yaxis: "y2" },
+        error_x: { type: "data", array: result.permutation.std }, marker: { color: "#7f7f7f" }, xaxis: "x2", yaxis: "y" },
     ],
     layout: {
       title: { text: `${result.variant} · ${label(result.regressor)}: feature importances` },
-      grid: { rows: 1, columns: 2, pattern: "independent", xgap: 0.35 }, height: 40 + 22 * names.length + 120, width: 980, margin: { l: 220 },
-      yaxis: { autorange: "reversed" }, yaxis2: { autorange: "reversed" },
-      xaxis: { title: { text: modelKind } }, xaxis2: { title: { text: "drop in R²" } }, legend: { orientation: "h", y: -0.15 },
+      grid: { rows: 1, columns: 2, pattern: "coupled", xgap: 0.1 }, height: Math.max(320, 22 * names.length + 180), width: 980, margin: { l: 220 },
+      yaxis: { title: { text: "graph property", standoff: 10 }, autorange: "reversed", automargin: true },
+      xaxis: { title: { text: modelKind } }, xaxis2: { title: { text: "drop in R²" } },
+      legend: { orientation: "h", x: 0, y: 1.01, yanchor: "bottom" },
     },
   };
 }
@@ -158,8 +163,11 @@ export function featureSetHeatmap(rows: readonly CvRow[], featureSetLabels: Read
       type: "heatmap", x: sets.map((s) => featureSetLabels[s] ?? s), y: keys, colorscale: "Viridis", zmin: 0, zmax: 1,
       z: keys.map((k) => sets.map((s) => cell(k, s).mean)),
       text: keys.map((k) => sets.map((s) => `${cell(k, s).mean.toFixed(2)} ± ${cell(k, s).std.toFixed(2)}`)), texttemplate: "%{text}",
-      colorbar: { title: { text: "mean R²" } },
+      colorbar: { title: { text: "mean R²", side: "right" } },
     }],
-    layout: { title: { text: "Cross-validated R² by feature set" }, height: 120 + 28 * keys.length, width: 980, margin: { l: 220 }, yaxis: { autorange: "reversed" } },
+    layout: {
+      title: { text: "Cross-validated R² by feature set" }, height: 120 + 28 * keys.length, width: 980, margin: { l: 220 },
+      xaxis: { title: { text: "feature set" } }, yaxis: { title: { text: "variant · regressor", standoff: 10 }, autorange: "reversed", automargin: true },
+    },
   };
 }

@@ -163,9 +163,12 @@ export function gateMaskFigure(layering: Layering, from: number, to: number, gat
       hovertemplate: "row %{y}, input %{x}: %{z}<extra></extra>",
     })),
     layout: {
-      title: { text: title }, grid: { rows: 1, columns: 3, pattern: "independent" },
+      title: { text: title }, grid: { rows: 1, columns: 3, pattern: "independent", xgap: 0.35 },
       annotations: panels.map(([name], i) => ({ text: name, xref: `x${i + 1} domain`, yref: `y${i + 1} domain`, x: 0.5, y: 1, yanchor: "bottom", yshift: 6, showarrow: false })),
-      ...Object.fromEntries(panels.map((_, i) => [`yaxis${i === 0 ? "" : i + 1}`, { autorange: "reversed", type: "category" }])),
+      ...Object.fromEntries(panels.flatMap((_, i) => [
+        [`xaxis${i === 0 ? "" : i + 1}`, { title: { text: `input: layer ${from} node` } }],
+        [`yaxis${i === 0 ? "" : i + 1}`, { title: { text: i === 0 ? `layer ${to} node` : "gate · row" }, autorange: "reversed", type: "category" }],
+      ])),
       height: 220 + 14 * gates * rows, width: 900, margin: { t: 110 },
     },
   };
@@ -208,14 +211,14 @@ export function propertyScatterFigure(rows: readonly ResultLike[], properties: r
   const axes: Record<string, unknown> = {};
   modes.forEach((mode, i) => properties.forEach((p, j) => {
     const axis = i * properties.length + j + 1;
-    axes[`xaxis${axis === 1 ? "" : axis}`] = { title: i === modes.length - 1 ? { text: p } : undefined };
-    axes[`yaxis${axis === 1 ? "" : axis}`] = { title: j === 0 ? { text: mode } : undefined };
+    axes[`xaxis${axis === 1 ? "" : axis}`] = { title: { text: p } };
+    axes[`yaxis${axis === 1 ? "" : axis}`] = { title: { text: `${mode} accuracy` } };
   }));
   return {
     data,
     layout: {
-      title: { text: title }, grid: { rows: modes.length, columns: properties.length, pattern: "independent" }, ...axes,
-      height: 160 + 190 * modes.length, width: Math.max(720, 220 * properties.length),
+      title: { text: title }, grid: { rows: modes.length, columns: properties.length, pattern: "independent", ygap: 0.35, xgap: 0.25 }, ...axes,
+      height: 160 + 230 * modes.length, width: Math.max(720, 220 * properties.length),
     },
   };
 }

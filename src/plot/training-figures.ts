@@ -115,6 +115,7 @@ export function benchmarkFigure(result: EngineBenchResult): PlotlyFigure {
     layout: {
       title: { text: "Seconds per epoch, thesis base configuration (586 batches of 32, 3×50, post padding)" },
       barmode: "group", width: 900, height: 430,
+      xaxis: { title: { text: "variant" } },
       yaxis: { title: { text: "seconds per epoch (log scale)" }, type: "log" },
       annotations: [{ text: `labels: ratio to PyTorch · measured ${result.date.slice(0, 16)} on a shared machine (noisy)`, xref: "paper", yref: "paper", x: 0, y: -0.15, showarrow: false }],
     },
