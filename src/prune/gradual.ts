@@ -1,4 +1,4 @@
-import { MaskableNetwork, PruneKind, ThresholdScope, magnitudeMasks } from "./magnitude";
+import { MaskableNetwork, PruneKind, ThresholdScope, checkPruneKind, magnitudeMasks } from "./magnitude";
 
 /**
  * Gradual magnitude pruning (Zhu & Gupta 2017, "To prune, or not to prune"):
@@ -22,11 +22,13 @@ export interface CubicSchedule {
 }
 
 function checkSchedule(s: CubicSchedule): void {
+  if (s === null || typeof s !== "object") throw new Error(`CubicSchedule must be an object, got ${String(s)}`);
+  const show = (v: unknown) => (typeof v === "string" ? JSON.stringify(v) : String(v));
   for (const key of ["initialSparsity", "finalSparsity"] as const) {
-    if (!(s[key] >= 0 && s[key] <= 1)) throw new Error(`CubicSchedule.${key} must be a fraction in [0, 1], got ${s[key]}`);
+    if (typeof s[key] !== "number" || !(s[key] >= 0 && s[key] <= 1)) throw new Error(`CubicSchedule.${key} must be a fraction in [0, 1], got ${show(s[key])}`);
   }
   for (const key of ["startStep", "intervals", "frequency"] as const) {
-    if (!Number.isInteger(s[key]) || s[key] < 1) throw new Error(`CubicSchedule.${key} must be a positive integer, got ${s[key]}`);
+    if (!Number.isSafeInteger(s[key]) || s[key] < 1) throw new Error(`CubicSchedule.${key} must be a positive integer, got ${show(s[key])}`);
   }
 }
 
@@ -51,6 +53,8 @@ export function isPruningStep(s: CubicSchedule, step: number): boolean {
 export function gradualPruningHook(schedule: CubicSchedule, options: { kind: PruneKind; scope?: ThresholdScope }):
   (net: MaskableNetwork, step: number) => void {
   checkSchedule(schedule);
+  if (options === null || typeof options !== "object") throw new Error(`gradualPruningHook: options must be { kind, scope? }, got ${String(options)}`);
+  checkPruneKind(options.kind, options.scope, "gradualPruningHook");
   return (net, step) => {
     if (!isPruningStep(schedule, step)) return;
     const plan = magnitudeMasks(net.blocks, { percent: 100 * cubicSparsity(schedule, step), kind: options.kind, scope: options.scope });

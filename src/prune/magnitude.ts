@@ -1,6 +1,6 @@
 import type { BlockMasks } from "../nn/spec";
 import type { Floats } from "../nn/kernel-ops";
-import { percentileOfSorted } from "./percentile";
+import { checkPercent, percentileOfSorted } from "./percentile";
 
 /**
  * Magnitude pruning as the thesis does it (chapter 5.2): one threshold, the
@@ -23,6 +23,8 @@ export type ThresholdScope = "global" | "layer";
 
 /** What pruning needs of a recurrent block; the engine's RecurrentBlock has it. */
 export interface WeightBlock {
+  /** Named in error messages when present ("layer1", "skip0to2"). */
+  name?: string;
   wIH: Floats;
   wHH: Floats;
   maskIH?: Uint8Array;
@@ -47,16 +49,35 @@ export interface PrunePlan {
 }
 
 interface Selected {
+  /** "block 1 (layer1) h2h" for error messages */
+  where: string;
   weights: Floats;
   previous?: Uint8Array;
   put: (mask: Uint8Array) => void;
 }
 
-function selectMatrices(block: WeightBlock, kind: PruneKind, masks: BlockMasks): Selected[] {
+function selectMatrices(block: WeightBlock, b: number, kind: PruneKind, masks: BlockMasks): Selected[] {
   const selected: Selected[] = [];
-  if (kind !== "h2h") selected.push({ weights: block.wIH, previous: block.maskIH, put: (m) => (masks.maskIH = m) });
-  if (kind !== "i2h") selected.push({ weights: block.wHH, previous: block.maskHH, put: (m) => (masks.maskHH = m) });
+  const name = `block ${b}${typeof block.name === "string" ? ` (${block.name})` : ""}`;
+  if (kind !== "h2h") selected.push({ where: `${name} i2h`, weights: block.wIH, previous: block.maskIH, put: (m) => (masks.maskIH = m) });
+  if (kind !== "i2h") selected.push({ where: `${name} h2h`, weights: block.wHH, previous: block.maskHH, put: (m) => (masks.maskHH = m) });
   return selected;
+}
+
+/**
+ * Throws unless every weight is a finite number: one NaN would make the threshold NaN (and
+ * |w| ≥ NaN is false, so everything would be pruned). `where` names the matrix, e.g. "block 2 (layer2) h2h".
+ */
+export function checkFiniteWeights(weights: Floats, where: string, who = "magnitudeMasks"): void {
+  if (weights === null || typeof weights !== "object" || typeof weights.length !== "number") {
+    throw new Error(`${who}: ${where} weights must be an array of numbers, got ${weights === null ? "null" : typeof weights}`);
+  }
+  for (let i = 0; i < weights.length; i++) {
+    const w = weights[i];
+    if (typeof w !== "number" || !Number.isFinite(w)) {
+      throw new Error(`${who}: ${where} weight [${i}] is ${typeof w === "number" ? w : JSON.stringify(w)}; pruning needs finite weights`);
+    }
+  }
 }
 
 /** |w| of several matrices pooled and sorted ascending. */
@@ -74,6 +95,8 @@ export function pooledMagnitudes(matrices: readonly Floats[]): Float64Array {
 
 /** The p-th percentile (numpy linear) of |w| over the matrices pooled. */
 export function magnitudeThreshold(matrices: readonly Floats[], percent: number): number {
+  checkPercent(percent, "magnitudeThreshold");
+  matrices.forEach((m, i) => checkFiniteWeights(m, `matrix ${i}`, "magnitudeThreshold"));
   return percentileOfSorted(pooledMagnitudes(matrices), percent);
 }
 
@@ -82,6 +105,8 @@ export function magnitudeThreshold(matrices: readonly Floats[], percent: number)
  * (masked weights are zero, so a threshold of 0 would otherwise keep them).
  */
 export function thresholdMask(weights: Floats, threshold: number, previous?: Uint8Array): Uint8Array {
+  if (typeof threshold !== "number" || Number.isNaN(threshold)) throw new Error(`thresholdMask: threshold must be a number, got ${threshold}`);
+  checkFiniteWeights(weights, "the matrix", "thresholdMask");
   if (previous && previous.length !== weights.length) {
     throw new Error(`thresholdMask: previous mask has ${previous.length} entries, weights have ${weights.length}`);
   }
@@ -92,14 +117,30 @@ export function thresholdMask(weights: Floats, threshold: number, previous?: Uin
   return mask;
 }
 
-/** Masks for pruning `blocks` at percentile p of the selected magnitudes. Pure: blocks are not changed. */
+/** Throws unless kind and scope are known; `who` starts the message. */
+export function checkPruneKind(kind: unknown, scope: unknown, who: string): void {
+  if (!PRUNE_KINDS.includes(kind as PruneKind)) throw new Error(`${who}: kind must be one of ${PRUNE_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
+  if (scope !== undefined && scope !== "global" && scope !== "layer") throw new Error(`${who}: scope must be "global" or "layer", got ${JSON.stringify(scope)}`);
+}
+
+/**
+ * Masks for pruning `blocks` at percentile p of the selected magnitudes. Pure: blocks are not changed.
+ * Everything is checked first: percent a number in [0, 100], kind and scope known, every selected weight finite.
+ */
 export function magnitudeMasks(blocks: readonly WeightBlock[], options: PruneOptions): PrunePlan {
+  if (options === null || typeof options !== "object") throw new Error(`magnitudeMasks: options must be { percent, kind, scope? }, got ${String(options)}`);
   const { percent, kind, scope = "global" } = options;
-  if (!PRUNE_KINDS.includes(kind)) throw new Error(`magnitudeMasks: kind must be one of ${PRUNE_KINDS.join(", ")}, got "${kind}"`);
-  if (scope !== "global" && scope !== "layer") throw new Error(`magnitudeMasks: scope must be "global" or "layer", got "${scope}"`);
-  if (blocks.length === 0) throw new Error("magnitudeMasks: no recurrent blocks to prune");
+  checkPruneKind(kind, scope, "magnitudeMasks");
+  checkPercent(percent, "magnitudeMasks");
+  if (!Array.isArray(blocks) || blocks.length === 0) throw new Error("magnitudeMasks: no recurrent blocks to prune");
   const masks: BlockMasks[] = blocks.map(() => ({}));
-  const selected = blocks.map((block, b) => selectMatrices(block, kind, masks[b]));
+  const selected = blocks.map((block, b) => selectMatrices(block, b, kind, masks[b]));
+  for (const s of selected.flat()) {
+    checkFiniteWeights(s.weights, s.where);
+    if (s.previous && s.previous.length !== s.weights.length) {
+      throw new Error(`magnitudeMasks: ${s.where} mask has ${s.previous.length} entries, weights have ${s.weights.length}`);
+    }
+  }
   const groups = scope === "global" ? [selected.flat()] : selected;
   const thresholds: number[] = [];
   let kept = 0;

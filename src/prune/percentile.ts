@@ -8,9 +8,12 @@
  * do we.
  */
 export function percentileOfSorted(sorted: ArrayLike<number>, percent: number): number {
+  checkPercent(percent, "percentile");
   const n = sorted.length;
   if (n === 0) throw new Error("percentile: no values to take a percentile of (empty selection)");
-  if (!(percent >= 0 && percent <= 100)) throw new Error(`percentile: percent must be in [0, 100], got ${percent}`);
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(sorted[i])) throw new Error(`percentile: value [${i}] is ${sorted[i]}; percentiles need finite values`);
+  }
   const index = (n - 1) * (percent / 100);
   const below = Math.floor(index);
   const above = Math.min(below + 1, n - 1);
@@ -19,6 +22,13 @@ export function percentileOfSorted(sorted: ArrayLike<number>, percent: number): 
   const b = sorted[above];
   const diff = b - a;
   return gamma >= 0.5 ? b - diff * (1 - gamma) : a + diff * gamma;
+}
+
+/** Throws unless `percent` is a number in [0, 100] (not NaN, not a numeric string); `who` starts the message. */
+export function checkPercent(percent: unknown, who: string): asserts percent is number {
+  if (typeof percent !== "number" || !(percent >= 0 && percent <= 100)) {
+    throw new Error(`${who}: percent must be a number in [0, 100], got ${typeof percent === "string" ? JSON.stringify(percent) : String(percent)}`);
+  }
 }
 
 /** numpy.percentile(values, percent) of unsorted values (copied, then sorted ascending). */
