@@ -1,4 +1,4 @@
-import { Edge, UGraph, edgesOf } from "./edges";
+import { Edge, UGraph, checkEdges, checkNodeCount, edgesOf } from "./edges";
 
 /**
  * A graph read as a layered DAG, the thesis's way: each edge points from the lower node
@@ -22,15 +22,20 @@ export function layerGraph(g: UGraph): Layering {
   return layerEdges(g.getNodeCount(), edgesOf(g));
 }
 
-/** Layering of the graph on nodes 0 … n−1 with these undirected edges. */
+/**
+ * Layering of the graph on nodes 0 … n−1 with these undirected edges. The edges must form a simple
+ * graph (checked first, as graphFromEdges does): ids integers in 0…n−1, no self-loops (which would
+ * add a phantom layer), no edge twice in either orientation.
+ */
 export function layerEdges(n: number, undirected: readonly Edge[]): Layering {
+  checkNodeCount(n, "layerEdges");
+  checkEdges(undirected, n, "layerEdges");
   const edges: Edge[] = undirected
     .map(([u, v]): Edge => (u < v ? [u, v] : [v, u]))
     .sort((a, b) => a[1] - b[1] || a[0] - b[0]);
   // ids ascending are a topological order, so one pass over edges sorted by head suffices
   const layerOf = new Int32Array(n);
   for (const [u, v] of edges) {
-    if (v >= n) throw new Error(`layerEdges: edge [${u}, ${v}] names node ${v} but the graph has ${n} nodes`);
     if (layerOf[u] + 1 > layerOf[v]) layerOf[v] = layerOf[u] + 1;
   }
   let count = 0;

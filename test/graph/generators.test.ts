@@ -55,6 +55,8 @@ test("connected Watts–Strogatz: n·⌊k/2⌋ edges, connected, no duplicates; 
   }
   // the ring lattice itself, p = 0
   assert.deepEqual(edgesOf(wattsStrogatz(6, 4, 0, rng)).map(String), ["0,1", "0,2", "0,4", "0,5", "1,2", "1,3", "2,3", "2,4", "3,4", "3,5", "4,5", "1,5"].sort());
-  // k = 0 leaves no edges, never connected
-  assert.throws(() => connectedWattsStrogatz(40, 0, 1, 3, rng), /no connected Watts–Strogatz graph \(n=40, k=0, p=1\) in 3 tries/);
+  // k = 0 leaves no edges: refused before any draw instead of redrawing `tries` times
+  assert.throws(() => connectedWattsStrogatz(40, 0, 1, 3, rng), /k=0 joins no neighbours .* no graph on n=40 nodes can be connected; need k ≥ 2/);
+  // a ring with every edge rewired is rarely connected: this seed's first 3 draws are not
+  assert.throws(() => connectedWattsStrogatz(40, 2, 1, 3, new Random(7)), /no connected Watts–Strogatz graph \(n=40, k=2, p=1\) in 3 tries \(maximum number of tries exceeded\)/);
 });
