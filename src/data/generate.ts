@@ -107,35 +107,79 @@ export interface Dataset {
   report: DatasetReport;
 }
 
+/**
+ * Largest dataset generateDataset makes: 10 million strings (400 times the thesis's 25,000; about a
+ * minute and a gigabyte of strings). Larger sizes are refused before any work starts.
+ */
+export const MAX_DATASET_SIZE = 10_000_000;
+/**
+ * Longest string length allowed for minLength / maxLength: walk probabilities are powers of 1/2 per
+ * choice and would underflow double precision (2^−1074) well before 10,000 symbols; 1,000 is far above
+ * anything the grammars produce in practice (the thesis's longest string has 53).
+ */
+export const MAX_STRING_LENGTH = 1000;
+
+const OPTION_KEYS: readonly (keyof DatasetOptions)[] = [
+  "size", "validFraction", "testSize", "trainSize", "testFraction", "seed", "grammar", "minLength", "maxLength",
+  "distinct", "forbidDuplicates", "invalidKinds",
+];
+
+/**
+ * Options with defaults filled in, every one checked first; errors name the option and its value.
+ * size: integer in 2 … MAX_DATASET_SIZE; validFraction in [0, 1]; testFraction in (0, 1);
+ * testSize and trainSize integers in 1 … size − 1 (both sets non-empty) summing to size;
+ * seed a safe integer; grammar "reber" or "embedded"; minLength ≤ maxLength integers in
+ * 1 … MAX_STRING_LENGTH; distinct / forbidDuplicates booleans; unknown option names are refused.
+ */
 export function resolveDatasetOptions(options: DatasetOptions = {}): ResolvedDatasetOptions {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) throw new Error(`dataset options must be an object, got ${show(options)}`);
+  const unknown = Object.keys(options).filter((k) => !(OPTION_KEYS as readonly string[]).includes(k));
+  if (unknown.length > 0) throw new Error(`unknown dataset option(s) ${unknown.join(", ")}; expected some of ${OPTION_KEYS.join(", ")}`);
   const size = options.size ?? 25000;
-  requireInteger("size", size, 2);
+  requireInteger("size", size, 2, MAX_DATASET_SIZE);
   const validFraction = options.validFraction ?? 0.5;
-  if (!(validFraction >= 0 && validFraction <= 1)) throw new Error(`validFraction must be in [0, 1], got ${validFraction}`);
+  requireFraction("validFraction", validFraction, true);
+  if (options.testFraction !== undefined) requireFraction("testFraction", options.testFraction, false);
   let { trainSize, testSize } = options;
+  if (testSize !== undefined) requireInteger("testSize", testSize, 1, size - 1);
+  if (trainSize !== undefined) requireInteger("trainSize", trainSize, 1, size - 1);
   if (trainSize !== undefined && testSize !== undefined && trainSize + testSize !== size) {
     throw new Error(`trainSize (${trainSize}) + testSize (${testSize}) must equal size (${size})`);
   }
   if (testSize === undefined) testSize = trainSize !== undefined ? size - trainSize : Math.round(size * (options.testFraction ?? 0.25));
   trainSize = size - testSize;
-  requireInteger("testSize", testSize, 0, size);
-  requireInteger("trainSize", trainSize, 0, size);
+  if (testSize < 1 || trainSize < 1) {
+    throw new Error(`testFraction ${options.testFraction ?? 0.25} of size ${size} leaves ${testSize} test and ${trainSize} training strings; both must be ≥ 1`);
+  }
   const minLength = options.minLength ?? 11;
   const maxLength = options.maxLength ?? 100;
+  requireInteger("minLength", minLength, 1, MAX_STRING_LENGTH);
+  requireInteger("maxLength", maxLength, minLength, MAX_STRING_LENGTH);
   const seed = options.seed ?? 0;
-  if (!Number.isSafeInteger(seed)) throw new Error(`seed must be a safe integer, got ${seed}`);
-  return {
-    size,
-    validFraction,
-    trainSize,
-    testSize,
-    seed,
-    grammar: options.grammar ?? "reber",
-    minLength,
-    maxLength,
-    distinct: options.distinct ?? true,
-    forbidDuplicates: options.forbidDuplicates ?? false,
-  };
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed)) throw new Error(`seed must be a safe integer, got ${show(seed)}`);
+  const grammar = options.grammar ?? "reber";
+  if (grammar !== "reber" && grammar !== "embedded") throw new Error(`grammar must be "reber" or "embedded", got ${show(grammar)}`);
+  const distinct = options.distinct ?? true;
+  const forbidDuplicates = options.forbidDuplicates ?? false;
+  for (const [name, value] of [["distinct", distinct], ["forbidDuplicates", forbidDuplicates]] as const) {
+    if (typeof value !== "boolean") throw new Error(`${name} must be true or false, got ${show(value)}`);
+  }
+  if (options.invalidKinds !== undefined) checkInvalidKinds(options.invalidKinds);
+  return { size, validFraction, trainSize, testSize, seed, grammar, minLength, maxLength, distinct, forbidDuplicates };
+}
+
+/** Each kind needs a name, a family, a finite share ≥ 0 (some > 0) and a grammar. */
+function checkInvalidKinds(kinds: readonly InvalidKind[]): void {
+  if (!Array.isArray(kinds) || kinds.length === 0) throw new Error(`invalidKinds must be a non-empty array, got ${show(kinds)}`);
+  kinds.forEach((kind, i) => {
+    const where = `invalidKinds[${i}]`;
+    if (kind === null || typeof kind !== "object") throw new Error(`${where} must be an object, got ${show(kind)}`);
+    if (typeof kind.name !== "string" || kind.name === "") throw new Error(`${where}.name must be a non-empty string, got ${show(kind.name)}`);
+    if (kind.family !== "near-miss" && kind.family !== "other-letters") throw new Error(`${where}.family must be "near-miss" or "other-letters", got ${show(kind.family)}`);
+    if (typeof kind.share !== "number" || !Number.isFinite(kind.share) || kind.share < 0) throw new Error(`${where}.share must be a finite number ≥ 0, got ${show(kind.share)}`);
+    if (kind.grammar === null || typeof kind.grammar !== "object") throw new Error(`${where}.grammar must be a Grammar, got ${show(kind.grammar)}`);
+  });
+  if (!kinds.some((k) => k.share > 0)) throw new Error(`invalidKinds: at least one share must be > 0, got [${kinds.map((k) => k.share).join(", ")}]`);
 }
 
 /**
@@ -210,8 +254,21 @@ export function apportion(total: number, weights: readonly number[]): number[] {
   return counts;
 }
 
-function requireInteger(name: string, value: number, min: number, max = Infinity): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`${name} must be an integer in ${min} … ${max === Infinity ? "∞" : max}, got ${value}`);
+function requireInteger(name: string, value: unknown, min: number, max = Infinity): void {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`${name} must be an integer in ${min} … ${max === Infinity ? "∞" : max}, got ${show(value)}`);
   }
+}
+
+/** [0, 1] when closed, else (0, 1). */
+function requireFraction(name: string, value: unknown, closed: boolean): void {
+  const ok = typeof value === "number" && (closed ? value >= 0 && value <= 1 : value > 0 && value < 1);
+  if (!ok) throw new Error(`${name} must be in ${closed ? "[0, 1]" : "(0, 1)"}, got ${show(value)}`);
+}
+
+function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value !== null && typeof value === "object") return "an object";
+  return String(value);
 }
