@@ -40,3 +40,6 @@ export { weightsToTensors, setWeightsFromTensors } from "./tensors";
 export { readThesisBaseLog } from "./thesis-log";
 export type { ThesisEpoch } from "./thesis-log";
 export { trainResumable, ResumableRun } from "./resumable";
+export { NUMERICS_VERSION, numericsOf } from "./numerics";
+export type { Numerics } from "./numerics";
+export { ShardedRunner, splitBatch } from "./sharded-runner";
