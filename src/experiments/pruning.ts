@@ -1,29 +1,35 @@
 /**
  * The thesis's pruning experiment (chapter 5.2) as a resumable, cached protocol:
- * for each variant train a base model and save it; for each kind (both, i2h, h2h)
- * and level p: reload the base model, prune at the p-th percentile, evaluate
- * (epoch 0), retrain K epochs with the masks fixed and a fresh Adam. Optionally the
- * gradual (Zhu & Gupta) protocol from the same base model, at the same final levels.
+ * for each variant train a base model (resumable, checkpointed every epoch); for each
+ * kind (both, i2h, h2h) and level p: reload the base model, prune at the p-th
+ * percentile, evaluate (epoch 0), retrain K epochs with the masks fixed and a fresh
+ * Adam. Optionally the gradual (Zhu & Gupta) protocol from the same base model, at the
+ * same final levels.
  *
- * Every (mode, level) result is appended to `results.csv` (thesis schema) as soon
- * as it exists, so an interrupted run loses at most the model in progress and a
- * rerun skips what is done. The cache folder is named by a hash of everything that
- * determines the numbers (settings and the data itself), so rerunning a notebook
- * with the same parameters only reads.
+ * Every task's rows (thesis schema) go to one ResultStore as one whole record, so an
+ * interrupted run loses at most the task in progress and a rerun skips what is done;
+ * several processes on one cache share the tasks (claims). The cache folder is named
+ * by the hash of everything that determines the numbers — settings, the data's
+ * content and the engine's numerics (including the kernels that execute it) — so
+ * rerunning with the same parameters only reads, and other parameters never touch it.
  */
-import * as crypto from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import type { Sample } from "../data/types";
+import { dataFingerprint } from "../data/fingerprint";
 import { Network } from "../nn/network";
 import { train, evaluate, EpochRecord } from "../nn/train";
+import { ResumableRun } from "../nn/resumable";
+import { numericsOf, Numerics } from "../nn/numerics";
 import type { BackendName } from "../nn/backend";
-import type { CellMode, NetworkSpec, Padding } from "../nn/spec";
+import { CELL_MODES, CellMode, NetworkSpec, Padding } from "../nn/spec";
 import {
-  PruneKind, ThresholdScope, PruneRecord, PRUNE_COLUMNS, baseMode, pruneMode, gradualMode, pruneNetwork, toPruneRecords,
+  PruneKind, ThresholdScope, PruneRecord, PRUNE_COLUMNS, PRUNE_KINDS, baseMode, pruneMode, gradualMode, pruneNetwork, toPruneRecords,
   maskViolations, gradualPruningHook,
 } from "../prune";
-import { ResultStore } from "./result-store";
+import { ResultStore, Row, writeAtomically } from "../core/result-store";
+import { shortHash } from "../core/hash";
+import { checkSettings, integer, list, number, object, oneOf, optional, text } from "../core/settings";
 import { ProfileName, byProfile } from "./profile";
 import { generateDataset, loadThesisDataset } from "../data";
 import { repoRelative } from "../thesis";
@@ -58,6 +64,36 @@ export interface PruningSettings {
   gradual?: GradualSettings;
 }
 
+/** The settings' schema: checked whole before any work (unknown keys, types, ranges). */
+const SETTINGS_SCHEMA = {
+  variants: list(oneOf(CELL_MODES), { minLength: 1, unique: true }),
+  kinds: list(oneOf(PRUNE_KINDS), { minLength: 1, unique: true }),
+  levels: list(number({ min: 0, max: 100 }), { minLength: 1, unique: true }),
+  layers: list(integer({ min: 1, max: 4096 }), { minLength: 1 }),
+  baseEpochs: integer({ min: 1, max: 100_000 }),
+  retrainEpochs: integer({ min: 1, max: 100_000 }),
+  batchSize: integer({ min: 1, max: 1_000_000 }),
+  lr: number({ above: 0, max: 10 }),
+  seed: integer({ min: 0 }),
+  padding: oneOf(["post", "packed"] as const),
+  scope: oneOf(["global", "layer"] as const),
+  vocab: integer({ min: 2, max: 256 }),
+  backend: text(),
+  gradual: optional(object({
+    levels: list(number({ min: 0, max: 100 }), { minLength: 1, unique: true }),
+    rampEpochs: integer({ min: 1 }),
+    intervals: integer({ min: 1 }),
+  })),
+};
+
+/** Check a whole settings object before any work; `where` says where it came from (e.g. "notebook 03 parameters"). */
+export function checkPruningSettings(settings: PruningSettings, where = "PruningSettings"): void {
+  checkSettings(settings, SETTINGS_SCHEMA, where);
+  if (settings.gradual && settings.gradual.rampEpochs > settings.retrainEpochs) {
+    throw new Error(`${where}.gradual.rampEpochs must be ≤ retrainEpochs (${settings.retrainEpochs}), got ${settings.gradual.rampEpochs}`);
+  }
+}
+
 /** One unit of work, for progress displays. */
 export interface PruningTask {
   variant: CellMode;
@@ -69,63 +105,41 @@ export interface PruningTask {
 }
 
 export interface PruningRunOptions {
-  /** parent folder of the per-settings cache folders */
+  /** parent folder of the per-identity cache folders */
   cacheDir: string;
   /** a task is about to be computed (not called for cached tasks) */
   onTaskStart?: (task: PruningTask, index: number, total: number) => void;
   /** an epoch of the current task finished (0 = evaluation right after pruning) */
   onEpoch?: (task: PruningTask, epoch: number, testAcc: number) => void;
   /**
-   * Extra engine options for training and evaluation, e.g. a sparse-kernel backend
-   * (an execution choice that does not change the numbers beyond rounding, so it is
-   * not part of the cache key).
+   * The backend that executes the protocol, when not settings.backend: e.g. a
+   * sparse-kernel backend (`sparseBackend`). Part of the cache's identity: other
+   * kernels round differently.
    */
   execution?: { backend?: BackendName | string };
+  /** how often to look for tasks other processes hold (ms; default 5 s) */
+  pollMs?: number;
 }
 
 export interface PruningResults {
   /** the cache folder of these settings */
   dir: string;
   records: PruneRecord[];
-  /** tasks computed by this call (cached ones excluded) */
+  /** tasks computed by this call (cached ones and those of other processes excluded) */
   computed: PruningTask[];
 }
 
 /** Bump when the protocol's code changes what it computes (invalidates every cache). */
-const PROTOCOL_VERSION = 1;
-
-/** sha-256 over the strings and labels, in order: the data part of the cache key. */
-export function dataFingerprint(data: { train: Sample[]; test: Sample[] }): string {
-  const hash = crypto.createHash("sha256");
-  for (const [name, set] of [["train", data.train], ["test", data.test]] as const) {
-    hash.update(`${name}:${set.length}\n`);
-    for (const s of set) hash.update(`${s.text}\t${s.valid ? 1 : 0}\n`);
-  }
-  return hash.digest("hex");
-}
+const PROTOCOL_VERSION = 2;
 
 /**
- * The cache folder name: a short hash of the data and of the settings that change
- * a task's numbers. Which variants, kinds and levels are run is not part of it
- * (every row names its mode and level), so a run of a subset reuses and extends
- * the same cache; the gradual protocol's schedule keys its own file inside.
+ * Everything that determines a task's numbers. Which variants, kinds and levels are
+ * run is not part of it (every task is keyed by its mode and level), so a run of a
+ * subset reuses and extends the same cache; the gradual schedule is in its tasks' keys.
  */
-export function pruningCacheKey(settings: PruningSettings, data: { train: Sample[]; test: Sample[] }): string {
-  const { variants: _v, kinds: _k, levels: _l, gradual: _g, ...numbers } = settings;
-  return shortHash({ protocol: PROTOCOL_VERSION, settings: numbers, data: dataFingerprint(data) });
-}
-
-function shortHash(value: unknown): string {
-  return crypto.createHash("sha256").update(JSON.stringify(canonical(value))).digest("hex").slice(0, 16);
-}
-
-/** JSON with sorted keys, so key order in a notebook's literal does not change the hash. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (value && typeof value === "object") {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
-  }
-  return value;
+export function pruningIdentity(settings: PruningSettings, data: { train: Sample[]; test: Sample[] }, numerics: Numerics): Record<string, unknown> {
+  const { variants: _v, kinds: _k, levels: _l, gradual: _g, backend: _b, ...numbers } = settings;
+  return { protocol: PROTOCOL_VERSION, settings: numbers, data: dataFingerprint(data), numerics };
 }
 
 function specOf(settings: PruningSettings, variant: CellMode): NetworkSpec {
@@ -139,19 +153,16 @@ function epochRows(mode: string, prune: number, records: EpochRecord[]): PruneRe
   }));
 }
 
-function checkSettings(s: PruningSettings): void {
-  const positive = ["baseEpochs", "retrainEpochs", "batchSize"] as const;
-  for (const key of positive) {
-    if (!Number.isInteger(s[key]) || s[key] < 1) throw new Error(`PruningSettings.${key} must be a positive integer, got ${s[key]}`);
-  }
-  for (const p of s.levels) if (!(p >= 0 && p <= 100)) throw new Error(`PruningSettings.levels: ${p} is not a percentile in [0, 100]`);
-  if (s.gradual) {
-    const g = s.gradual;
-    if (!Number.isInteger(g.rampEpochs) || g.rampEpochs < 1 || g.rampEpochs > s.retrainEpochs) {
-      throw new Error(`PruningSettings.gradual.rampEpochs must be an integer in 1 … retrainEpochs (${s.retrainEpochs}), got ${g.rampEpochs}`);
-    }
-    if (!Number.isInteger(g.intervals) || g.intervals < 1) throw new Error(`PruningSettings.gradual.intervals must be a positive integer, got ${g.intervals}`);
-  }
+function sleep(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+interface PlannedTask {
+  task: PruningTask;
+  key: string;
+  /** tasks whose results this one needs first (its base model) */
+  after?: string;
+  run: (task: PruningTask) => PruneRecord[];
 }
 
 /**
@@ -160,45 +171,53 @@ function checkSettings(s: PruningSettings): void {
  */
 export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, settings: PruningSettings,
   options: PruningRunOptions): PruningResults {
-  checkSettings(settings);
-  const dir = path.join(options.cacheDir, pruningCacheKey(settings, data));
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "settings.json"), JSON.stringify(canonical(settings), null, 2));
-  const keyOf = (r: Record<string, unknown>) => `${r.mode}/${r.prune}/${r.epoch}`;
-  const store = new ResultStore(path.join(dir, "results.csv"), PRUNE_COLUMNS as string[], keyOf);
-  const gradualStore = settings.gradual
-    ? new ResultStore(path.join(dir, `gradual-${shortHash({ rampEpochs: settings.gradual.rampEpochs, intervals: settings.gradual.intervals })}.csv`), PRUNE_COLUMNS as string[], keyOf)
-    : store;
+  checkPruningSettings(settings);
   const backend = (options.execution?.backend ?? settings.backend) as BackendName;
+  const identity = pruningIdentity(settings, data, numericsOf(backend));
+  const dir = path.join(options.cacheDir, shortHash(identity));
+  fs.mkdirSync(dir, { recursive: true });
+  writeAtomically(path.join(dir, "identity.json"), JSON.stringify(identity, null, 2) + "\n");
+  const store = ResultStore.open(path.join(dir, "results.jsonl"), { identity, columns: PRUNE_COLUMNS });
   const engine = { batchSize: settings.batchSize, padding: settings.padding, backend };
   const training = { ...engine, lr: settings.lr, seed: settings.seed };
   const K = settings.retrainEpochs;
-  const samplesPerEpoch = Math.ceil(data.train.length / settings.batchSize);
+  const stepsPerEpoch = Math.ceil(data.train.length / settings.batchSize);
+  const baseRun = (variant: CellMode, epochs: number) =>
+    new ResumableRun({ dir: path.join(dir, "base"), name: variant }, specOf(settings, variant), settings.seed, data, { ...training, epochs });
+  /** the trained base model of a variant (its run is complete once its rows are in the store) */
+  const baseModel = (variant: CellMode): Network => {
+    const run = baseRun(variant, settings.baseEpochs);
+    try {
+      if (!run.done) throw new Error(`pruning cache ${dir}: the base model of ${variant} has rows but its run ${run.file} is incomplete; move the cache folder away to start afresh`);
+      return run.net;
+    } finally {
+      run.close();
+    }
+  };
 
-  // every task with how to tell it is done and how to do it
-  const tasks: Array<{ task: PruningTask; store: ResultStore; done: () => boolean; run: (task: PruningTask) => PruneRecord[] }> = [];
+  const tasks: PlannedTask[] = [];
   for (const variant of settings.variants) {
-    const checkpoint = path.join(dir, `base-${baseMode(variant)}.json`);
     const base = baseMode(variant);
+    const baseKey = `${base}/0`;
     tasks.push({
-      task: { variant, mode: base, prune: 0, epochs: settings.baseEpochs }, store,
-      // rows are written after the checkpoint, so rows present ⇒ checkpoint present
-      done: () => store.has(`${base}/0/${settings.baseEpochs}`) && fs.existsSync(checkpoint),
+      task: { variant, mode: base, prune: 0, epochs: settings.baseEpochs }, key: baseKey,
       run: (task) => {
-        const net = Network.create(specOf(settings, variant), { seed: settings.seed });
-        const records = train(net, data, { ...training, epochs: settings.baseEpochs, onEpoch: (r) => options.onEpoch?.(task, r.epoch, r.testAcc) });
-        net.save(checkpoint);
-        return epochRows(base, 0, records);
+        const run = baseRun(variant, settings.baseEpochs);
+        try {
+          while (!run.done) options.onEpoch?.(task, run.runEpoch().epoch, run.records[run.records.length - 1].testAcc);
+          return epochRows(base, 0, run.records);
+        } finally {
+          run.close();
+        }
       },
     });
     for (const kind of settings.kinds) {
       for (const p of settings.levels) {
         const mode = pruneMode(variant, kind);
         tasks.push({
-          task: { variant, mode, prune: p, epochs: K + 1 }, store,
-          done: () => store.has(`${mode}/${p}/${K}`),
+          task: { variant, mode, prune: p, epochs: K + 1 }, key: `${mode}/${p}`, after: baseKey,
           run: (task) => {
-            const net = Network.loadFile(checkpoint);
+            const net = baseModel(variant);
             pruneNetwork(net, { percent: p, kind, scope: settings.scope });
             const start = process.hrtime.bigint();
             const after = evaluate(net, data.test, engine);
@@ -217,11 +236,10 @@ export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, se
         const g = settings.gradual!;
         const mode = gradualMode(variant, kind);
         tasks.push({
-          task: { variant, mode, prune: p, epochs: K }, store: gradualStore,
-          done: () => gradualStore.has(`${mode}/${p}/${K}`),
+          task: { variant, mode, prune: p, epochs: K }, key: `${mode}/${p}/ramp ${g.rampEpochs}/intervals ${g.intervals}`, after: baseKey,
           run: (task) => {
-            const net = Network.loadFile(checkpoint);
-            const rampSteps = g.rampEpochs * samplesPerEpoch;
+            const net = baseModel(variant);
+            const rampSteps = g.rampEpochs * stepsPerEpoch;
             const frequency = Math.max(1, Math.floor(rampSteps / g.intervals));
             const afterStep = gradualPruningHook(
               { initialSparsity: 0, finalSparsity: p / 100, startStep: 1, intervals: Math.max(1, Math.floor((rampSteps - 1) / frequency)), frequency },
@@ -235,17 +253,32 @@ export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, se
     }
   }
 
+  // Work through the tasks; a task another live process holds (or whose base model it
+  // is training) is passed over and waited for at the end.
   const computed: PruningTask[] = [];
-  tasks.forEach(({ task, store: target, done, run }, i) => {
-    if (done()) return;
-    options.onTaskStart?.(task, i, tasks.length);
-    target.append(run(task) as unknown as Record<string, number | string>[]);
-    computed.push(task);
-  });
-  // the cache may hold more than asked for (other subsets): return the requested tasks' rows
-  const wanted = new Set(tasks.map(({ task }) => `${task.mode}/${task.prune}`));
-  const rows = gradualStore === store ? store.rows() : store.rows().concat(gradualStore.rows());
-  const records = toPruneRecords(rows, store.file).filter((r) => wanted.has(`${r.mode}/${r.prune}`));
+  const pollMs = options.pollMs ?? 5000;
+  for (;;) {
+    let waiting = 0;
+    tasks.forEach(({ task, key, after, run }, i) => {
+      if (store.has(key)) return;
+      if (after && !store.has(after)) { waiting++; return; }
+      const claim = store.claim(key);
+      if (!claim) { waiting += store.has(key) ? 0 : 1; return; }
+      try {
+        options.onTaskStart?.(task, i, tasks.length);
+        store.append(key, run(task) as unknown as Row[]);
+        computed.push(task);
+      } catch (error) {
+        claim.release();
+        throw error;
+      }
+    });
+    if (waiting === 0) break;
+    sleep(pollMs);
+    store.refresh();
+  }
+  const wanted = new Set(tasks.map(({ key }) => key));
+  const records = toPruneRecords(store.keys().filter((k) => wanted.has(k)).flatMap((k) => store.get(k)!), store.file);
   return { dir, records, computed };
 }
 

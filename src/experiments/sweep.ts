@@ -4,19 +4,25 @@
  * 10 tries), each turned into a sparse recurrent network and trained; one row per model
  * in the thesis's schema plus `seed`, `layout` and `edge_list`, so any row can be rebuilt.
  *
- * Rows are appended to a ResultStore as each model finishes, so an interrupted sweep
- * resumes where it stopped and a notebook rerun reads the cache. Models train in
- * parallel on a piscina worker pool, one model per core.
+ * Rows go to a ResultStore as each model finishes, so an interrupted sweep resumes
+ * where it stopped and a notebook rerun reads the cache. The cache folder is named by
+ * the hash of the configuration, the data's content and the engine's numerics; several
+ * processes on one cache share its models (claims). Models train in parallel on a
+ * piscina worker pool, one model per core.
  */
 import * as fs from "fs";
 import * as path from "path";
 import { Random, Sample } from "../data";
+import { dataFingerprint } from "../data/fingerprint";
 import { CellMode, CELL_MODES } from "../nn/spec";
+import { numericsOf } from "../nn/numerics";
 import {
-  UGraph, Rng, GateLayout, PROPERTY_COLUMNS, barabasiAlbert, connectedWattsStrogatz, connectedErdosRenyi,
+  UGraph, Rng, GateLayout, GATE_LAYOUTS, PROPERTY_COLUMNS, barabasiAlbert, connectedWattsStrogatz, connectedErdosRenyi,
   edgesOf, formatEdges, graphProperties, GraphProperties,
 } from "../graph";
-import { ResultStore, Row } from "./result-store";
+import { Claim, ResultStore, Row, writeAtomically } from "../core/result-store";
+import { shortHash } from "../core/hash";
+import { checkSettings, integer, list, number, oneOf } from "../core/settings";
 import { ProfileName, byProfile } from "./profile";
 import { createPool, coreCount } from "./pool";
 import { StructureTask, StructureOutcome, trainStructureModel } from "./structure-model";
@@ -71,6 +77,27 @@ export function sweepProfile(profile: ProfileName): SweepProfile {
   return byProfile(SWEEP_PROFILES, profile);
 }
 
+const CONFIG_SCHEMA = {
+  modes: list(oneOf(CELL_MODES), { minLength: 1, unique: true }),
+  families: list(oneOf(GRAPH_FAMILIES), { minLength: 1, unique: true }),
+  graphs: integer({ min: 1, max: 999 }),
+  nodes: list(integer({ min: 3, max: 10_000 }), { minLength: 2, maxLength: 2 }),
+  epochs: integer({ min: 1, max: 100_000 }),
+  batchSize: integer({ min: 1, max: 1_000_000 }),
+  lr: number({ above: 0, max: 10 }),
+  layout: oneOf(GATE_LAYOUTS),
+  seed: integer({ min: 0, max: 20_000 }),
+  precision: oneOf(["f32", "f64"] as const),
+};
+
+/** Check a whole sweep configuration (or profile, with `datasetSize`) before any work. */
+export function checkSweepConfig(config: SweepConfig | SweepProfile, where = "SweepConfig"): void {
+  const schema = "datasetSize" in config ? { ...CONFIG_SCHEMA, datasetSize: integer({ min: 4, max: 10_000_000 }) } : CONFIG_SCHEMA;
+  checkSettings(config, schema, where);
+  const [lo, hi] = config.nodes;
+  if (!(lo <= hi && hi >= 10)) throw new Error(`${where}.nodes must be [lo, hi] with lo ≤ hi and hi ≥ 10, got [${lo}, ${hi}]`);
+}
+
 /** One planned model: its graph, the graph's properties and the training task. */
 export interface PlannedModel {
   key: string;
@@ -94,10 +121,8 @@ export function keyOf(row: Readonly<Record<string, unknown>>): string {
 
 /** Every model of the sweep, in a fixed order (deterministic from the config alone). */
 export function planSweep(config: SweepConfig): PlannedModel[] {
+  checkSweepConfig(config);
   const [lo, hi] = config.nodes;
-  if (!(Number.isInteger(lo) && Number.isInteger(hi) && 10 <= hi && lo <= hi && lo >= 3)) {
-    throw new Error(`planSweep: nodes must be integers [lo, hi] with 3 ≤ lo ≤ hi and hi ≥ 10, got [${lo}, ${hi}]`);
-  }
   const plan: PlannedModel[] = [];
   for (const mode of config.modes) {
     const modeIndex = CELL_MODES.indexOf(mode);
@@ -141,50 +166,89 @@ export interface SweepProgress {
 }
 
 export interface RunSweepOptions {
-  /** results CSV (the cache); a sidecar <file>.config.json records the config it belongs to */
-  file: string;
+  /** parent folder of the per-identity cache folders */
+  cacheDir: string;
   data: { train: Sample[]; test: Sample[] };
   /** worker threads; 0 trains in this thread (no pool). Default: one per core. */
   workers?: number;
   onProgress?: (progress: SweepProgress) => void;
+  /** how often to look for models other processes hold (ms; default 5 s) */
+  pollMs?: number;
+}
+
+export interface SweepResults {
+  /** the cache folder of this configuration and data */
+  dir: string;
+  /** one row per model, in plan order */
+  rows: Row[];
+  /** models trained by this call */
+  computed: number;
+}
+
+/** Bump when the sweep's code changes what it computes (invalidates every cache). */
+const PROTOCOL_VERSION = 2;
+
+/** Everything that determines the sweep's numbers. */
+export function sweepIdentity(config: SweepConfig, data: { train: Sample[]; test: Sample[] }): Record<string, unknown> {
+  const { modes: _m, families: _f, graphs: _g, ...numbers } = config;
+  return { protocol: PROTOCOL_VERSION, config: numbers, data: dataFingerprint(data), numerics: numericsOf("auto", config.precision) };
 }
 
 /**
- * Run (or resume) the sweep; resolves with all rows of the results file, cached ones
- * included. Refuses a results file written under a different configuration.
+ * Run (or resume, or just read) the sweep. Which modes, families and how many graphs
+ * are not part of the cache's identity (each model is keyed by mode, family and
+ * number), so a smaller sweep reads from a larger one's cache and a larger one extends it.
  */
-export async function runSweep(config: SweepConfig, options: RunSweepOptions): Promise<Row[]> {
-  checkConfigFile(options.file, config, options.data);
-  const store = new ResultStore(options.file, STRUCTURE_COLUMNS, keyOf);
+export async function runSweep(config: SweepConfig, options: RunSweepOptions): Promise<SweepResults> {
   const plan = planSweep(config);
-  const todo = plan.filter((m) => !store.has(m.key));
-  let done = plan.length - todo.length;
+  const identity = sweepIdentity(config, options.data);
+  const dir = path.join(options.cacheDir, shortHash(identity));
+  fs.mkdirSync(dir, { recursive: true });
+  writeAtomically(path.join(dir, "identity.json"), JSON.stringify(identity, null, 2) + "\n");
+  const store = ResultStore.open(path.join(dir, "results.jsonl"), { identity, columns: STRUCTURE_COLUMNS });
+  let done = plan.filter((m) => store.has(m.key)).length, computed = 0;
   options.onProgress?.({ done, total: plan.length });
   const finish = (model: PlannedModel, outcome: StructureOutcome): void => {
     const row = resultRow(model, outcome);
-    store.append([row]);
+    if (store.append(model.key, [row])) computed++;
     options.onProgress?.({ done: ++done, total: plan.length, row });
   };
-  const failed = (model: PlannedModel) => (error: Error): never => {
+  const failed = (model: PlannedModel, claim: Claim) => (error: Error): never => {
+    claim.release();
     throw new Error(`runSweep: model ${model.key} (seed ${model.seed}, ${model.task.nodes} nodes) failed: ${error.message}`);
   };
   // Hand models out in plan order, one per free worker: balanced, and an error stops new work.
+  // Models claimed by another live process are passed over, then waited for.
   const drain = async (run: (task: StructureTask) => Promise<StructureOutcome>, lanes: number): Promise<void> => {
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < todo.length) {
-        const model = todo[next++];
-        finish(model, await run(model.task).catch(failed(model)));
+    for (;;) {
+      const todo = plan.filter((m) => !store.has(m.key));
+      if (todo.length === 0) return;
+      let next = 0, started = 0;
+      const lane = async (): Promise<void> => {
+        while (next < todo.length) {
+          const model = todo[next++];
+          const claim = store.claim(model.key);
+          if (!claim) continue;
+          started++;
+          finish(model, await run(model.task).catch(failed(model, claim)));
+        }
+      };
+      await Promise.all(Array.from({ length: lanes }, lane));
+      if (started === 0) {
+        await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 5000));
+        store.refresh();
+        const now = plan.filter((m) => store.has(m.key)).length;
+        if (now > done) { done = now; options.onProgress?.({ done, total: plan.length }); }
       }
-    };
-    await Promise.all(Array.from({ length: lanes }, lane));
+    }
   };
-  if (todo.length > 0 && options.workers === 0) {
+  const remaining = plan.length - done;
+  if (remaining > 0 && options.workers === 0) {
     await drain((task) => trainStructureModel(task, options.data), 1);
-  } else if (todo.length > 0) {
+  } else if (remaining > 0) {
     const pool = createPool<StructureTask, StructureOutcome>({
       module: path.join(__dirname, "sweep-worker.ts"),
-      workers: Math.min(options.workers ?? coreCount(), todo.length),
+      workers: Math.min(options.workers ?? coreCount(), remaining),
       shared: options.data,
     });
     try {
@@ -193,21 +257,5 @@ export async function runSweep(config: SweepConfig, options: RunSweepOptions): P
       await pool.destroy();
     }
   }
-  const order = new Map(plan.map((m, i) => [m.key, i]));
-  return store.rows().filter((r) => order.has(keyOf(r))).sort((a, b) => order.get(keyOf(a))! - order.get(keyOf(b))!);
-}
-
-/** The config a results file was made with, beside it; a mismatch is an error, not a silent mix. */
-function checkConfigFile(file: string, config: SweepConfig, data: { train: Sample[]; test: Sample[] }): void {
-  const sidecar = `${file}.config.json`;
-  const current = JSON.stringify({ ...config, train: data.train.length, test: data.test.length }, null, 1);
-  if (fs.existsSync(sidecar)) {
-    const saved = fs.readFileSync(sidecar, "utf8");
-    if (saved !== current) {
-      throw new Error(`runSweep: ${file} holds results of another configuration (${sidecar}:\n${saved}\nnow:\n${current}); use another file or delete both`);
-    }
-  } else {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(sidecar, current);
-  }
+  return { dir, rows: plan.map((m) => store.get(m.key)![0]), computed };
 }

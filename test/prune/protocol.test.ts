@@ -6,8 +6,11 @@ import * as path from "path";
 import { generateDataset } from "../../src/data";
 import { Network } from "../../src/nn/network";
 import { train } from "../../src/nn/train";
-import { runPruningProtocol, PruningSettings, PruningTask, pruningCacheKey } from "../../src/experiments/pruning";
-import { pruneNetwork, maskViolations, countOnes, readPruneCsv } from "../../src/prune";
+import { runPruningProtocol, PruningSettings, PruningTask, pruningIdentity } from "../../src/experiments/pruning";
+import { pruneNetwork, maskViolations, countOnes } from "../../src/prune";
+import { ResultStore } from "../../src/core/result-store";
+import { shortHash } from "../../src/core/hash";
+import { numericsOf, NUMERICS_VERSION } from "../../src/nn/numerics";
 
 const dataset = generateDataset({ size: 120, testSize: 40, seed: 3 });
 const data = { train: dataset.train, test: dataset.test };
@@ -48,10 +51,10 @@ test("an interrupted run resumes: nothing is computed twice and the results are 
   for (const mode of ["gru_prune", "gru_prune_h2h"]) for (const p of [50, 90]) for (const e of [0, 1, 2]) expected.push(`${mode}/${p}/${e}`);
   for (const mode of ["gru_gradual", "gru_gradual_h2h"]) for (const e of [1, 2]) expected.push(`${mode}/90/${e}`);
   assert.deepEqual([...keys].sort(), expected.sort());
-  // the CSVs on disk (one-shot rows, and gradual rows in a file keyed by its schedule) read back in the thesis's schema
-  const csvs = fs.readdirSync(result.dir).filter((f) => f.endsWith(".csv"));
-  assert.equal(csvs.length, 2);
-  assert.equal(csvs.reduce((n, f) => n + readPruneCsv(path.join(result.dir, f)).length, 0), expected.length);
+  // the store on disk holds every task once, whole
+  const stored = ResultStore.read(path.join(result.dir, "results.jsonl"));
+  assert.equal(stored.rows().length, expected.length);
+  assert.equal(stored.duplicates, 0);
 
   // a third run with the same settings only reads the cache
   const again = runPruningProtocol(data, settings, { cacheDir, onTaskStart: () => assert.fail("recomputed a cached task") });
@@ -63,15 +66,34 @@ test("an interrupted run resumes: nothing is computed twice and the results are 
   fs.rmSync(cacheDir, { recursive: true, force: true });
 });
 
-test("the cache key follows the settings that change numbers and the data, not the task list or key order", () => {
-  const key = pruningCacheKey(settings, data);
-  assert.equal(pruningCacheKey({ ...settings }, data), key);
+test("the cache key follows the settings that change numbers, the data's content and the numerics, not the task list or key order", () => {
+  const js = numericsOf("js");
+  const keyOf = (s: PruningSettings, d = data, numerics = js) => shortHash(pruningIdentity(s, d, numerics));
+  const key = keyOf(settings);
+  assert.equal(keyOf({ ...settings }), key);
   const reordered = Object.fromEntries(Object.entries(settings).reverse()) as unknown as PruningSettings;
-  assert.equal(pruningCacheKey(reordered, data), key);
-  assert.equal(pruningCacheKey({ ...settings, levels: [50], variants: ["LSTM"], kinds: ["i2h"] }, data), key);
-  assert.notEqual(pruningCacheKey({ ...settings, lr: 0.02 }, data), key);
-  assert.notEqual(pruningCacheKey({ ...settings, retrainEpochs: 3 }, data), key);
-  assert.notEqual(pruningCacheKey(settings, { train: data.train.slice(1), test: data.test }), key);
+  assert.equal(keyOf(reordered), key);
+  assert.equal(keyOf({ ...settings, levels: [50], variants: ["LSTM"], kinds: ["i2h"] }), key);
+  assert.notEqual(keyOf({ ...settings, lr: 0.02 }), key);
+  assert.notEqual(keyOf({ ...settings, retrainEpochs: 3 }), key);
+  assert.notEqual(keyOf(settings, { train: data.train.slice(1), test: data.test }), key);
+  const sameCounts = generateDataset({ size: 120, testSize: 40, seed: 4 });
+  assert.notEqual(keyOf(settings, { train: sameCounts.train, test: sameCounts.test }), key, "same counts, other strings");
+  assert.notEqual(keyOf(settings, data, { version: NUMERICS_VERSION + 1, kernels: js.kernels }), key, "another engine numerics version");
+  assert.notEqual(keyOf(settings, data, numericsOf("js-f32")), key, "other kernels");
+});
+
+test("settings are checked whole before any training: unknown keys with a suggestion, types, ranges", () => {
+  const cacheDir = tempDir();
+  const run = (s: unknown) => () => runPruningProtocol(data, s as PruningSettings, { cacheDir, onTaskStart: () => assert.fail("work started") });
+  assert.throws(run({ ...settings, level: [50] }), /unknown setting "level"; did you mean "levels"\?/);
+  assert.throws(run({ ...settings, scope: "globl" }), /PruningSettings.scope must be one of "global", "layer", got "globl" \(did you mean "global"\?\)/);
+  assert.throws(run({ ...settings, levels: [50, 150] }), /PruningSettings.levels\[1\] must be ≤ 100, got 150/);
+  assert.throws(run({ ...settings, variants: ["GRU", "gru"] }), /variants\[1\] must be one of/);
+  assert.throws(run({ ...settings, batchSize: 0 }), /batchSize must be ≥ 1, got 0/);
+  assert.throws(run({ ...settings, lr: "0.1" }), /lr must be a finite number, got "0.1"/);
+  assert.throws(run({ ...settings, gradual: { ...settings.gradual, rampEpochs: 9 } }), /rampEpochs must be ≤ retrainEpochs \(2\), got 9/);
+  assert.equal(fs.readdirSync(cacheDir).length, 0, "nothing was written");
 });
 
 test("masks stay exactly zero through retraining with a fresh optimizer", () => {
