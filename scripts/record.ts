@@ -1,0 +1,116 @@
+/**
+ * The results of record: every full-size (`thesis` profile) experiment in one resumable
+ * command, then a verified promotion into results/.
+ *
+ *   npm run record                 compute (or resume) everything into the caches under out/cache/,
+ *                                  two jobs at a time, then export out/record/
+ *   npm run record -- --promote    check out/record/ is complete and copy it into results/
+ *   npm run record -- --job pruning:GRU   one job only (what the orchestrator runs per child process)
+ *
+ * Jobs: the pruning protocol per variant (base model, 30 levels, gradual), the 800-model
+ * random-structure sweep, the repeat-vs-tile gate-layout comparison (GRU and LSTM, 50 graphs
+ * per family). Stores are shared safely between processes (claims), so the two lanes can
+ * both work on the sweep, and a killed run resumes where it stopped. Logs: out/record/logs/.
+ */
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { spawn } from "child_process";
+import { parseArgs } from "util";
+import type { CellMode } from "../src/nn/spec";
+import { pruningData, pruningSettings, runPruningProtocol } from "../src/experiments/pruning";
+import { runSweep, sweepProfile, SweepConfig } from "../src/experiments/sweep";
+import { sparseBackend } from "../src/prune";
+import { generateDataset } from "../src/data";
+import { exportRecord, promoteRecord, RECORD_DIR, recordPlan } from "../src/experiments/record";
+
+const ROOT = path.join(__dirname, "..");
+const USAGE = `Usage: npm run record [-- --promote | --job NAME | --lanes N]
+
+  (no option)     compute or resume every job of the results of record (thesis profile) two at a time,
+                  then export out/record/ (CSV + provenance); hours on 2 cores, resumable
+  --promote       verify out/record/ is complete and copy it into results/
+  --job NAME      run one job: ${recordPlan().jobs.map((j) => j.name).join(", ")}
+  --lanes N       jobs at a time (default 2)
+  --help          this text`;
+
+function fail(message: string): never {
+  console.error(`scripts/record.ts: ${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+async function runJob(name: string): Promise<void> {
+  const job = recordPlan().jobs.find((j) => j.name === name);
+  if (!job) fail(`unknown job ${JSON.stringify(name)}`);
+  const start = Date.now();
+  const log = (message: string) => console.log(`${new Date().toISOString()} ${name}: ${message}`);
+  if (job.kind === "pruning") {
+    const settings = { ...pruningSettings("thesis"), variants: [job.variant as CellMode] };
+    const result = runPruningProtocol(pruningData("thesis"), settings, {
+      cacheDir: path.join(ROOT, "out", "cache", "pruning"),
+      execution: { backend: sparseBackend(settings.backend) },
+      onTaskStart: (task, index, total) => log(`[${index + 1}/${total}] ${task.mode} p=${task.prune}`),
+    });
+    log(`done: ${result.computed.length} tasks computed in ${((Date.now() - start) / 60000).toFixed(1)} min (${result.dir})`);
+  } else {
+    const config: SweepConfig = job.kind === "sweep" ? sweepProfile("thesis") : { ...sweepProfile("thesis"), ...recordPlan().tile };
+    const profile = sweepProfile("thesis");
+    const data = generateDataset({ size: profile.datasetSize, seed: profile.seed });
+    const result = await runSweep(config, {
+      cacheDir: path.join(ROOT, "out", "cache", "structure"), data, workers: 1,
+      onProgress: (p) => p.row && log(`${p.done}/${p.total} ${p.row.mode} ${p.row.graph} #${p.row.graph_nr}: acc ${Number(p.row.test_acc).toFixed(3)}, ${Number(p.row.time).toFixed(1)} s`),
+    });
+    log(`done: ${result.computed} models trained by this process in ${((Date.now() - start) / 60000).toFixed(1)} min (${result.dir})`);
+  }
+}
+
+/** Run every job, `lanes` child processes at a time, each logging to out/record/logs/<job>.log. */
+async function orchestrate(lanes: number): Promise<void> {
+  const logs = path.join(ROOT, RECORD_DIR, "logs");
+  fs.mkdirSync(logs, { recursive: true });
+  const queue = [...recordPlan().schedule];
+  const start = Date.now();
+  const timings: Record<string, number> = {};
+  console.log(`results of record: ${queue.length} job runs, ${lanes} at a time, on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}; logs in ${path.relative(ROOT, logs)}/`);
+  const lane = async (): Promise<void> => {
+    while (queue.length > 0) {
+      const name = queue.shift()!;
+      const began = Date.now();
+      const out = fs.openSync(path.join(logs, `${name.replace(/:/g, "-")}.log`), "a");
+      const code = await new Promise<number>((resolve) => {
+        const child = spawn(process.execPath, ["--import", "tsx", __filename, "--job", name], { cwd: ROOT, stdio: ["ignore", out, out], env: { ...process.env, SPARSE_RNN_THREADS: "1" } });
+        child.on("exit", (c) => resolve(c ?? 1));
+      });
+      fs.closeSync(out);
+      timings[name] = (timings[name] ?? 0) + (Date.now() - began) / 1000;
+      console.log(`${new Date().toISOString()} ${name} ${code === 0 ? "finished" : `FAILED (exit ${code})`} after ${((Date.now() - began) / 60000).toFixed(1)} min`);
+      if (code !== 0) throw new Error(`job ${name} failed; see its log; rerun \`npm run record\` to resume`);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  const wallSeconds = (Date.now() - start) / 1000;
+  console.log(`all jobs done in ${(wallSeconds / 60).toFixed(1)} min; exporting ${RECORD_DIR}/`);
+  const written = exportRecord({ wallSeconds, jobSeconds: timings, lanes });
+  for (const file of written) console.log(`  wrote ${file}`);
+}
+
+async function main(): Promise<void> {
+  let values;
+  try {
+    ({ values } = parseArgs({ options: { promote: { type: "boolean" }, job: { type: "string" }, lanes: { type: "string" }, help: { type: "boolean" } }, strict: true, allowPositionals: false }));
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) { console.log(USAGE); return; }
+  if (values.promote) {
+    for (const line of promoteRecord()) console.log(line);
+    return;
+  }
+  if (values.job) return runJob(values.job);
+  const lanes = values.lanes === undefined ? 2 : Number(values.lanes);
+  if (!Number.isInteger(lanes) || lanes < 1 || lanes > 64) fail(`--lanes must be an integer from 1 to 64, got ${JSON.stringify(values.lanes)}`);
+  await orchestrate(lanes);
+}
+
+main().catch((error) => { console.error(error instanceof Error ? error.message : error); process.exit(1); });
+
