@@ -7,9 +7,10 @@
  * unless it is the only estimator). Predicts the weighted median of the estimators' predictions.
  * No JavaScript package implements AdaBoost.R2, hence this file.
  */
-import { prepareTreeData, RegressionTree } from "./regression-tree";
+import { checkTreeOptions, prepareTreeData, RegressionTree, withDepthLimit } from "./regression-tree";
 import { Random } from "../data/random";
-import { checkTrainingData, type Regressor } from "./regressor";
+import type { Regressor } from "./regressor";
+import { checkIntegerOption, checkNumberOption, checkPredictInput, checkTrainingData } from "./checks";
 
 export type AdaBoostLoss = "linear" | "square" | "exponential";
 
@@ -33,10 +34,13 @@ export class AdaBoostRegressor implements Regressor {
     if (!["linear", "square", "exponential"].includes(this.options.loss)) {
       throw new Error(`AdaBoostRegressor: loss must be linear, square or exponential, got "${this.options.loss}"`);
     }
+    checkIntegerOption("AdaBoostRegressor", "nEstimators", this.options.nEstimators, 1);
+    checkNumberOption("AdaBoostRegressor", "learningRate", this.options.learningRate, 0, true);
+    checkTreeOptions("AdaBoostRegressor", { ...this.options, minSamplesSplit: 2 });
   }
 
   train(X: readonly (readonly number[])[], y: readonly number[]): void {
-    checkTrainingData("AdaBoostRegressor", X, y);
+    checkTrainingData("AdaBoostRegressor.train", X, y);
     const { nEstimators, learningRate, loss, maxDepth } = this.options;
     const data = prepareTreeData(X, y);
     const n = data.n;
@@ -91,7 +95,7 @@ export class AdaBoostRegressor implements Regressor {
   /** Weighted median: the smallest prediction whose cumulative estimator weight reaches half the total. */
   predict(X: readonly (readonly number[])[]): number[] {
     const k = this.estimators.length;
-    if (k === 0) throw new Error("AdaBoostRegressor.predict: model is not trained");
+    checkPredictInput("AdaBoostRegressor.predict", X, this.estimators[0]?.featureCount);
     const preds = new Float64Array(k);
     const idx = new Int32Array(k);
     return X.map((row) => {
@@ -125,7 +129,7 @@ export class AdaBoostRegressor implements Regressor {
 
   static load(model: ReturnType<AdaBoostRegressor["toJSON"]>): AdaBoostRegressor {
     if (model.name !== "AdaBoostRegressor") throw new Error(`AdaBoostRegressor.load: not an AdaBoostRegressor model (name "${model.name}")`);
-    const a = new AdaBoostRegressor(model.options);
+    const a = new AdaBoostRegressor(withDepthLimit(model.options));
     a.estimators = model.estimators.map((t) => RegressionTree.load(t));
     a.estimatorWeights = model.estimatorWeights.slice();
     a.estimatorErrors = model.estimatorErrors.slice();

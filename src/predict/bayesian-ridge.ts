@@ -7,7 +7,8 @@
  * stop when Σ|w − w_old| < tol; finally w is recomputed with the last α, λ (as sklearn does).
  */
 import { Matrix, SVD } from "ml-matrix";
-import { checkTrainingData, type Regressor } from "./regressor";
+import type { Regressor } from "./regressor";
+import { checkBooleanOption, checkIntegerOption, checkNumberOption, checkPredictInput, checkTrainingData } from "./checks";
 
 export interface BayesianRidgeOptions {
   maxIterations?: number;
@@ -34,10 +35,14 @@ export class BayesianRidge implements Regressor {
 
   constructor(options: BayesianRidgeOptions = {}) {
     this.options = { ...DEFAULTS, ...options };
+    const o = this.options;
+    checkIntegerOption("BayesianRidge", "maxIterations", o.maxIterations, 1);
+    for (const name of ["tol", "alpha1", "alpha2", "lambda1", "lambda2"] as const) checkNumberOption("BayesianRidge", name, o[name], 0);
+    checkBooleanOption("BayesianRidge", "fitIntercept", o.fitIntercept);
   }
 
   train(X: readonly (readonly number[])[], y: readonly number[]): void {
-    const p = checkTrainingData("BayesianRidge", X, y);
+    const p = checkTrainingData("BayesianRidge.train", X, y);
     const n = X.length;
     const { alpha1, alpha2, lambda1, lambda2, tol, maxIterations, fitIntercept } = this.options;
     // Centre X and y so the intercept drops out (sklearn _preprocess_data).
@@ -111,6 +116,7 @@ export class BayesianRidge implements Regressor {
   }
 
   predict(X: readonly (readonly number[])[]): number[] {
+    checkPredictInput("BayesianRidge.predict", X, this.coefficients.length || undefined);
     return X.map((row) => row.reduce((a, v, j) => a + v * this.coefficients[j], this.intercept));
   }
 

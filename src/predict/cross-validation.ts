@@ -7,6 +7,7 @@ import { MinMaxScaler, r2Score, take } from "./preprocess";
 import { meanOf, stdOf } from "./stats";
 import { Random } from "../data/random";
 import type { Regressor } from "./regressor";
+import { checkSeedOption, checkTrainingData } from "./checks";
 
 export interface Fold {
   repeat: number;
@@ -16,8 +17,10 @@ export interface Fold {
 }
 
 export function repeatedKFold(n: number, k: number, repeats: number, seed: number): Fold[] {
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 2) throw new Error(`repeatedKFold: n (rows) must be an integer ≥ 2, got ${n}`);
+  checkSeedOption("repeatedKFold", "seed", seed);
   if (!(Number.isInteger(k) && k >= 2 && k <= n)) throw new Error(`repeatedKFold: folds must be an integer in [2, ${n}], got ${k}`);
-  if (!(Number.isInteger(repeats) && repeats >= 1)) throw new Error(`repeatedKFold: repeats must be a positive integer, got ${repeats}`);
+  if (!(Number.isSafeInteger(repeats) && repeats >= 1)) throw new Error(`repeatedKFold: repeats must be a positive integer, got ${repeats}`);
   const rng = new Random(seed);
   const folds: Fold[] = [];
   for (let r = 0; r < repeats; r++) {
@@ -51,6 +54,8 @@ export function fitAndPredict(
   makeModel: ModelFactory, X: readonly (readonly number[])[], y: readonly number[],
   train: ArrayLike<number>, test: ArrayLike<number>, seed: number,
 ): { model: Regressor; scaler: MinMaxScaler; predictions: number[] } {
+  checkTrainingData("fitAndPredict", X, y);
+  if (typeof makeModel !== "function") throw new Error(`fitAndPredict: makeModel must be a function (seed) => Regressor, got ${typeof makeModel}`);
   const scaler = new MinMaxScaler().train(take(X, train));
   const model = makeModel(seed);
   model.train(scaler.transform(take(X, train)), take(y, train));
@@ -62,6 +67,7 @@ export function crossValidateR2(
   options: { folds?: number; repeats?: number; seed?: number } = {},
 ): CrossValidation {
   const { folds = 5, repeats = 10, seed = 0 } = options;
+  checkTrainingData("crossValidateR2", X, y); // before any fold is fitted
   const scores = repeatedKFold(X.length, folds, repeats, seed).map((fold, i) => {
     const { predictions } = fitAndPredict(makeModel, X, y, fold.train, fold.test, seed + 7919 * (i + 1));
     return r2Score(take(y, fold.test), predictions);

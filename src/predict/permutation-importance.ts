@@ -6,6 +6,7 @@ import { r2Score } from "./preprocess";
 import { Random } from "../data/random";
 import type { Regressor } from "./regressor";
 import { meanOf, stdOf } from "./stats";
+import { checkIntegerOption, checkSeedOption, checkTrainingData } from "./checks";
 
 export interface PermutationImportance {
   mean: number[];
@@ -18,6 +19,9 @@ export function permutationImportance(
   model: Regressor, X: readonly (readonly number[])[], y: readonly number[], options: { nRepeats?: number; seed?: number } = {},
 ): PermutationImportance {
   const { nRepeats = 5, seed = 0 } = options;
+  checkTrainingData("permutationImportance", X, y);
+  checkIntegerOption("permutationImportance", "nRepeats", nRepeats, 1);
+  checkSeedOption("permutationImportance", "seed", seed);
   const rng = new Random(seed);
   const baseline = r2Score(y, model.predict(X));
   const p = X[0].length;

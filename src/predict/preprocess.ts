@@ -1,5 +1,6 @@
 /** Min–max scaling, a seeded train/test split and R², with scikit-learn's semantics. */
 import { Random } from "../data/random";
+import { checkMatrix, checkPredictInput, checkSeedOption, checkVector } from "./checks";
 
 /** Scales each feature to [0, 1] using the training data's min and max (sklearn MinMaxScaler). */
 export class MinMaxScaler {
@@ -7,8 +8,7 @@ export class MinMaxScaler {
   scale: number[] = [];
 
   train(X: readonly (readonly number[])[]): this {
-    if (X.length === 0) throw new Error("MinMaxScaler.train: X has no rows");
-    const p = X[0].length;
+    const p = checkMatrix("MinMaxScaler.train", X);
     this.min = new Array(p).fill(Infinity);
     const max = new Array(p).fill(-Infinity);
     for (const row of X) {
@@ -23,10 +23,8 @@ export class MinMaxScaler {
   }
 
   transform(X: readonly (readonly number[])[]): number[][] {
+    checkPredictInput("MinMaxScaler.transform", X, this.min.length || undefined);
     return X.map((row) => {
-      if (row.length !== this.min.length) {
-        throw new Error(`MinMaxScaler.transform: row has ${row.length} features, scaler was trained on ${this.min.length}`);
-      }
       return row.map((v, j) => (v - this.min[j]) * this.scale[j]);
     });
   }
@@ -51,7 +49,9 @@ export interface Split {
 
 /** Seeded shuffle split; the test part has ceil(testFraction · n) rows, as sklearn's train_test_split. */
 export function trainTestSplit(n: number, testFraction: number, seed: number): Split {
-  if (!(testFraction > 0 && testFraction < 1)) throw new Error(`trainTestSplit: testFraction must be in (0, 1), got ${testFraction}`);
+  if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 2) throw new Error(`trainTestSplit: n (rows) must be an integer ≥ 2, got ${n}`);
+  if (typeof testFraction !== "number" || !(testFraction > 0 && testFraction < 1)) throw new Error(`trainTestSplit: testFraction must be in (0, 1), got ${testFraction}`);
+  checkSeedOption("trainTestSplit", "seed", seed);
   const nTest = Math.ceil(testFraction * n);
   if (nTest >= n) throw new Error(`trainTestSplit: ${n} rows leave no training rows with testFraction ${testFraction}`);
   const order = Int32Array.from({ length: n }, (_, i) => i);
@@ -61,7 +61,10 @@ export function trainTestSplit(n: number, testFraction: number, seed: number): S
 
 /** Rows of X (or entries of y) at `indices`. */
 export function take<T>(values: readonly T[], indices: ArrayLike<number>): T[] {
-  return Array.from(indices as ArrayLike<number>, (i) => values[i]);
+  return Array.from(indices as ArrayLike<number>, (i, k) => {
+    if (!Number.isInteger(i) || i < 0 || i >= values.length) throw new Error(`take: index ${k} is ${i}, not a row in 0…${values.length - 1}`);
+    return values[i];
+  });
 }
 
 /**
@@ -72,6 +75,8 @@ export function r2Score(yTrue: ArrayLike<number>, yPred: ArrayLike<number>): num
   const n = yTrue.length;
   if (n !== yPred.length) throw new Error(`r2Score: ${n} true values but ${yPred.length} predictions`);
   if (n < 2) throw new Error(`r2Score: needs at least 2 samples, got ${n}`);
+  checkVector("r2Score", yTrue, "yTrue");
+  checkVector("r2Score", yPred, "yPred");
   let mean = 0;
   for (let i = 0; i < n; i++) mean += yTrue[i];
   mean /= n;

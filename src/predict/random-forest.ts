@@ -7,9 +7,10 @@
  * trees are ml-cart's, which split differently from sklearn (see regression-tree.ts), and it has no impurity
  * importances; so the forest is assembled here on the shared CART tree.
  */
-import { prepareTreeData, RegressionTree } from "./regression-tree";
+import { checkTreeOptions, prepareTreeData, RegressionTree, withDepthLimit } from "./regression-tree";
 import { Random } from "../data/random";
-import { checkTrainingData, type Regressor } from "./regressor";
+import type { Regressor } from "./regressor";
+import { checkBooleanOption, checkIntegerOption, checkPredictInput, checkTrainingData } from "./checks";
 
 export interface RandomForestOptions {
   nEstimators?: number;
@@ -25,11 +26,13 @@ export class RandomForestRegressor implements Regressor {
 
   constructor(options: RandomForestOptions = {}) {
     this.options = { nEstimators: 100, bootstrap: true, maxDepth: Infinity, minSamplesSplit: 2, seed: 0, ...options };
-    if (!(this.options.nEstimators >= 1)) throw new Error(`RandomForestRegressor: nEstimators must be ≥ 1, got ${this.options.nEstimators}`);
+    checkIntegerOption("RandomForestRegressor", "nEstimators", this.options.nEstimators, 1);
+    checkBooleanOption("RandomForestRegressor", "bootstrap", this.options.bootstrap);
+    checkTreeOptions("RandomForestRegressor", this.options);
   }
 
   train(X: readonly (readonly number[])[], y: readonly number[]): void {
-    checkTrainingData("RandomForestRegressor", X, y);
+    checkTrainingData("RandomForestRegressor.train", X, y);
     const data = prepareTreeData(X, y);
     const rng = new Random(this.options.seed);
     const counts = new Float64Array(data.n);
@@ -48,7 +51,7 @@ export class RandomForestRegressor implements Regressor {
   }
 
   predict(X: readonly (readonly number[])[]): number[] {
-    if (this.trees.length === 0) throw new Error("RandomForestRegressor.predict: model is not trained");
+    checkPredictInput("RandomForestRegressor.predict", X, this.trees[0]?.featureCount);
     return X.map((row) => {
       let sum = 0;
       for (const tree of this.trees) sum += tree.predictRow(row);
@@ -71,7 +74,7 @@ export class RandomForestRegressor implements Regressor {
 
   static load(model: ReturnType<RandomForestRegressor["toJSON"]>): RandomForestRegressor {
     if (model.name !== "RandomForestRegressor") throw new Error(`RandomForestRegressor.load: not a RandomForestRegressor model (name "${model.name}")`);
-    const f = new RandomForestRegressor(model.options);
+    const f = new RandomForestRegressor(withDepthLimit(model.options));
     f.trees = model.trees.map((t) => RegressionTree.load(t));
     return f;
   }

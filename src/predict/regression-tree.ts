@@ -13,6 +13,7 @@
  * per tree level with no allocation in the split loops.
  */
 import { Random } from "../data/random";
+import { checkDepthOption, checkIntegerOption, checkPredictInput, checkSeedOption, checkTrainingData, checkVector } from "./checks";
 
 /** Column-major features, targets and per-feature sort orders, computed once and reused by many trees. */
 export interface TreeData {
@@ -59,10 +60,18 @@ export class RegressionTree {
 
   constructor(options: RegressionTreeOptions = {}) {
     this.options = { maxDepth: Infinity, minSamplesSplit: 2, seed: 0, ...options };
-    if (!(this.options.minSamplesSplit >= 2)) throw new Error(`RegressionTree: minSamplesSplit must be ≥ 2, got ${this.options.minSamplesSplit}`);
+    checkTreeOptions("RegressionTree", this.options);
   }
 
   train(X: readonly (readonly number[])[], y: readonly number[], sampleWeight?: ArrayLike<number>): void {
+    checkTrainingData("RegressionTree.train", X, y);
+    if (sampleWeight !== undefined) {
+      checkVector("RegressionTree.train", sampleWeight, "sampleWeight");
+      if (sampleWeight.length !== X.length) throw new Error(`RegressionTree.train: X has ${X.length} rows but sampleWeight has ${sampleWeight.length} values`);
+      for (let i = 0; i < sampleWeight.length; i++) {
+        if (sampleWeight[i] < 0) throw new Error(`RegressionTree.train: sampleWeight[${i}] is ${sampleWeight[i]}; weights must be ≥ 0`);
+      }
+    }
     this.trainOn(prepareTreeData(X, y), sampleWeight ?? new Float64Array(X.length).fill(1));
   }
 
@@ -149,7 +158,13 @@ export class RegressionTree {
     return this.value[node];
   }
 
+  /** Number of features the tree was trained on (undefined before training). */
+  get featureCount(): number | undefined {
+    return this.nodeCount > 0 ? this.importances.length : undefined;
+  }
+
   predict(X: readonly (readonly number[])[]): number[] {
+    checkPredictInput("RegressionTree.predict", X, this.featureCount);
     return X.map((row) => this.predictRow(row));
   }
 
@@ -166,7 +181,7 @@ export class RegressionTree {
 
   static load(model: ReturnType<RegressionTree["toJSON"]>): RegressionTree {
     if (model.name !== "RegressionTree") throw new Error(`RegressionTree.load: not a RegressionTree model (name "${model.name}")`);
-    const t = new RegressionTree(model.options);
+    const t = new RegressionTree(withDepthLimit(model.options));
     t.feature = Int32Array.from(model.feature);
     t.threshold = Float64Array.from(model.threshold);
     t.left = Int32Array.from(model.left);
@@ -175,6 +190,18 @@ export class RegressionTree {
     t.importances = model.importances.slice();
     return t;
   }
+}
+
+/** Options read back from JSON: JSON.stringify writes maxDepth Infinity (no limit) as null. */
+export function withDepthLimit<T extends { maxDepth?: number | null }>(options: T): T & { maxDepth: number } {
+  return { ...options, maxDepth: options.maxDepth ?? Infinity };
+}
+
+/** Options shared by the tree and the ensembles that grow it. */
+export function checkTreeOptions(who: string, o: { maxDepth: number; minSamplesSplit: number; seed: number }): void {
+  checkDepthOption(who, "maxDepth", o.maxDepth);
+  checkIntegerOption(who, "minSamplesSplit", o.minSamplesSplit, 2);
+  checkSeedOption(who, "seed", o.seed);
 }
 
 /**

@@ -7,12 +7,5 @@ export interface Regressor {
   toJSON(): { name: string };
 }
 
-export function checkTrainingData(who: string, X: readonly (readonly number[])[], y: readonly number[]): number {
-  if (X.length === 0) throw new Error(`${who}.train: X has no rows`);
-  if (X.length !== y.length) throw new Error(`${who}.train: X has ${X.length} rows but y has ${y.length} values`);
-  const p = X[0].length;
-  X.forEach((row, i) => {
-    if (row.length !== p) throw new Error(`${who}.train: row ${i} has ${row.length} features, row 0 has ${p}`);
-  });
-  return p;
-}
+/** The shared input checks live in checks.ts; re-exported here where they used to be. */
+export { checkTrainingData } from "./checks";

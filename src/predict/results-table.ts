@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { PROPERTY_COLUMNS, type PropertyName } from "../graph/properties";
+import { parseDecimal } from "./checks";
 
 /** The 23 predictors: 20 graph properties plus layers, source_nodes, sink_nodes (thesis appendix), from src/graph. */
 export { PROPERTY_COLUMNS };
@@ -33,26 +34,43 @@ export interface ResultsTable {
   variants: string[];
 }
 
-/** Parse one CSV text; `source` names it in errors. */
+/**
+ * Parse one CSV text; `source` names it in errors, which give the 1-based line as an editor shows it
+ * (the line a record starts on, blank lines counted) and the column name.
+ * Numeric columns (the properties and test_acc) must hold decimals (see parseDecimal in checks.ts:
+ * "0.91", "-3", ".5", "1e-7"; not "", "0x1", "1e", "NaN", "Infinity"); test_acc must lie in [0, 1].
+ */
 export function parseResultsCsv(text: string, source: string): ResultsTable {
-  const records: string[][] = parse(text, { skip_empty_lines: true, relax_column_count: false });
+  if (typeof text !== "string") throw new Error(`${source}: expected CSV text, got ${text === null ? "null" : typeof text}`);
+  let parsed: Array<{ record: string[]; info: { lines: number } }>;
+  try {
+    parsed = parse(text, { skip_empty_lines: true, relax_column_count: false, bom: true, info: true }) as unknown as typeof parsed;
+  } catch (e) {
+    throw new Error(`${source}: not a valid CSV table: ${(e as Error).message}`);
+  }
+  // info.lines is the line a record ends on; a quoted field spanning lines moves its start up.
+  const startLine = (r: number) => parsed[r].info.lines - parsed[r].record.reduce((a, field) => a + (field.match(/\n/g)?.length ?? 0), 0);
+  const records = parsed.map((p) => p.record);
   if (records.length === 0) throw new Error(`${source}: empty results file (expected a header with ${REQUIRED_COLUMNS.join(", ")})`);
   const header = records[0].map((h) => h.trim());
+  const headerLine = startLine(0);
   const missing = REQUIRED_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length > 0) {
-    throw new Error(`${source}:1: missing required column(s) ${missing.join(", ")}; header is: ${header.join(",")}`);
+    throw new Error(`${source}:${headerLine}: missing required column(s) ${missing.join(", ")}; header is: ${header.join(",")}`);
   }
+  const duplicated = REQUIRED_COLUMNS.filter((c) => header.indexOf(c) !== header.lastIndexOf(c));
+  if (duplicated.length > 0) throw new Error(`${source}:${headerLine}: column(s) ${duplicated.join(", ")} appear more than once in the header`);
   const at = (name: string) => header.indexOf(name);
   const graphAt = at("graph");
   const rows: ResultsRow[] = [];
   for (let r = 1; r < records.length; r++) {
     const record = records[r];
-    const line = r + 1;
+    const line = startLine(r);
     const number = (column: string): number => {
       const raw = record[at(column)];
-      const value = raw === undefined || raw.trim() === "" ? NaN : Number(raw);
-      if (!Number.isFinite(value)) {
-        throw new Error(`${source}:${line}: column "${column}" must be a finite number, got ${JSON.stringify(raw)}`);
+      const value = parseDecimal(raw);
+      if (value === undefined) {
+        throw new Error(`${source}:${line}: column "${column}" must be a finite number, got ${JSON.stringify(raw ?? "")} (expected a decimal such as 0.91, -3 or 1e-3)`);
       }
       return value;
     };
@@ -60,11 +78,15 @@ export function parseResultsCsv(text: string, source: string): ResultsTable {
     for (const p of PROPERTY_COLUMNS) properties[p] = number(p);
     const variant = record[at(VARIANT_COLUMN)].trim();
     if (variant === "") throw new Error(`${source}:${line}: column "${VARIANT_COLUMN}" is empty`);
+    const testAcc = number(TARGET_COLUMN);
+    if (!(testAcc >= 0 && testAcc <= 1)) {
+      throw new Error(`${source}:${line}: column "${TARGET_COLUMN}" is an accuracy and must be in [0, 1], got ${JSON.stringify(record[at(TARGET_COLUMN)])}`);
+    }
     rows.push({
       variant,
       graph: graphAt >= 0 ? record[graphAt] : "",
       properties,
-      testAcc: number(TARGET_COLUMN),
+      testAcc,
       origin: `${source}:${line}`,
     });
   }
@@ -73,8 +95,17 @@ export function parseResultsCsv(text: string, source: string): ResultsTable {
 
 /** Read and concatenate results files (e.g. the thesis's four per-variant tables). */
 export function loadResultsFiles(paths: readonly string[]): ResultsTable {
-  if (paths.length === 0) throw new Error("loadResultsFiles: no results files given");
-  const tables = paths.map((p) => parseResultsCsv(readFileSync(p, "utf8"), p));
+  if (!Array.isArray(paths) || paths.length === 0) throw new Error("loadResultsFiles: no results files given");
+  const tables = paths.map((p) => {
+    if (typeof p !== "string" || p === "") throw new Error(`loadResultsFiles: file names must be non-empty strings, got ${JSON.stringify(p)}`);
+    let text: string;
+    try {
+      text = readFileSync(p, "utf8");
+    } catch (e) {
+      throw new Error(`results file ${p}: cannot read: ${(e as Error).message}`);
+    }
+    return parseResultsCsv(text, p);
+  });
   const rows = tables.flatMap((t) => t.rows);
   return { sources: tables.flatMap((t) => t.sources), rows, variants: uniqueVariants(rows) };
 }

@@ -3,13 +3,17 @@
  * matching scipy.stats.pearsonr. No installed package (the ml-* family included) provides the regularized
  * incomplete beta function, the t distribution or the normal quantile, so they are written here.
  */
+import { checkVector } from "./checks";
 
+/** Mean of a non-empty list of finite numbers. */
 export function meanOf(values: readonly number[]): number {
+  checkVector("meanOf", values, "values");
   return values.reduce((a, v) => a + v, 0) / values.length;
 }
 
-/** Population standard deviation (numpy's default ddof = 0). */
+/** Population standard deviation (numpy's default ddof = 0) of a non-empty list of finite numbers. */
 export function stdOf(values: readonly number[]): number {
+  checkVector("stdOf", values, "values");
   const m = meanOf(values);
   return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / values.length);
 }
@@ -27,6 +31,9 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>, confidence =
   const n = x.length;
   if (n !== y.length) throw new Error(`pearson: x has ${n} values but y has ${y.length}`);
   if (n < 3) throw new Error(`pearson: need at least 3 pairs, got ${n}`);
+  checkVector("pearson", x, "x");
+  checkVector("pearson", y, "y");
+  if (typeof confidence !== "number" || !(confidence > 0 && confidence < 1)) throw new Error(`pearson: confidence must be in (0, 1), got ${confidence}`);
   let mx = 0, my = 0;
   for (let i = 0; i < n; i++) { mx += x[i]; my += y[i]; }
   mx /= n; my /= n;

@@ -45,7 +45,7 @@ test("a tree respects maxDepth and minSamplesSplit, and survives toJSON/load", (
   assert.ok(big.nodeCount < full.nodeCount);
   assert.deepEqual(full.predict(X), y, "a fully grown tree interpolates distinct training rows");
   assert.deepEqual(RegressionTree.load(JSON.parse(JSON.stringify(t.toJSON()))).predict(X), t.predict(X));
-  assert.throws(() => new RegressionTree({ minSamplesSplit: 1 }), /minSamplesSplit must be ≥ 2, got 1/);
+  assert.throws(() => new RegressionTree({ minSamplesSplit: 1 }), /minSamplesSplit must be a finite integer ≥ 2, got 1/);
 });
 
 test("forest seeds are reproducible and differ between seeds; no bootstrap + 1 tree = one full tree", () => {
