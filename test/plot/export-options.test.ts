@@ -19,7 +19,7 @@ test("bad options are refused before any file or folder is written", async () =>
   const cwd = process.cwd();
   process.chdir(dir); // basePath "" would write ./.svg here
   try {
-    const bad: Array<[unknown, string, unknown, RegExp]> = [
+    const bad: Array<[unknown, unknown, unknown, RegExp]> = [
       [figure, "fig", { formats: [] }, /exportFigure: options\.formats is empty/],
       [figure, "fig", { formats: ["gif"] }, /exportFigure: options\.formats\[0\] is "gif"; expected one of svg, png, pdf/],
       [figure, "fig", { formats: ["svg", ""] }, /exportFigure: options\.formats\[1\] is ""/],
