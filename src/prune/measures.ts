@@ -21,6 +21,14 @@ export const THESIS_SAFE_LEVELS: Readonly<Record<PruneKind, Readonly<Record<Cell
 /** Accuracy is compared with this slack so a level exactly at the tolerance counts as within. */
 const SLACK = 1e-12;
 
+/** The floor "within tolerance" means; a tolerance is a fraction of accuracy in (0, 1), not a percent. */
+function toleranceFloor(records: readonly PruneRecord[], variant: CellMode, tolerance: number): number {
+  if (typeof tolerance !== "number" || !(tolerance > 0 && tolerance < 1)) {
+    throw new Error(`tolerance must be a fraction of accuracy in (0, 1), e.g. 0.05 for five percentage points; got ${tolerance}`);
+  }
+  return baseAccuracy(records, variant) - tolerance - SLACK;
+}
+
 function rowsOf(records: readonly PruneRecord[], mode: string): PruneRecord[] {
   return records.filter((r) => r.mode === mode);
 }
@@ -47,7 +55,7 @@ export function accuracyByLevel(records: readonly PruneRecord[], variant: CellMo
  * (0 when even the lowest level drops).
  */
 export function safeLevel(records: readonly PruneRecord[], variant: CellMode, kind: PruneKind, tolerance: number): number {
-  const floor = baseAccuracy(records, variant) - tolerance - SLACK;
+  const floor = toleranceFloor(records, variant, tolerance);
   let safe = 0;
   for (const { prune, acc } of accuracyByLevel(records, variant, kind)) {
     if (acc < floor) break;
@@ -64,7 +72,7 @@ export type Recovery = number | "never";
  */
 export function recoveryEpochs(records: readonly PruneRecord[], variant: CellMode, kind: PruneKind, tolerance: number):
   Array<{ prune: number; epochs: Recovery }> {
-  const floor = baseAccuracy(records, variant) - tolerance - SLACK;
+  const floor = toleranceFloor(records, variant, tolerance);
   const rows = rowsOf(records, pruneMode(variant, kind));
   const levels = [...new Set(rows.map((r) => r.prune))].sort((a, b) => a - b);
   return levels.map((prune) => {

@@ -29,6 +29,14 @@ test("safe level is the highest p with every level up to it within tolerance", (
   assert.equal(safeLevel([row("gru", 0, 1, 1), row("gru_prune", 10, 0, 0.5)], "GRU", "both", 0.05), 0);
 });
 
+test("a tolerance outside (0, 1) — a percent by mistake, zero, negative, NaN — is refused, not read as 'every level safe'", () => {
+  for (const bad of [5, 1, 0, -0.05, NaN]) {
+    assert.throws(() => safeLevel(synthetic, "GRU", "both", bad), /tolerance must be a fraction of accuracy in \(0, 1\)/, `tolerance ${bad}`);
+    assert.throws(() => recoveryEpochs(synthetic, "GRU", "both", bad), /tolerance must be a fraction/, `tolerance ${bad}`);
+    assert.throws(() => pruningSummary(synthetic, ["GRU"], ["both"], bad), /tolerance must be a fraction/, `tolerance ${bad}`);
+  }
+});
+
 test("recovery epochs: first epoch back within tolerance, 0 when no drop, never when none", () => {
   assert.deepEqual(recoveryEpochs(synthetic, "GRU", "both", 0.03), [
     { prune: 10, epochs: 0 }, { prune: 20, epochs: 1 }, { prune: 30, epochs: 2 }, { prune: 40, epochs: 0 },
