@@ -204,7 +204,10 @@ export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, se
       run: (task) => {
         const run = baseRun(variant, settings.baseEpochs);
         try {
-          while (!run.done) options.onEpoch?.(task, run.runEpoch().epoch, run.records[run.records.length - 1].testAcc);
+          while (!run.done) {
+            const record = run.runEpoch();
+            options.onEpoch?.(task, record.epoch, record.testAcc);
+          }
           return epochRows(base, 0, run.records);
         } finally {
           run.close();

@@ -66,6 +66,14 @@ test("an interrupted run resumes: nothing is computed twice and the results are 
   fs.rmSync(cacheDir, { recursive: true, force: true });
 });
 
+test("a run without callbacks completes (nothing hides behind an optional callback)", () => {
+  const cacheDir = tempDir();
+  const result = runPruningProtocol(data, { ...settings, kinds: ["h2h"], levels: [50], gradual: undefined }, { cacheDir });
+  assert.deepEqual(result.computed.map(taskName), ["gru/0", "gru_prune_h2h/50"]);
+  assert.equal(result.records.filter((r) => r.mode === "gru").length, settings.baseEpochs);
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+});
+
 test("the cache key follows the settings that change numbers, the data's content and the numerics, not the task list or key order", () => {
   const js = numericsOf("js");
   const keyOf = (s: PruningSettings, d = data, numerics = js) => shortHash(pruningIdentity(s, d, numerics));
