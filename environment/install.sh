@@ -120,8 +120,15 @@ fi
 
 # --- project-local kernel spec and env file ---------------------------------
 SPEC_DIR="$KERNEL_HOME/kernels/tslab-sparse-rnn"
+# The kernel starts through a one-line launcher that makes it die with the process
+# that started it (the notebook runner, or a Jupyter server) even when that process
+# is SIGKILLed and runs no cleanup: PR_SET_PDEATHSIG=SIGKILL (Linux; kept across the
+# exec into node), and exit at once if that process is already gone (JPY_PARENT_PID,
+# set by jupyter_client). Then it execs tslab with the same pid. The figure browser
+# follows the kernel (src/plot/browser.ts).
+LAUNCHER="import ctypes, os, signal, sys; libc = ctypes.CDLL(None); hasattr(libc, 'prctl') and libc.prctl(1, signal.SIGKILL); parent = os.environ.get('JPY_PARENT_PID'); sys.exit('kernel launcher: the process that started the kernel has exited') if parent and os.getppid() != int(parent) else os.execv(sys.argv[1], sys.argv[1:])"
 SPEC="{
-  \"argv\": [\"$ROOT/node_modules/.bin/tslab\", \"kernel\", \"--config-path\", \"{connection_file}\"],
+  \"argv\": [\"$PY\", \"-c\", \"$LAUNCHER\", \"$ROOT/node_modules/.bin/tslab\", \"kernel\", \"--config-path\", \"{connection_file}\"],
   \"display_name\": \"TypeScript (sparse-rnn-lab)\",
   \"language\": \"typescript\",
   \"env\": {\"NODE_OPTIONS\": \"--require \\\"$ENV_DIR/tslab-preload.js\\\"\"}

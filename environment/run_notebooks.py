@@ -10,15 +10,21 @@ rejection fails the notebook with a report naming the notebook, the cell and
 its source. Optionally writes the executed notebook, an offline HTML page
 (plotly.js inlined once per page), and the notebook back to its source path.
 
-Exit status: 0 when every notebook passed, 1 otherwise.
+Stopping the runner stops its kernel and the kernel's figure browser, whatever
+the signal (see "Leaving nothing behind" below).
+
+Exit status: 0 when every notebook passed, 1 otherwise; killed by the signal
+it received when stopped by SIGINT, SIGTERM or SIGHUP.
 """
 import argparse
 import asyncio
 import json
 import os
 import queue
+import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -57,6 +63,201 @@ def guard_check(grace_ms):
 
 class NotebookFailure(Exception):
     pass
+
+
+# --- Leaving nothing behind ----------------------------------------------------
+# jupyter_client starts the kernel in a session of its own (so that an interrupt
+# reaches the kernel's whole process group) and the kernel starts Chromium in a
+# process group of its own (playwright), so signals aimed at the runner or at its
+# process group (Ctrl-C in a terminal) never reach them. Each way the runner can
+# be stopped is covered here or further down the chain:
+#  - SIGINT, SIGTERM, SIGHUP: the handler stops every process the runner started
+#    (each one's process group: SIGTERM, SIGKILL after STOP_GRACE_S), then the
+#    runner dies by the signal it got.
+#  - SIGKILL: nothing runs here. The kernel launcher (kernel.json, written by
+#    environment/install.sh) gave the kernel PR_SET_PDEATHSIG=SIGKILL: the kernel
+#    dies with the runner.
+#  - SIGKILL of a process above the runner: under `npm run main` the chain is
+#    npm → sh → runner and sh outlives npm; under `npm test` it is npm → sh →
+#    node --test → node → runner. A watcher thread polls these processes (the
+#    parent, and every process of the npm script up to npm itself) and stops the
+#    run as on SIGTERM when one of them exits. A runner whose npm has already
+#    gone (node's test runner orphaned by kill -9 of `npm test`) does not start.
+# The kernel's Chromium dies with the kernel: src/plot/browser.ts starts a
+# watchdog that kills Chromium's process group when the kernel's end of a pipe
+# closes, and Chromium exits by itself when its DevTools pipe closes.
+STOP_GRACE_S = 2.0
+WATCH_INTERVAL_S = 0.5
+HAVE_PROC = os.path.exists("/proc/self/stat")
+ACTIVE_CLIENTS = []
+_stop_lock = threading.Lock()
+_stopping_thread = None
+_stopped = threading.Event()
+
+
+def proc_stat(pid):
+    """(state, ppid, process group, start time) of a process, from /proc; None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            text = f.read().decode(errors="replace")
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2:].split()  # after "pid (comm) "; comm may hold spaces
+    return fields[0], int(fields[1]), int(fields[2]), int(fields[19])
+
+
+def in_npm_script(pid):
+    """True for a process that npm (or pnpm, yarn) started for a package script, or one below it."""
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            return b"\0npm_lifecycle_event=" in b"\0" + f.read()
+    except OSError:
+        return False
+
+
+def job_ancestors():
+    """[(pid, start time)] of the processes whose exit means this run was killed from
+    above: the parent, and inside an npm script every process up to npm itself."""
+    chain = []
+    pid = os.getppid()
+    while HAVE_PROC and pid > 1:
+        stat = proc_stat(pid)
+        if stat is None:
+            break
+        chain.append((pid, stat[3]))
+        if not in_npm_script(pid):
+            break
+        if stat[1] == 1 and not package_manager_is_init():
+            # npm waits for its scripts, so an npm script adopted by init means npm was killed
+            sys.exit(f"run_notebooks.py: not starting: the npm process that ran this script (via pid {pid}) has exited")
+        pid = stat[1]
+    return chain
+
+
+def package_manager_is_init():
+    """True when pid 1 is npm itself (`docker run … npm test`)."""
+    try:
+        with open("/proc/1/comm") as f:
+            return f.read().split(" ")[0].strip() in ("npm", "npx", "node", "pnpm", "yarn", "bun")
+    except OSError:
+        return True
+
+
+def watch_ancestors(chain):
+    while True:
+        time.sleep(WATCH_INTERVAL_S)
+        for pid, started in chain:
+            stat = proc_stat(pid)
+            if stat is None or stat[3] != started or stat[0] in "ZX":
+                stop_everything(f"process {pid} above the runner has exited")
+                sys.stderr.flush()
+                os._exit(1)
+
+
+def stop_children():
+    """Stop every process the runner started, with its process group: the kernel
+    (it leads its own) and anything else still running (e.g. node for the HTML page)."""
+    own_group = os.getpgrp()
+    targets = {}
+    if HAVE_PROC:
+        for entry in os.listdir("/proc"):
+            stat = proc_stat(entry) if entry.isdigit() else None
+            if stat and stat[1] == os.getpid():
+                targets[int(entry)] = stat[2]
+    for client in ACTIVE_CLIENTS:  # without /proc: the kernel as jupyter_client knows it
+        provisioner = getattr(getattr(client, "km", None), "provisioner", None)
+        if getattr(provisioner, "pid", None) and getattr(provisioner, "pgid", None):
+            targets.setdefault(provisioner.pid, provisioner.pgid)
+
+    def send(sig):
+        for pid, group in targets.items():
+            try:
+                if group != own_group:
+                    os.killpg(group, sig)
+                else:
+                    os.kill(pid, sig)
+            except OSError:
+                pass
+
+    def running(pid):
+        try:
+            return os.waitpid(pid, os.WNOHANG) == (0, 0)
+        except ChildProcessError:
+            return False
+
+    send(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_S
+    while time.monotonic() < deadline and any(running(pid) for pid in targets):
+        time.sleep(0.05)
+    send(signal.SIGKILL)  # the rest of each group, and whoever ignored SIGTERM
+
+
+def stop_everything(reason):
+    """Stop the kernels and other child processes once; concurrent callers wait for it."""
+    global _stopping_thread
+    with _stop_lock:
+        first = _stopping_thread is None
+        if first:
+            _stopping_thread = threading.get_ident()
+    if not first:
+        if _stopping_thread != threading.get_ident():
+            _stopped.wait(STOP_GRACE_S + 1)
+        return  # the same thread again (a second Ctrl-C during the first): die at once
+    print(f"\nrun_notebooks.py: {reason}; stopping the kernel", file=sys.stderr, flush=True)
+    try:
+        stop_children()
+        for client in ACTIVE_CLIENTS:
+            km = getattr(client, "km", None)
+            if km is not None:
+                try:
+                    km.cleanup_connection_file()
+                except Exception:
+                    pass
+    finally:
+        _stopped.set()
+
+
+def on_signal(signum, _frame):
+    stop_everything(f"got {signal.Signals(signum).name}")
+    sys.stdout.flush()
+    sys.stderr.flush()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)  # die by the same signal, as the caller expects
+    os._exit(128 + signum)
+
+
+class RunnerEventLoop(asyncio.SelectorEventLoop):
+    """nbclient answers SIGINT and SIGTERM by shutting the kernel down in the
+    background and carrying on (the notebook fails, the next one starts); the
+    runner's own handlers stop everything instead, so this loop does not let
+    anyone take these signals over."""
+
+    def add_signal_handler(self, sig, callback, *args):
+        if sig in (signal.SIGINT, signal.SIGTERM):
+            return
+        super().add_signal_handler(sig, callback, *args)
+
+
+def run_async(coroutine):
+    """asyncio.run on a RunnerEventLoop."""
+    loop = RunnerEventLoop()
+    asyncio.set_event_loop(loop)
+    try:
+        return loop.run_until_complete(coroutine)
+    finally:
+        try:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        finally:
+            asyncio.set_event_loop(None)
+            loop.close()
+
+
+def guard_processes():
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
+    chain = job_ancestors()
+    if chain:
+        threading.Thread(target=watch_ancestors, args=(chain,), name="watch-ancestors", daemon=True).start()
 
 
 def excerpt(source, limit=12):
@@ -140,6 +341,7 @@ async def execute(nb, path, cell_timeout, grace_ms):
         startup_timeout=120,
     )
     client.reset_execution_trackers()
+    ACTIVE_CLIENTS[:] = [client]  # the one kernel running now, for stop_everything
     async with client.async_setup_kernel():
         info = await client.async_wait_for_reply(await ensure_async(client.kc.kernel_info()))
         if info is not None and "language_info" in info["content"]:
@@ -217,6 +419,7 @@ def main():
     timeout = args.timeout or int(os.environ.get("NOTEBOOK_CELL_TIMEOUT", "0")) or (300 if args.profile == "quick" else -1)
     if args.write_back and args.profile != "quick":
         parser.error(f"--write-back keeps committed notebooks in the quick profile; profile is {args.profile!r}")
+    guard_processes()
     os.environ["PROFILE"] = args.profile
     os.environ["SPARSE_RNN_STABLE_OUTPUT"] = "1"  # no timings in outputs: committed notebooks regenerate identically
     bundle = {}
@@ -235,7 +438,7 @@ def main():
             os.environ["SPARSE_RNN_FIGURES_DIR"] = str((args.out / "figures").resolve())
         started = time.monotonic()
         try:
-            asyncio.run(execute(nb, path, timeout, args.grace_ms))
+            run_async(execute(nb, path, timeout, args.grace_ms))
         except NotebookFailure as e:
             print(f"\nFAIL {path} (profile {args.profile}): {e}", file=sys.stderr)
             failed.append(path)
