@@ -11,6 +11,12 @@
 //    event loop to empty; a live handle (the figure browser, a worker pool)
 //    keeps it running until Jupyter kills it, so 'exit' handlers never run and
 //    kernel restarts wait seconds. We exit right after tslab's close.
+// 3. Cell ends. tslab tells nobody when a cell has finished or failed. We number
+//    the executions and call the listeners in
+//    globalThis[Symbol.for("sparse-rnn-lab.kernel.cells")].onEnd with (number, ok)
+//    when one ends, before its reply; ok is false when the cell threw, failed to
+//    compile or was interrupted. src/plot/progress.ts marks the progress bars of
+//    a failed cell "interrupted".
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -44,7 +50,31 @@ function patchShutdown(jupyter) {
   };
 }
 
+function patchCellEnd(jupyter) {
+  const cells = { current: 0, onEnd: new Set() };
+  globalThis[Symbol.for("sparse-rnn-lab.kernel.cells")] = cells;
+  const execute = jupyter.JupyterHandlerImpl.prototype.handleExecuteImpl;
+  jupyter.JupyterHandlerImpl.prototype.handleExecuteImpl = async function (...args) {
+    const cell = ++cells.current;
+    let ok = false;
+    try {
+      const count = await execute.apply(this, args);
+      ok = true;
+      return count;
+    } finally {
+      for (const listener of cells.onEnd) {
+        try {
+          listener(cell, ok);
+        } catch (error) {
+          console.error(error);
+        }
+      }
+    }
+  };
+}
+
 if (/tslab/.test(process.argv[1] || "")) {
   patchFolderImports(tslabModule("tspath"));
   patchShutdown(tslabModule("jupyter"));
+  patchCellEnd(tslabModule("jupyter"));
 }
