@@ -25,6 +25,8 @@ export interface ResultsRow {
   testAcc: number;
   /** "file:line" the row came from. */
   origin: string;
+  /** what identifies the model: mode/graph/graph_nr when the file has those columns, else the row's whole text */
+  identity: string;
 }
 
 export interface ResultsTable {
@@ -62,6 +64,7 @@ export function parseResultsCsv(text: string, source: string): ResultsTable {
   if (duplicated.length > 0) throw new Error(`${source}:${headerLine}: column(s) ${duplicated.join(", ")} appear more than once in the header`);
   const at = (name: string) => header.indexOf(name);
   const graphAt = at("graph");
+  const numberAt = at("graph_nr");
   const rows: ResultsRow[] = [];
   for (let r = 1; r < records.length; r++) {
     const record = records[r];
@@ -88,8 +91,10 @@ export function parseResultsCsv(text: string, source: string): ResultsTable {
       properties,
       testAcc,
       origin: `${source}:${line}`,
+      identity: graphAt >= 0 && numberAt >= 0 ? `${variant}/${record[graphAt]}/${record[numberAt]}` : record.join(","),
     });
   }
+  refuseDuplicates(rows);
   return { sources: [source], rows, variants: uniqueVariants(rows) };
 }
 
@@ -107,7 +112,24 @@ export function loadResultsFiles(paths: readonly string[]): ResultsTable {
     return parseResultsCsv(text, p);
   });
   const rows = tables.flatMap((t) => t.rows);
+  refuseDuplicates(rows);
   return { sources: tables.flatMap((t) => t.sources), rows, variants: uniqueVariants(rows) };
+}
+
+/**
+ * A model listed twice would sit in a training fold and a test fold at once and inflate
+ * every R²: refuse it, naming both places (within a file or across files).
+ */
+function refuseDuplicates(rows: readonly ResultsRow[]): void {
+  const seen = new Map<string, string>();
+  for (const row of rows) {
+    const first = seen.get(row.identity);
+    if (first !== undefined) {
+      throw new Error(`${first} and ${row.origin} hold the same model${row.identity.includes(",") ? "" : ` (${row.identity})`}: ` +
+        "remove one (a duplicate would land in both training and test folds of the cross-validation)");
+    }
+    seen.set(row.identity, row.origin);
+  }
 }
 
 /** Rows of one variant as a design matrix over `features` and the target vector. */
