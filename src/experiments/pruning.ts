@@ -119,6 +119,8 @@ export interface PruningRunOptions {
   execution?: { backend?: BackendName | string };
   /** how often to look for tasks other processes hold (ms; default 5 s) */
   pollMs?: number;
+  /** "base": train (or read) the base models only — chapter 02's protocol; default "all" */
+  stage?: "base" | "all";
 }
 
 export interface PruningResults {
@@ -172,6 +174,7 @@ interface PlannedTask {
 export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, settings: PruningSettings,
   options: PruningRunOptions): PruningResults {
   checkPruningSettings(settings);
+  if (options.stage !== undefined && options.stage !== "base" && options.stage !== "all") throw new Error(`runPruningProtocol: stage must be "base" or "all", got ${JSON.stringify(options.stage)}`);
   const backend = (options.execution?.backend ?? settings.backend) as BackendName;
   const identity = pruningIdentity(settings, data, numericsOf(backend));
   const dir = path.join(options.cacheDir, shortHash(identity));
@@ -255,6 +258,8 @@ export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, se
       }
     }
   }
+
+  if (options.stage === "base") tasks.splice(0, tasks.length, ...tasks.filter((t) => t.after === undefined));
 
   // Work through the tasks; a task another live process holds (or whose base model it
   // is training) is passed over and waited for at the end.

@@ -74,6 +74,17 @@ test("a run without callbacks completes (nothing hides behind an optional callba
   fs.rmSync(cacheDir, { recursive: true, force: true });
 });
 
+test("stage \"base\" trains only the base models, into the same cache the whole protocol reads", () => {
+  const cacheDir = tempDir();
+  const base = runPruningProtocol(data, settings, { cacheDir, stage: "base" });
+  assert.deepEqual(base.computed.map(taskName), ["gru/0"]);
+  assert.deepEqual([...new Set(base.records.map((r) => r.mode))], ["gru"]);
+  const all = runPruningProtocol(data, { ...settings, kinds: ["h2h"], levels: [50], gradual: undefined }, { cacheDir });
+  assert.deepEqual(all.computed.map(taskName), ["gru_prune_h2h/50"], "the base model is not trained again");
+  assert.throws(() => runPruningProtocol(data, settings, { cacheDir, stage: "bse" as never }), /stage must be "base" or "all", got "bse"/);
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+});
+
 test("the cache key follows the settings that change numbers, the data's content and the numerics, not the task list or key order", () => {
   const js = numericsOf("js");
   const keyOf = (s: PruningSettings, d = data, numerics = js) => shortHash(pruningIdentity(s, d, numerics));
