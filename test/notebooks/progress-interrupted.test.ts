@@ -35,7 +35,7 @@ print(json.dumps([cell.get("outputs", []) for cell in nb.cells]))
 type Output = { output_type: string; data?: Record<string, string>; text?: string; ename?: string; evalue?: string };
 
 function execute(): Promise<Output[][]> {
-  const env = { ...platformEnv(), SPARSE_RNN_STABLE_OUTPUT: "1" };
+  const env: NodeJS.ProcessEnv = { ...platformEnv(), SPARSE_RNN_STABLE_OUTPUT: "1" };
   return new Promise((resolve, reject) => {
     execFile(env.SPARSE_RNN_PYTHON!, ["-c", EXECUTE, FIXTURE, path.dirname(FIXTURE)], { cwd: ROOT, env, maxBuffer: 64 * 2 ** 20, timeout: 600_000 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`${error.message}\n${stderr}`));

@@ -111,7 +111,7 @@ async function killAndCheck(start: Start, signal: NodeJS.Signals): Promise<{ out
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "runner-cleanup-"));
   const ready = path.join(dir, "ready");
   const mark = randomBytes(8).toString("hex");
-  const env = { ...platformEnv(), [MARK_VAR]: mark, SPARSE_RNN_CLEANUP_READY: ready, NOTEBOOK_CELL_TIMEOUT: "900" };
+  const env: NodeJS.ProcessEnv = { ...platformEnv(), [MARK_VAR]: mark, SPARSE_RNN_CLEANUP_READY: ready, NOTEBOOK_CELL_TIMEOUT: "900" };
   const child = start(env, dir);
   const run = new RunProcesses(child.pid!, mark);
   let output = "";
