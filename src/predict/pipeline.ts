@@ -3,7 +3,9 @@
  * split per variant, and the repeated k-fold table over variants × regressors × feature sets.
  */
 import { readFileSync } from "node:fs";
-import { ResultStore } from "../experiments/result-store";
+import * as path from "node:path";
+import { ResultStore, type Row } from "../core/result-store";
+import { shortHash } from "../core/hash";
 import { thesisRSquaredFile } from "../thesis";
 import { AdaBoostRegressor, type AdaBoostOptions } from "./adaboost";
 import { BayesianRidge, type BayesianRidgeOptions } from "./bayesian-ridge";
@@ -104,18 +106,45 @@ export interface CvOptions {
   settings?: RegressorSettings;
   featureSets?: readonly FeatureSet[];
   regressors?: readonly RegressorName[];
-  /** Called after each cell (for progress bars). */
-  onCell?: (row: CvRow) => void;
+  /** Called after each cell (for progress bars); `cached` tells a cell read from the cache from one fitted now. */
+  onCell?: (row: CvRow, info: { cached: boolean }) => void;
   /**
-   * CSV file that stores each finished cell; a rerun (e.g. after an interruption) reuses the cells whose
-   * data, feature set, regressor settings, folds, repeats and seed are unchanged.
+   * Names the cache of finished cells, so a rerun (e.g. after an interruption) refits only the cells whose
+   * data changed. The cells go to a result store (src/core/result-store.ts) beside this path, named by the
+   * run's identity (folds, repeats, seed, regressor settings): see `cvCacheStoreFile` — e.g. `cv-r2.csv`
+   * → `cv-r2.<identity hash>.jsonl`. Runs with other settings get their own file and never touch this one's.
    */
   cacheFile?: string;
 }
 
-const CACHE_COLUMNS = ["key", "variant", "regressor", "featureSet", "mean", "std", "scores"];
-/** Part of every cache key: bump it when a change to the regressors or the folds changes the numbers. */
-const CV_CACHE_VERSION = 2;
+/** The columns of a CV cache cell (one row per cell; scores as a JSON array). */
+const CACHE_COLUMNS = ["variant", "regressor", "featureSet", "mean", "std", "scores"];
+/** Part of the CV cache's identity: bump it when a change to the regressors or the folds changes the numbers. */
+export const CV_CACHE_VERSION = 2;
+
+/**
+ * Everything that determines a CV cell's numbers apart from the cell itself (its variant, feature set,
+ * regressor and data are in its key): the cache version, folds, repeats, seed and every regressor's settings.
+ */
+export function cvCacheIdentity(options: Pick<CvOptions, "folds" | "repeats" | "seed" | "settings"> = {}): Record<string, unknown> {
+  const { folds = 5, repeats = 10, seed = 0, settings = {} } = options;
+  return {
+    cache: "cross-validation", version: CV_CACHE_VERSION, folds, repeats, seed,
+    settings: Object.fromEntries(REGRESSOR_NAMES.map((name) => [name, settings[name] ?? {}])),
+  };
+}
+
+/** The result-store file a CV cache named `cacheFile` uses for these options: `<cacheFile minus extension>.<identity hash>.jsonl`. */
+export function cvCacheStoreFile(cacheFile: string, options: Pick<CvOptions, "folds" | "repeats" | "seed" | "settings"> = {}): string {
+  if (typeof cacheFile !== "string" || cacheFile === "") throw new Error(`crossValidationTable: cacheFile must be a non-empty path, got ${JSON.stringify(cacheFile)}`);
+  const parsed = path.parse(cacheFile);
+  return path.join(parsed.dir, `${parsed.name}.${shortHash(cvCacheIdentity(options))}.jsonl`);
+}
+
+/** A CV cell's key in the cache: variant, feature set, regressor and a content hash of the cell's data (features named). */
+export function cvCellKey(variant: string, set: FeatureSet, regressor: RegressorName, X: readonly (readonly number[])[], y: readonly number[]): string {
+  return [variant, set.name, regressor, shortHash({ features: set.features, X, y })].join("|");
+}
 
 /** Repeated k-fold R² for every variant × regressor × feature set (same folds for every regressor). */
 export function crossValidationTable(table: ResultsTable, options: CvOptions = {}): CvRow[] {
@@ -131,26 +160,25 @@ export function crossValidationTable(table: ResultsTable, options: CvOptions = {
     }
   }
   for (const variant of table.variants) repeatedKFold(table.rows.filter((r) => r.variant === variant).length, folds, repeats, seed);
-  const store = cacheFile ? new ResultStore(cacheFile, CACHE_COLUMNS, (r) => String(r.key)) : null;
-  const cached = new Map((store?.rows() ?? []).map((r) => [String(r.key), r]));
+  const storeFile = cacheFile === undefined ? undefined : cvCacheStoreFile(cacheFile, { folds, repeats, seed, settings });
+  const store = storeFile ? ResultStore.open(storeFile, { identity: cvCacheIdentity({ folds, repeats, seed, settings }), columns: CACHE_COLUMNS }) : null;
   const rows: CvRow[] = [];
   for (const variant of table.variants) {
     for (const set of featureSets) {
       const { X, y } = variantData(table, variant, set.features);
-      const data = fingerprint(JSON.stringify([X, y]));
       for (const regressor of regressors) {
-        const key = [`v${CV_CACHE_VERSION}`, variant, set.name, regressor, data, folds, repeats, seed, JSON.stringify(settings[regressor] ?? {})].join("|");
-        const hit = cached.get(key);
+        const key = cvCellKey(variant, set, regressor, X, y);
+        const hit = store?.get(key);
         let row: CvRow;
         if (hit) {
-          row = cachedRow(hit, cacheFile!, { variant, regressor, featureSet: set.name }, folds * repeats);
+          row = cachedRow(hit, storeFile!, { variant, regressor, featureSet: set.name }, folds * repeats);
         } else {
           const cv = crossValidateR2(regressorFactory(regressor, settings), X, y, { folds, repeats, seed });
           row = { variant, regressor, featureSet: set.name, mean: cv.mean, std: cv.std, scores: cv.scores };
-          store?.append([{ key, variant, regressor, featureSet: set.name, mean: cv.mean, std: cv.std, scores: JSON.stringify(cv.scores) }]);
+          store?.append(key, [{ variant, regressor, featureSet: set.name, mean: cv.mean, std: cv.std, scores: JSON.stringify(cv.scores) }]);
         }
         rows.push(row);
-        onCell?.(row);
+        onCell?.(row, { cached: hit !== undefined });
       }
     }
   }
@@ -158,26 +186,21 @@ export function crossValidationTable(table: ResultsTable, options: CvOptions = {
 }
 
 /** A cell read back from the CV cache, every number checked; errors name the cache file and the cell. */
-function cachedRow(hit: Record<string, unknown>, cacheFile: string, cell: Pick<CvRow, "variant" | "regressor" | "featureSet">, folds: number): CvRow {
-  const where = `CV cache ${cacheFile}, cell ${cell.variant}/${cell.featureSet}/${cell.regressor}`;
+function cachedRow(hit: readonly Row[], storeFile: string, cell: Pick<CvRow, "variant" | "regressor" | "featureSet">, folds: number): CvRow {
+  const where = `CV cache ${storeFile}, cell ${cell.variant}/${cell.featureSet}/${cell.regressor}`;
   const fix = "(delete the file to recompute)";
+  if (hit.length !== 1) throw new Error(`${where}: holds ${hit.length} rows, a cell has one ${fix}`);
+  const [stored] = hit;
   const number = (name: "mean" | "std"): number => {
-    const value = parseDecimal(String(hit[name]));
-    if (value === undefined) throw new Error(`${where}: column "${name}" must be a finite number, got ${JSON.stringify(hit[name])} ${fix}`);
+    const value = stored[name];
+    if (typeof value !== "number" || !Number.isFinite(value)) throw new Error(`${where}: column "${name}" must be a finite number, got ${JSON.stringify(value)} ${fix}`);
     return value;
   };
-  const scores = parseJson(String(hit.scores), `${where}, column "scores"`);
+  const scores = parseJson(String(stored.scores), `${where}, column "scores"`);
   if (!Array.isArray(scores) || scores.length !== folds || !scores.every((v) => typeof v === "number" && Number.isFinite(v))) {
     throw new Error(`${where}: column "scores" must be a JSON array of ${folds} finite numbers ${fix}`);
   }
   return { ...cell, mean: number("mean"), std: number("std"), scores };
-}
-
-/** FNV-1a hash of a string, as 8 hex digits (identifies a cell's data in the CV cache). */
-function fingerprint(text: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return (h >>> 0).toString(16).padStart(8, "0");
 }
 
 /**

@@ -1,16 +1,18 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   FEATURE_SETS, PROPERTY_COLUMNS, REQUIRED_COLUMNS, BayesianRidge, RandomForestRegressor, correlationTable, crossValidateR2,
-  crossValidationTable, evaluateSplit, loadR2Table, loadResultsFiles, parseResultsCsv, permutationImportance, regressorFactory,
+  crossValidationTable, cvCacheIdentity, cvCacheStoreFile, evaluateSplit, loadR2Table, loadResultsFiles, parseResultsCsv, permutationImportance, regressorFactory,
   repeatedKFold, REGRESSOR_NAMES, trainTestSplit, variantsWithAtLeast, type RegressorName,
 } from "../../src/predict";
 import { Random } from "../../src/data/random";
 import { thesisStructureTableFiles } from "../../src/thesis";
-import { syntheticCsv } from "./synthetic-results";
+import { ResultStore } from "../../src/core/result-store";
+import { shortHash } from "../../src/core/hash";
+import { editStoreTask, syntheticCsv } from "./synthetic-results";
 
 test("the loader ignores unknown columns and names file, line and column on bad input", () => {
   const table = parseResultsCsv(syntheticCsv(20), "own.csv");
@@ -83,20 +85,35 @@ test("permutation importance is ~0 for a feature the model ignores", () => {
   assert.ok(Math.abs(br.coefficients[0] - 3) < 1e-3 && Math.abs(br.coefficients[1]) < 1e-3);
 });
 
-test("the CV table resumes from its cache file and recomputes only changed cells", () => {
+test("the CV table resumes from its cache (a result store named by the run's identity) and recomputes only changed cells", () => {
   const table = parseResultsCsv(syntheticCsv(60), "synthetic.csv");
-  const cacheFile = join(mkdtempSync(join(tmpdir(), "cv-cache-")), "cv.csv");
+  const dir = mkdtempSync(join(tmpdir(), "cv-cache-"));
+  const cacheFile = join(dir, "cv.csv");
   const options = { repeats: 1, folds: 3, regressors: ["BayesianRidge"] as const, featureSets: FEATURE_SETS.slice(0, 2), cacheFile };
-  const first = crossValidationTable(table, options);
-  const lines = readFileSync(cacheFile, "utf8").trim().split("\n");
-  assert.equal(lines.length, 1 + first.length);
-  // Tamper with one stored mean: a resumed run must return the stored value, proving it did not refit.
-  writeFileSync(cacheFile, lines.map((l, i) => (i === 1 ? l.replace(/,(-?[0-9.e-]+),(-?[0-9.e-]+),"\[/, ",0.123,$2,\"[") : l)).join("\n") + "\n");
-  const resumed = crossValidationTable(table, options);
+  const cachedFlags: boolean[] = [];
+  const first = crossValidationTable(table, { ...options, onCell: (_row, info) => cachedFlags.push(info.cached) });
+  assert.deepEqual(cachedFlags, [false, false, false, false]);
+  const store = cvCacheStoreFile(cacheFile, options);
+  assert.match(store, /cv\.[0-9a-f]{16}\.jsonl$/);
+  assert.equal(store, join(dir, `cv.${shortHash(cvCacheIdentity(options))}.jsonl`));
+  assert.deepEqual(readdirSync(dir), [`cv.${shortHash(cvCacheIdentity(options))}.jsonl`], "one store file, no CSV");
+  assert.equal(ResultStore.read(store).keys().length, first.length);
+  // Tamper with one stored mean (keeping the line's checksum valid): a resumed run must return the stored value, proving it did not refit.
+  editStoreTask(store, 1, (rows) => { rows[0].mean = 0.123; });
+  cachedFlags.length = 0;
+  const resumed = crossValidationTable(table, { ...options, onCell: (_row, info) => cachedFlags.push(info.cached) });
+  assert.deepEqual(cachedFlags, [true, true, true, true]);
   assert.equal(resumed[0].mean, 0.123);
   assert.deepEqual(resumed.slice(1), first.slice(1));
+  // Changed data for one variant: only its cells are refitted.
+  const changed = { ...table, rows: table.rows.map((r, i) => (i === 0 ? { ...r, testAcc: r.testAcc / 2 } : r)) };
+  cachedFlags.length = 0;
+  crossValidationTable(changed, { ...options, onCell: (row, info) => cachedFlags.push(info.cached === (row.variant !== table.rows[0].variant)) });
+  assert.deepEqual(cachedFlags, [true, true, true, true], "cells of the changed variant refitted, the others read");
+  // Another seed is another identity: its own file, this one untouched.
   crossValidationTable(table, { ...options, seed: 9 });
-  assert.equal(readFileSync(cacheFile, "utf8").trim().split("\n").length, 1 + 2 * first.length);
+  assert.equal(readdirSync(dir).filter((f) => f.endsWith(".jsonl")).length, 2);
+  assert.equal(ResultStore.read(store).keys().length, first.length + 2);
 });
 
 function xy(table: ReturnType<typeof parseResultsCsv>): [number[][], number[]] {

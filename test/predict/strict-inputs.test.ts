@@ -1,17 +1,17 @@
 /** Results tables, regressors, scalers, scores and the CV pipeline refuse bad values, naming where they are. */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   AdaBoostRegressor, BayesianRidge, MinMaxScaler, RandomForestRegressor, RegressionTree, REQUIRED_COLUMNS, crossValidateR2,
-  crossValidationTable, loadR2Table, loadResultsFiles, meanOf, parseResultsCsv, pearson, permutationImportance, r2Score,
+  crossValidationTable, cvCacheStoreFile, loadR2Table, loadResultsFiles, meanOf, parseResultsCsv, pearson, permutationImportance, r2Score,
   regressorFactory, stdOf, trainTestSplit, type Regressor, type RegressorName,
 } from "../../src/predict";
 import { parseDecimal } from "../../src/predict/checks";
 import { Random } from "../../src/data/random";
-import { syntheticCsv } from "./synthetic-results";
+import { editStoreTask, syntheticCsv } from "./synthetic-results";
 
 const dir = mkdtempSync(join(tmpdir(), "predict-strict-"));
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
@@ -215,9 +215,19 @@ test("a corrupt CV cache cell is named, not a bare SyntaxError", () => {
   const options = { folds: 2, repeats: 1, regressors: ["BayesianRidge"] as RegressorName[], featureSets: undefined, cacheFile };
   const first = crossValidationTable(table, options);
   assert.equal(first.length, 8);
-  const text = require("node:fs").readFileSync(cacheFile, "utf8") as string;
-  writeFileSync(cacheFile, text.replace(/"\[[^\]"]*\]"/, '"[0.5,"'));
-  assert.throws(() => crossValidationTable(table, options), new RegExp(`CV cache ${escape(cacheFile)}, cell LSTM/all/BayesianRidge, column "scores": invalid JSON`));
-  writeFileSync(cacheFile, text.replace(/"\[[^\]"]*\]"/, '"[0.5]"'));
+  const store = cvCacheStoreFile(cacheFile, options);
+  const text = readFileSync(store, "utf8");
+  editStoreTask(store, 1, (rows) => { rows[0].scores = "[0.5,"; });
+  assert.throws(() => crossValidationTable(table, options), new RegExp(`CV cache ${escape(store)}, cell LSTM/all/BayesianRidge, column "scores": invalid JSON`));
+  writeFileSync(store, text);
+  editStoreTask(store, 1, (rows) => { rows[0].scores = "[0.5]"; });
   assert.throws(() => crossValidationTable(table, options), /column "scores" must be a JSON array of 2 finite numbers \(delete the file to recompute\)/);
+  writeFileSync(store, text);
+  editStoreTask(store, 1, (rows) => { rows[0].mean = "0.5"; });
+  assert.throws(() => crossValidationTable(table, options), /cell LSTM\/all\/BayesianRidge: column "mean" must be a finite number, got "0.5"/);
+  // A line damaged by hand (checksum no longer matching) followed by good lines is corruption, named by the store.
+  writeFileSync(store, text.replace(/"mean":(-?[0-9.e-]+)/, '"mean":0.5'));
+  assert.throws(() => crossValidationTable(table, options), /line 2 is damaged/);
+  writeFileSync(store, text);
+  assert.deepEqual(crossValidationTable(table, options), first);
 });
