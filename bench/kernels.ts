@@ -9,6 +9,7 @@ import type { Floats, KernelOps } from "../src/nn/kernel-ops";
 import { CellMode, GATES } from "../src/nn/spec";
 import { WasmOps } from "../src/nn/wasm/wasm-ops";
 import { loadKernelModule, relaxedSimdSupported } from "../src/nn/wasm/load";
+import { parseCli } from "./cli";
 
 const T = 33, B = 32, H = 50;
 
@@ -82,6 +83,13 @@ function cellMicros<F extends Floats>(ops: KernelOps<F>, mode: CellMode): number
 }
 
 function main(): void {
+  parseCli({
+    script: "bench/kernels.ts",
+    summary: `GFLOP/s of the matrix products and µs per element-wise cell step, wasm SIMD (relaxed FMA
+and plain) against the plain-JS ops, on the thesis's base GRU shapes (3×50, batch 32, T = 33
+steps); about a minute. Timings depend on the machine and its load.`,
+    options: {},
+  });
   const backends: Array<KernelOps<Float32Array> | KernelOps<Float64Array>> = [];
   if (relaxedSimdSupported()) backends.push(new WasmOps(loadKernelModule("relaxed")));
   backends.push(new WasmOps(loadKernelModule("simd")), jsOps("f32"), jsOps("f64"));

@@ -7,7 +7,9 @@
  * the safe levels and recovery epochs beside the thesis's (its CSVs in
  * reference/thesis/results/prune, and the levels its text states).
  *
- *   node --import tsx bench/pruning.ts --variants LSTM[,RNN_TANH,…] [--dense] [--tolerance 0.05] [--out F]
+ *   node --import tsx bench/pruning.ts --profile thesis --variants LSTM[,RNN_TANH,…] [--dense] [--tolerance 0.05] [--out F]
+ *
+ * --profile thesis is required (no arguments print the usage): it says that hours of work are meant.
  *
  * Pruned networks train on the sparse kernels where sparse enough (the notebook's
  * `sparseExecution`; same numbers up to float rounding); --dense turns that off.
@@ -20,23 +22,26 @@ import { CELL_MODES } from "../src/nn/spec";
 import { pruningData, pruningSettings, runPruningProtocol } from "../src/experiments/pruning";
 import { baseAccuracy, gradualComparison, PRUNE_KINDS, pruningSummary, readPruneCsv, sparseBackend, THESIS_SAFE_LEVELS } from "../src/prune";
 import { thesisPruneLogFile } from "../src/thesis";
+import { parseCli } from "./cli";
 
 interface Args { variants: CellMode[]; sparse: boolean; tolerance: number; out?: string }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { variants: [], sparse: true, tolerance: 0.05 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--variants") args.variants = argv[++i].split(",") as CellMode[];
-    else if (a === "--dense") args.sparse = false;
-    else if (a === "--tolerance") args.tolerance = Number(argv[++i]);
-    else if (a === "--out") args.out = argv[++i];
-    else throw new Error(`bench/pruning.ts: unknown argument ${a}`);
-  }
-  for (const v of args.variants) if (!CELL_MODES.includes(v)) throw new Error(`--variants: ${v} is not one of ${CELL_MODES.join(", ")}`);
-  if (args.variants.length === 0) throw new Error("--variants: name at least one of " + CELL_MODES.join(", "));
-  if (!(args.tolerance > 0 && args.tolerance < 1)) throw new Error(`--tolerance must be in (0, 1), got ${args.tolerance}`);
-  return args;
+  const cli = parseCli({
+    script: "bench/pruning.ts",
+    summary: `The pruning experiment at thesis size (3×50 base model, 50 epochs, levels 10 … 100 for
+every kind, 10 retraining epochs, the gradual comparison), run or resumed into the cache
+notebook 03 reads; prints the safe levels and recovery epochs beside the thesis's.
+15–50 minutes per variant on 2 cores: hours for all four.`,
+    options: {
+      profile: { type: "string", choices: ["thesis"], required: true, description: "the protocol's size: thesis only (notebook 03 runs the quick profile)" },
+      variants: { type: "list", choices: CELL_MODES, required: true, description: "the variants to run" },
+      dense: { type: "flag", description: "train pruned networks on the dense kernels (default: sparse kernels where sparse enough)" },
+      tolerance: { type: "number", gt: 0, lt: 1, default: 0.05, description: "accuracy drop a safe pruning level may cost" },
+      out: { type: "string", valueName: "file", defaultText: "bench/results/pruning-<variants>.json", description: "where to write the JSON summary" },
+    },
+  }, argv);
+  return { variants: cli.variants, sparse: !cli.dense, tolerance: cli.tolerance, out: cli.out };
 }
 
 const args = parseArgs(process.argv.slice(2));

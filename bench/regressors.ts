@@ -13,6 +13,16 @@ import {
   type Regressor,
 } from "../src/predict";
 import { repoRelative, thesisStructureTableFile } from "../src/thesis";
+import { parseCli } from "./cli";
+
+parseCli({
+  script: "bench/regressors.ts",
+  summary: `Fit + predict of each regressor (Bayesian ridge, random forest, AdaBoost) against
+scikit-learn on the same data in the same run: the thesis's GRU structure table (200 × 23).
+Prints seconds per fit for both and the ratio ours / sklearn (< 1: we are faster).
+The Python for the scikit-learn peer: $PYTHON, else /usr/bin/python3.`,
+  options: {},
+});
 
 const THESIS_GRU = thesisStructureTableFile("GRU");
 const PYTHON = process.env.PYTHON ?? "/usr/bin/python3";

@@ -7,7 +7,9 @@
  * of this run, the training time summed over models, and the mean test accuracy per
  * mode and family beside the thesis's (its tables in reference/thesis/results/structure).
  *
- *   node --import tsx bench/sweep.ts [--profile thesis|quick] [--workers N] [--out bench/results/sweep.json]
+ *   node --import tsx bench/sweep.ts --profile thesis|quick [--workers N] [--out bench/results/sweep.json]
+ *
+ * --profile is required (no arguments print the usage): the thesis profile takes hours.
  *
  * A resumed run's wall time covers only the models it trained: the JSON records both.
  */
@@ -17,21 +19,25 @@ import * as path from "path";
 import { parse } from "csv-parse/sync";
 import { generateDataset } from "../src/data";
 import { runSweep, sweepProfile } from "../src/experiments/sweep";
-import type { ProfileName } from "../src/experiments/profile";
+import { PROFILE_NAMES, type ProfileName } from "../src/experiments/profile";
 import { thesisStructureTableFiles } from "../src/thesis";
+import { parseCli } from "./cli";
 
 interface Args { profile: ProfileName; workers?: number; out: string }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { profile: "thesis", out: "bench/results/sweep.json" };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--profile") args.profile = argv[++i] as ProfileName;
-    else if (a === "--workers") args.workers = Number(argv[++i]);
-    else if (a === "--out") args.out = argv[++i];
-    else throw new Error(`bench/sweep.ts: unknown argument ${a}`);
-  }
-  return args;
+  return parseCli({
+    script: "bench/sweep.ts",
+    summary: `Runs or resumes the random-structure sweep into the cache notebook 04 reads, and compares
+the mean test accuracy per mode and graph family with the thesis's. The thesis profile — 4 modes
+× (100 BA + 100 WS) graphs, 15 epochs, batch 128, 25,000 strings — takes hours (about 1.5 h on
+2 cores); quick is a small smoke run.`,
+    options: {
+      profile: { type: "string", choices: PROFILE_NAMES, required: true, description: "quick (16 small models) or thesis (800 models, hours)" },
+      workers: { type: "number", integer: true, ge: 0, le: 64, defaultText: "one per core", description: "worker threads training models at the same time (0: train in this thread)" },
+      out: { type: "string", valueName: "file", default: "bench/results/sweep.json", description: "where to write the JSON summary" },
+    },
+  }, argv);
 }
 
 type Means = Record<string, { all: number; barabasi_albert: number; watts_strogatz: number; models: number }>;
