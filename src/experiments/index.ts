@@ -2,4 +2,5 @@ export { resolveProfile, byProfile, PROFILE_NAMES } from "./profile";
 export type { ProfileName } from "./profile";
 export * from "./pruning";
 export * from "./sweep";
+export * from "./prediction";
 export { createPool, coreCount } from "./pool";
