@@ -2,7 +2,7 @@
  * The random-structure sweep as a benchmark (target: the thesis profile — 4 modes ×
  * (100 Barabási–Albert + 100 Watts–Strogatz) graphs, 15 epochs, batch 128, 25,000
  * strings — in ≤ 2 hours on a 2-core machine). Runs or resumes the sweep into the
- * cache notebooks/04-random-structures.ipynb reads (out/cache/structure/<profile>/results.csv),
+ * cache notebooks/04-random-structures.ipynb reads (out/cache/structure/<identity hash>/),
  * so the notebook's thesis profile then plots without retraining. Prints the wall time
  * of this run, the training time summed over models, and the mean test accuracy per
  * mode and family beside the thesis's (its tables in reference/thesis/results/structure).
@@ -65,15 +65,15 @@ function thesisMeans(): Means {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const config = sweepProfile(args.profile);
-  const file = path.join(__dirname, "..", "out", "cache", "structure", args.profile, "results.csv");
+  const cacheDir = path.join(__dirname, "..", "out", "cache", "structure");
   const data = generateDataset({ size: config.datasetSize, seed: config.seed });
   const total = config.modes.length * config.families.length * config.graphs;
-  console.log(`sweep profile ${args.profile}: ${total} models, ${config.epochs} epochs, batch ${config.batchSize}, ${data.train.length} train strings; cache ${path.relative(process.cwd(), file)}`);
+  console.log(`sweep profile ${args.profile}: ${total} models, ${config.epochs} epochs, batch ${config.batchSize}, ${data.train.length} train strings; cache under ${path.relative(process.cwd(), cacheDir)}`);
   console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} on ${os.cpus().length} cores`);
   const start = Date.now();
   let cached = 0, trained = 0, first = true;
-  const rows = await runSweep(config, {
-    file, data, workers: args.workers,
+  const { rows } = await runSweep(config, {
+    cacheDir, data, workers: args.workers,
     onProgress: (p) => {
       if (first) { cached = p.done; first = false; console.log(`  ${cached} models cached`); return; }
       trained++;

@@ -1,7 +1,7 @@
 /**
  * The bench scripts' command lines are hard to misuse: --help answers with the
  * usage and exit code 0; an unknown option, a bad value or (for the hours-long
- * sweep and pruning runs) no arguments at all are refused with exit code 2 and a
+ * sweep) no arguments at all are refused with exit code 2 and a
  * message naming the option, the value and what is allowed — before any work.
  */
 import { test } from "node:test";
@@ -118,7 +118,6 @@ const SCRIPTS: ScriptCase[] = [
   { script: "sparse.ts", unknown: ["--density", "0.5"], bad: ["--densities", "0.5,1.5"], badMessage: /--densities "0\.5,1\.5": element "1\.5": out of range; expected a number > 0 and ≤ 1/ },
   { script: "regressors.ts", unknown: ["--python", "python3"], bad: ["gru.csv"], badMessage: /unexpected argument "gru\.csv"; this script takes no options but --help/ },
   { script: "sweep.ts", unknown: ["--profile", "quick", "--graphs", "3"], bad: ["--profile", "nonsense"], badMessage: /--profile "nonsense": expected one of quick, thesis/, needsArguments: true },
-  { script: "pruning.ts", unknown: ["--profile", "thesis", "--variants", "GRU", "--fast"], bad: ["--profile", "thesis", "--variants", "GRU,LSTX"], badMessage: /--variants "GRU,LSTX": "LSTX" is not one of RNN_TANH, RNN_RELU, GRU, LSTM/, needsArguments: true },
 ];
 
 for (const c of SCRIPTS) {
