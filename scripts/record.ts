@@ -9,8 +9,10 @@
  *
  * Jobs: the pruning protocol per variant (base model, 30 levels, gradual), the 800-model
  * random-structure sweep, the repeat-vs-tile gate-layout comparison (GRU and LSTM, 50 graphs
- * per family). Stores are shared safely between processes (claims), so the two lanes can
- * both work on the sweep, and a killed run resumes where it stopped. Logs: out/record/logs/.
+ * per family); the export then computes the prediction tables (src/experiments/prediction.ts)
+ * on the exported sweep and on the thesis's tables. Stores are shared safely between processes
+ * (claims), so the two lanes can both work on the sweep, and a killed run resumes where it
+ * stopped; wall times add up over runs (out/record/timings.json). Logs: out/record/logs/.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -22,7 +24,7 @@ import { pruningData, pruningSettings, runPruningProtocol } from "../src/experim
 import { runSweep, sweepProfile, SweepConfig } from "../src/experiments/sweep";
 import { sparseBackend } from "../src/prune";
 import { generateDataset } from "../src/data";
-import { exportRecord, promoteRecord, RECORD_DIR, recordPlan } from "../src/experiments/record";
+import { addRecordTimings, exportRecord, promoteRecord, RECORD_DIR, recordPlan } from "../src/experiments/record";
 
 const ROOT = path.join(__dirname, "..");
 const USAGE = `Usage: npm run record [-- --promote | --job NAME | --lanes N]
@@ -87,10 +89,13 @@ async function orchestrate(lanes: number): Promise<void> {
       if (code !== 0) throw new Error(`job ${name} failed; see its log; rerun \`npm run record\` to resume`);
     }
   };
-  await Promise.all(Array.from({ length: lanes }, lane));
-  const wallSeconds = (Date.now() - start) / 1000;
-  console.log(`all jobs done in ${(wallSeconds / 60).toFixed(1)} min; exporting ${RECORD_DIR}/`);
-  const written = exportRecord({ wallSeconds, jobSeconds: timings, lanes });
+  try {
+    await Promise.all(Array.from({ length: lanes }, lane));
+  } finally {
+    addRecordTimings({ wallSeconds: (Date.now() - start) / 1000, jobSeconds: timings, lanes });
+  }
+  console.log(`all jobs done in ${((Date.now() - start) / 60000).toFixed(1)} min; exporting ${RECORD_DIR}/ (with the prediction tables)`);
+  const written = exportRecord();
   for (const file of written) console.log(`  wrote ${file}`);
 }
 

@@ -8,6 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
+import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { CELL_MODES, CellMode } from "../nn/spec";
 import { numericsOf } from "../nn/numerics";
@@ -17,6 +18,7 @@ import { ResultStore, Row, writeAtomically } from "../core/result-store";
 import { contentHash, shortHash } from "../core/hash";
 import { pruningData, pruningIdentity, pruningSettings } from "./pruning";
 import { STRUCTURE_COLUMNS, SweepConfig, sweepIdentity, sweepProfile } from "./sweep";
+import { PREDICTION_TABLE_FILES, recordPredictionTables } from "./prediction";
 
 /** where `npm run record` exports to, and where promotion copies to (relative to the repository) */
 export const RECORD_DIR = "out/record";
@@ -58,16 +60,45 @@ function recordSources(): { pruning: { dir: string; identity: unknown }; sweep: 
   };
 }
 
-/** What a complete record holds: file (relative to the record folder) → rows. */
-export function expectedRecordFiles(): Record<string, number> {
+/** Wall seconds per job and in all, summed over every run of `npm run record` (a resumed record adds up). */
+export interface RecordTimings {
+  wallSeconds: number;
+  jobSeconds: Record<string, number>;
+  lanes: number;
+}
+
+const TIMINGS_FILE = "timings.json";
+
+export function readRecordTimings(): RecordTimings {
+  const file = path.join(ROOT, RECORD_DIR, TIMINGS_FILE);
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) as RecordTimings : { wallSeconds: 0, jobSeconds: {}, lanes: 0 };
+}
+
+/** Add one run's seconds to out/record/timings.json. */
+export function addRecordTimings(run: RecordTimings): RecordTimings {
+  const total = readRecordTimings();
+  total.wallSeconds += run.wallSeconds;
+  total.lanes = run.lanes;
+  for (const [job, seconds] of Object.entries(run.jobSeconds)) total.jobSeconds[job] = (total.jobSeconds[job] ?? 0) + seconds;
+  fs.mkdirSync(path.join(ROOT, RECORD_DIR), { recursive: true });
+  writeAtomically(path.join(ROOT, RECORD_DIR, TIMINGS_FILE), JSON.stringify(total, null, 2) + "\n");
+  return total;
+}
+
+/** The prediction tables of record: for our sweep and for the thesis's tables (src/experiments/prediction.ts). */
+const PREDICTION_FILES = ["ours", "thesis"].flatMap((which) => PREDICTION_TABLE_FILES.map((f) => `prediction/${which}/${f}`));
+
+/** What a complete record holds: file (relative to the record folder) → rows (undefined: any number). */
+export function expectedRecordFiles(): Record<string, number | undefined> {
   const s = pruningSettings("thesis");
   const perVariant = s.baseEpochs + s.kinds.length * s.levels.length * (s.retrainEpochs + 1) + s.kinds.length * (s.gradual?.levels.length ?? 0) * s.retrainEpochs;
   const profile = sweepProfile("thesis");
   const { tile } = recordPlan();
-  const files: Record<string, number> = {};
+  const files: Record<string, number | undefined> = {};
   for (const variant of CELL_MODES) files[`pruning/${variant.toLowerCase()}.csv`] = perVariant;
   files["structure/sweep.csv"] = profile.modes.length * profile.families.length * profile.graphs;
   files["structure/tile.csv"] = tile.modes!.length * profile.families.length * tile.graphs!;
+  for (const file of PREDICTION_FILES) files[file] = undefined;
   return files;
 }
 
@@ -85,8 +116,12 @@ function gitCommit(): { commit: string; clean: boolean } {
   }
 }
 
-/** Export the caches of a finished record into out/record/ (CSV + PROVENANCE.json); returns the files written. */
-export function exportRecord(run: { wallSeconds: number; jobSeconds: Record<string, number>; lanes: number }): string[] {
+/**
+ * Export the caches of a finished record into out/record/ (CSV + PROVENANCE.json), computing
+ * the prediction tables from the exported sweep on the way; returns the files written.
+ */
+export function exportRecord(): string[] {
+  const run = readRecordTimings();
   const sources = recordSources();
   const out = path.join(ROOT, RECORD_DIR);
   const written: string[] = [];
@@ -105,6 +140,10 @@ export function exportRecord(run: { wallSeconds: number; jobSeconds: Record<stri
   for (const [name, source] of [["sweep", sources.sweep], ["tile", sources.tile]] as const) {
     write(`structure/${name}.csv`, csv(STRUCTURE_COLUMNS, ResultStore.read(path.join(source.dir, "results.jsonl")).rows()));
   }
+  const predictionStart = Date.now();
+  const prediction = recordPredictionTables({ sweepFiles: [path.join(out, "structure", "sweep.csv")], dir: path.join(out, "prediction"), cacheDir: path.join(ROOT, "out", "cache", "prediction") });
+  for (const file of [...prediction.ours.files, ...prediction.thesis.files]) written.push(path.relative(ROOT, file));
+  run.jobSeconds.prediction = (Date.now() - predictionStart) / 1000;
   const files = Object.fromEntries(written.map((f) => {
     const text = fs.readFileSync(path.join(ROOT, f), "utf8");
     return [path.relative(RECORD_DIR, f), { sha256: contentHash(text), rows: text.trim().split("\n").length - 1, bytes: Buffer.byteLength(text) }];
@@ -139,7 +178,7 @@ export function promoteRecord(): string[] {
     const text = fs.readFileSync(full, "utf8");
     if (!entry || entry.sha256 !== contentHash(text)) problems.push(`${file} does not match PROVENANCE.json (edited after the export?)`);
     const have = text.trim().split("\n").length - 1;
-    if (have !== rows) problems.push(`${file} holds ${have} rows, a complete record ${rows}`);
+    if (rows !== undefined && have !== rows) problems.push(`${file} holds ${have} rows, a complete record ${rows}`);
   }
   if (!provenance.clean) problems.push(`the record was computed from a working tree with uncommitted changes in src/ (commit ${provenance.commit}); commit, then rerun \`npm run record\` (it only re-exports)`);
   if (problems.length) throw new Error(`not promoted:\n  ${problems.join("\n  ")}`);
@@ -151,4 +190,53 @@ export function promoteRecord(): string[] {
     lines.push(`${RESULTS_DIR}/${file}`);
   }
   return lines;
+}
+
+/** The absolute path of a file of the results of record (`results/<file>`). */
+export function resultsFile(file: string): string {
+  return path.join(ROOT, RESULTS_DIR, file);
+}
+
+/** A CSV of the results of record as rows, numbers as numbers; a missing file says how to make it. */
+export function readRecordCsv(file: string): Row[] {
+  const full = resultsFile(file);
+  if (!fs.existsSync(full)) throw new Error(`${RESULTS_DIR}/${file} is missing: \`npm run record\` computes the results of record, \`npm run record -- --promote\` puts them there`);
+  const records: string[][] = parse(fs.readFileSync(full, "utf8"), { skip_empty_lines: true });
+  const [header, ...body] = records;
+  return body.map((record, i) => {
+    if (record.length !== header.length) throw new Error(`${RESULTS_DIR}/${file}:${i + 2}: ${record.length} fields, the header has ${header.length}`);
+    return Object.fromEntries(header.map((column, j) => {
+      const text = record[j];
+      const n = Number(text);
+      return [column, text.trim() !== "" && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text.trim()) && Number.isFinite(n) ? n : text];
+    })) as Row;
+  });
+}
+
+export interface RecordProvenance {
+  command: string;
+  commit: string;
+  clean: boolean;
+  profile: string;
+  date: string;
+  machine: { cpu: string; cores: number; memoryGB: number; node: string; platform: string };
+  wallSeconds: number;
+  lanes: number;
+  jobSeconds: Record<string, number>;
+  identities: Record<string, unknown>;
+  files: Record<string, { sha256: string; rows: number; bytes: number }>;
+}
+
+export function recordProvenance(): RecordProvenance {
+  const file = resultsFile("PROVENANCE.json");
+  if (!fs.existsSync(file)) throw new Error(`${RESULTS_DIR}/PROVENANCE.json is missing: \`npm run record\`, then \`npm run record -- --promote\``);
+  return JSON.parse(fs.readFileSync(file, "utf8")) as RecordProvenance;
+}
+
+/** One sentence for notebooks: where a figure's numbers come from. */
+export function recordNote(files: readonly string[]): string {
+  const p = recordProvenance();
+  const rows = files.map((f) => `${RESULTS_DIR}/${f} (${p.files[f]?.rows ?? "?"} rows)`).join(", ");
+  return `Results of record: ${rows}; computed with \`${p.command}\` (thesis profile) at commit ${p.commit.slice(0, 7)} on ${p.date.slice(0, 10)}, ` +
+    `${p.machine.cores} cores (${p.machine.cpu}), ${(p.wallSeconds / 3600).toFixed(1)} h wall clock for the whole record.`;
 }
