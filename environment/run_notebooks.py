@@ -399,6 +399,77 @@ def to_html(nb, script_tag):
     return html
 
 
+PNG_DATA = None
+
+
+def comparable_outputs(nb):
+    """Every cell's outputs as text, with rendered images left out: figures are PNGs drawn by
+    Chromium, whose bytes may differ between machines; everything else must not."""
+    import re
+    global PNG_DATA
+    if PNG_DATA is None:
+        PNG_DATA = re.compile(r"data:image/png;base64,[A-Za-z0-9+/=]+")
+    cells = []
+    for cell in nb.cells:
+        outputs = []
+        for output in cell.get("outputs", []):
+            kept = {k: v for k, v in output.items() if k not in ("execution_count", "metadata")}
+            if "data" in kept:
+                kept["data"] = {k: v for k, v in kept["data"].items() if not k.startswith("image/")}
+            outputs.append(PNG_DATA.sub("data:image/png;base64,…", json.dumps(kept, sort_keys=True)))
+        cells.append(outputs)
+    return cells
+
+
+def sources(nb):
+    return [(cell.cell_type, cell.source) for cell in nb.cells]
+
+
+def committed_difference(path, executed):
+    """How the executed notebook's outputs differ from the committed file's (None: identical up to
+    images); when the sources differ, the committed notebook is simply stale."""
+    committed = nbformat.read(path, as_version=4)
+    if sources(committed) != sources(executed):
+        return "its cell sources differ from the committed notebook's (edited since the last `npm run main`)"
+    for index, (old, new) in enumerate(zip(comparable_outputs(committed), comparable_outputs(executed))):
+        if old != new:
+            first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+            return f"cell {index} output {first} differs from the committed notebook's"
+    return None
+
+
+def reference_data_problem():
+    """Why the vendored thesis data is not complete and intact (None when it is): committed notebooks
+    always show the comparison with the thesis."""
+    import hashlib
+    manifest_path = ROOT / "reference" / "thesis" / "MANIFEST.json"
+    if not manifest_path.exists():
+        return f"{manifest_path.relative_to(ROOT)} is missing"
+    for entry in json.loads(manifest_path.read_text(encoding="utf-8"))["files"]:
+        name = entry["path"]
+        file = ROOT / "reference" / "thesis" / name
+        if not file.exists():
+            return f"reference/thesis/{name} is missing"
+        if hashlib.sha256(file.read_bytes()).hexdigest() != entry["sha256"]:
+            return f"reference/thesis/{name} does not match its checksum in MANIFEST.json"
+    if not (ROOT / "results" / "PROVENANCE.json").exists():
+        return "results/PROVENANCE.json is missing (the results of record the notebooks show)"
+    return None
+
+
+def write_back_refusal(path, executed):
+    """Why the executed notebook must not replace the committed one (None: it may). Committed notebooks
+    are what readers see on GitHub: only a quick-profile run with the complete reference data and
+    outputs that a rerun reproduces may replace them."""
+    problem = reference_data_problem()
+    if problem:
+        return problem
+    difference = committed_difference(path, executed)
+    if difference and difference.startswith("cell "):
+        return f"not reproducible: the sources are unchanged but {difference}"
+    return None
+
+
 def write(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(path.suffix + ".partial")
@@ -413,7 +484,8 @@ def main():
     parser.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds (default: $NOTEBOOK_CELL_TIMEOUT, else 300 for quick, none for thesis)")
     parser.add_argument("--grace-ms", type=int, default=300, help="wait this long after the last cell for late rejections")
     parser.add_argument("--out", type=Path, help="write OUT/notebooks/*.ipynb, OUT/html/*.html and OUT/figures/*.{svg,png,pdf}")
-    parser.add_argument("--write-back", action="store_true", help="save the executed notebook over its source (quick profile only)")
+    parser.add_argument("--write-back", action="store_true", help="save the executed notebook over its source (quick profile only, and only when it reproduces: see write_back_refusal)")
+    parser.add_argument("--check-committed", action="store_true", help="fail when the executed outputs differ from the committed notebook's (images aside)")
     args = parser.parse_args()
 
     timeout = args.timeout or int(os.environ.get("NOTEBOOK_CELL_TIMEOUT", "0")) or (300 if args.profile == "quick" else -1)
@@ -450,13 +522,23 @@ def main():
             write(args.out / "notebooks" / path.name, text)
             html = to_html(nb, lambda: bundle.setdefault("tag", plotly_script_tag()))
             write(args.out / "html" / f"{name}.html", html)
+        if args.check_committed:
+            difference = committed_difference(path, nb)
+            if difference:
+                print(f"\nFAIL {path}: {difference}; run `npm run main` to regenerate the committed notebooks", file=sys.stderr)
+                failed.append(path)
+                continue
         if args.write_back:
-            if len(text.encode()) > MAX_COMMITTED_BYTES:
+            refusal = write_back_refusal(path, nb)
+            if refusal:
+                print(f"kept {path.name}: not written back ({refusal}); the executed notebook is in {args.out or 'no --out folder'}", file=sys.stderr)
+            elif len(text.encode()) > MAX_COMMITTED_BYTES:
                 print(f"\nFAIL {path}: executed notebook is {len(text.encode()) / 2**20:.1f} MB; committed notebooks must stay under 3 MB "
                       "(show fewer or smaller figures in the quick profile)", file=sys.stderr)
                 failed.append(path)
                 continue
-            write(path, text)
+            else:
+                write(path, text)
         print(f"ok   {path.name} ({len(nb.cells)} cells, {time.monotonic() - started:.1f} s, profile {args.profile})", file=sys.stderr)
     if failed:
         print(f"\n{len(failed)} of {len(args.notebooks)} notebook(s) failed: {', '.join(p.name for p in failed)}", file=sys.stderr)

@@ -1,6 +1,8 @@
 /**
  * Every notebook runs through the real tslab kernel in the quick profile,
- * without cell errors, timeouts or unawaited rejections.
+ * without cell errors, timeouts or unawaited rejections, and reproduces the
+ * committed notebook's outputs (rendered images aside): a committed notebook is
+ * never stale, and its outputs never depend on the machine, the clock or the run.
  * NOTEBOOKS=01-dataset,02-base-models selects notebooks.
  */
 import { test } from "node:test";
@@ -9,8 +11,8 @@ import * as path from "path";
 import { runNotebooks, selectedNotebooks } from "./run-notebook";
 
 for (const notebook of selectedNotebooks()) {
-  test(`notebook ${path.basename(notebook)} runs in the quick profile`, async () => {
-    const { code, output } = await runNotebooks([notebook], { args: ["--profile", "quick"], env: { PROFILE: "quick" } });
+  test(`notebook ${path.basename(notebook)} runs in the quick profile and reproduces its committed outputs`, async () => {
+    const { code, output } = await runNotebooks([notebook], { args: ["--profile", "quick", "--check-committed"], env: { PROFILE: "quick" } });
     assert.equal(code, 0, `\n${output}`);
     assert.match(output, /^ok /m);
   });
