@@ -5,7 +5,7 @@
  * and its load. Run: node --import tsx bench/kernels.ts
  */
 import { jsOps } from "../src/nn/js-ops";
-import type { Floats, KernelOps } from "../src/nn/kernel-ops";
+import { at, Floats, KernelOps } from "../src/nn/kernel-ops";
 import { CellMode, GATES } from "../src/nn/spec";
 import { WasmOps } from "../src/nn/wasm/wasm-ops";
 import { loadKernelModule, relaxedSimdSupported } from "../src/nn/wasm/load";
@@ -57,7 +57,8 @@ function gemmRate<F extends Floats>(ops: KernelOps<F>, s: Shape): number {
   randomize(a);
   randomize(b);
   const gemm = s.kind === "NT" ? ops.gemmNT : s.kind === "NN" ? ops.gemmNN : ops.gemmTN;
-  const seconds = time(() => gemm.call(ops, s.m, s.n, s.k, a, b, c, false));
+  const product = { m: s.m, n: s.n, k: s.k, a: at(a), b: at(b), c: at(c), accumulate: false };
+  const seconds = time(() => gemm.call(ops, product));
   return (2 * s.m * s.n * s.k) / seconds / 1e9;
 }
 
@@ -71,13 +72,14 @@ function cellMicros<F extends Floats>(ops: KernelOps<F>, mode: CellMode): number
   for (const x of [gh, hPrev, cPrev]) randomize(x);
   const giSource = ops.alloc(B * G * H), dhSource = ops.alloc(B * H), dcSource = ops.alloc(B * H);
   for (const x of [giSource, dhSource, dcSource]) randomize(x);
+  const step = { mode, rows: B, hidden: H, gates: at(gi), gh: at(gh), hPrev: at(hPrev), cPrev: at(cPrev), h: at(h), c: at(c) };
   const seconds = time(() => {
     // the cell overwrites gi, dh and dc; repeated in place they would decay into denormals
-    ops.copy(B * G * H, giSource, 0, gi, 0);
-    ops.copy(B * H, dhSource, 0, dh, 0);
-    ops.copy(B * H, dcSource, 0, dc, 0);
-    ops.cellForward(mode, B, H, gi, 0, gh, 0, hPrev, 0, cPrev, 0, h, 0, c, 0);
-    ops.cellBackward(mode, B, H, gi, 0, gh, 0, hPrev, 0, h, 0, cPrev, 0, c, 0, dh, 0, dc, 0, dGi, 0, mode === "GRU" ? dGh : dGi, 0);
+    ops.copy(B * G * H, at(giSource), at(gi));
+    ops.copy(B * H, at(dhSource), at(dh));
+    ops.copy(B * H, at(dcSource), at(dc));
+    ops.cellForward(step);
+    ops.cellBackward({ ...step, dh: at(dh), dc: at(dc), dGi: at(dGi), dGh: at(mode === "GRU" ? dGh : dGi) });
   });
   return seconds * 1e6;
 }

@@ -16,7 +16,8 @@
  * output is the sum of its blocks' h. The 2-class head is a few thousand multiply-adds
  * per batch and runs as plain loops here.
  */
-import type { Floats, KernelOps } from "./kernel-ops";
+import type { ColumnBackward, ColumnForward, Floats, KernelOps, StepTable } from "./kernel-ops";
+import { at } from "./kernel-ops";
 import type { Network } from "./network";
 import { Capacity, EngineBase, Workspace } from "./engine-base";
 import { GATES, NetworkSpec } from "./spec";
@@ -33,9 +34,15 @@ interface ColumnBlock {
   target: number;
   hidden: number;
   inputSize: number;
-  /** offsets in θ / grad */
+  /** its arrays' places in Network.parameterArrays() */
   wIH: number; wHH: number; bIH: number; bHH: number;
   gi: Floats; hp: Floats; h: Floats; c: Floats; ghn: Floats;
+}
+
+/** A block with its kernel records (fixed buffers; the step table they share changes per batch). */
+interface PlannedBlock extends ColumnBlock {
+  forward: ColumnForward;
+  backward: ColumnBackward;
 }
 
 /** The logical blocks of a spec in Network.blocks order: layers' own blocks, then the skips. */
@@ -61,7 +68,7 @@ export class ColumnEngine extends EngineBase {
   readonly layout = "columns";
   private readonly G: number;
   /** per layer: its blocks (its own first) */
-  private readonly layers: ColumnBlock[][];
+  private readonly layers: PlannedBlock[][];
   /** per layer: output sequence (its lone block's h, or a sum buffer) and ∂L/∂ of it */
   private readonly out: Floats[];
   private readonly dOut: Floats[];
@@ -76,6 +83,8 @@ export class ColumnEngine extends EngineBase {
   private readonly withOnes: Array<{ buffer: Floats; features: number }> = [];
   /** [rows_0, off_0, rows_1, off_1, …] of the scheduled batch */
   private readonly steps: Int32Array;
+  /** the scheduled batch's steps, as every kernel record reads them */
+  private readonly stepTable: StepTable;
 
   constructor(net: Network, ops: KernelOps, capacity: Capacity) {
     if (!hasColumnKernels(ops)) {
@@ -94,15 +103,14 @@ export class ColumnEngine extends EngineBase {
     // a layer's lone block's h is the layer's output, which later blocks read: it gets the ones row
     const lone = (l: number) => blockShapes(spec).filter((b) => b.target === l).length === 1;
     const blocks: ColumnBlock[] = blockShapes(spec).map((b, i) => {
-      const [wIH, wHH, bIH, bHH] = this.paramOffsets.slice(4 * i, 4 * i + 4);
       return {
-        ...b, wIH, wHH, bIH, bHH,
+        ...b, wIH: 4 * i, wHH: 4 * i + 1, bIH: 4 * i + 2, bHH: 4 * i + 3,
         gi: seq(G * b.hidden), hp: input(b.hidden), h: b.target === i && lone(i) ? input(b.hidden) : seq(b.hidden),
         c: spec.mode === "LSTM" ? seq(b.hidden) : dummy, ghn: spec.mode === "GRU" ? seq(b.hidden) : dummy,
       };
     });
-    this.layers = spec.layers.map((_, l) => blocks.filter((b) => b.target === l));
-    this.out = this.layers.map((own, l) => (own.length === 1 ? own[0].h : input(spec.layers[l].size)));
+    const own = spec.layers.map((_, l) => blocks.filter((b) => b.target === l));
+    this.out = own.map((mine, l) => (mine.length === 1 ? mine[0].h : input(spec.layers[l].size)));
     this.dOut = spec.layers.map((layer) => seq(layer.size));
     this.x0 = input(this.E);
     this.dX0 = seq(this.E);
@@ -112,6 +120,23 @@ export class ColumnEngine extends EngineBase {
     this.carry = ops.alloc(2 * maxH * capacity.batch);
     this.products = ops.alloc(G * maxH * (maxInput(blocks) + 1));
     this.steps = ops.allocInt(2 * capacity.steps);
+    this.stepTable = { T: 0, R: 0, steps: at(this.steps) };
+    this.layers = own.map((mine, l) => mine.map((b) => this.plan(b, l)));
+  }
+
+  /** The kernel records of block b, which writes layer l. */
+  private plan(b: ColumnBlock, l: number): PlannedBlock {
+    const { mode } = this, th = this.thetaAt, schedule = this.stepTable;
+    const [x] = this.input(b.source);
+    const act = at(b.gi), hp = at(b.hp), h = at(b.h), c = at(b.c), ghn = at(b.ghn), w = th[b.wHH];
+    return {
+      ...b,
+      forward: { mode, hidden: b.hidden, schedule, x: at(x), inputSize: b.inputSize, wih: th[b.wIH], bih: th[b.bIH], w, bhh: th[b.bHH], act, hp, h, c, ghn },
+      backward: {
+        mode, hidden: b.hidden, schedule, act, w, hp, h, c, ghn,
+        dOut: at(this.dOut[l]), dGi: at(this.dGi), dGh: at(this.dGh), carry: at(this.carry),
+      },
+    };
   }
 
   /** Floats the constructor allocates after EngineBase's own (it must match the allocations above). */
@@ -138,17 +163,17 @@ export class ColumnEngine extends EngineBase {
   protected forward(): void {
     const ops = this.ops, th = this.theta, R = this.R, E = this.E;
     for (let t = 0; t < this.T; t++) { this.steps[2 * t] = this.rowsAt[t]; this.steps[2 * t + 1] = this.offAt[t]; }
-    for (const { buffer, features } of this.withOnes) ops.fill(R, 1, buffer, features * R);
-    ops.gatherColumns!(R, E, th, this.embOff, this.tokens, 0, this.x0, 0);
+    this.stepTable.T = this.T;
+    this.stepTable.R = R;
+    for (const { buffer, features } of this.withOnes) ops.fill(R, 1, at(buffer, features * R));
+    ops.gatherColumns!(R, E, this.thetaAt[this.embIndex], at(this.tokens), at(this.x0));
     this.layers.forEach((blocks, l) => {
       const out = this.out[l];
       blocks.forEach((p, i) => {
-        const [X] = this.input(p.source);
-        ops.columnForward!(this.mode, p.hidden, this.T, R, this.steps, 0, X, 0, p.inputSize, th, p.wIH, th, p.bIH, th, p.wHH, th, p.bHH,
-          p.gi, 0, p.hp, 0, p.h, 0, p.c, 0, p.ghn, 0);
+        ops.columnForward!(p.forward);
         if (p.h === out) return;
-        if (i === 0) ops.copy(p.hidden * R, p.h, 0, out, 0);
-        else ops.add(p.hidden * R, p.h, 0, out, 0);
+        if (i === 0) ops.copy(p.hidden * R, at(p.h), at(out));
+        else ops.add(p.hidden * R, at(p.h), at(out));
       });
     });
     // the head: logits = headW · (last layer at each string's final row) + headB
@@ -163,27 +188,27 @@ export class ColumnEngine extends EngineBase {
     }
   }
 
-  /** grad[w …] = dG·xᵀ (GH × n) and grad[b …] = dG·1 (GH, x's row of ones) over all steps. */
+  /** The gradient at array w = dG·xᵀ (GH × n) and at array b = dG·1 (GH, x's row of ones) over all steps. */
   private weightGradient(GH: number, n: number, dG: Floats, x: Floats, w: number, b: number): void {
-    const ops = this.ops, g = this.grad;
+    const ops = this.ops, dW = this.gradAt[w], db = this.gradAt[b], R = this.R;
     if (ops.sparseWeights) {
       // straight into the gradient: the sparse backend sees the masked output and forms only its kept entries
-      ops.gemmNT(GH, n, this.R, dG, x, g, false, 0, 0, w);
-      ops.gemmNT(GH, 1, this.R, dG, x, g, false, 0, n * this.R, b);
+      ops.gemmNT({ m: GH, n, k: R, a: at(dG), b: at(x), c: dW, accumulate: false });
+      ops.gemmNT({ m: GH, n: 1, k: R, a: at(dG), b: at(x, n * R), c: db, accumulate: false });
       return;
     }
-    const P = this.products;
-    ops.gemmNT(GH, n + 1, this.R, dG, x, P, false, 0, 0, 0);
+    const P = this.products, g = this.grad;
+    ops.gemmNT({ m: GH, n: n + 1, k: R, a: at(dG), b: at(x), c: at(P), accumulate: false });
     for (let q = 0; q < GH; q++) {
-      for (let c = 0; c < n; c++) g[w + q * n + c] = P[q * (n + 1) + c];
-      g[b + q] = P[q * (n + 1) + n];
+      for (let c = 0; c < n; c++) g[dW.offset + q * n + c] = P[q * (n + 1) + c];
+      g[db.offset + q] = P[q * (n + 1) + n];
     }
   }
 
   protected backward(): void {
     const ops = this.ops, th = this.theta, g = this.grad, R = this.R, E = this.E;
     const top = this.top, C = this.C, L = this.layers.length, last = this.out[L - 1], dz = this.dLogits;
-    this.dOut.forEach((d, l) => ops.fill(this.layers[l][0].hidden * R, 0, d, 0));
+    this.dOut.forEach((d, l) => ops.fill(this.layers[l][0].hidden * R, 0, at(d)));
     const dLast = this.dOut[L - 1];
     for (let c = 0; c < C; c++) {
       let db = 0;
@@ -205,18 +230,18 @@ export class ColumnEngine extends EngineBase {
     for (let l = L - 1; l >= 0; l--) {
       // dOut[l] is complete: every block reading layer l belongs to a layer above l, done already
       for (const p of this.layers[l]) {
-        const H = p.hidden, GH = this.G * H, dGh = this.dGh;
-        ops.columnBackward!(this.mode, H, this.T, R, this.steps, 0, p.gi, 0, th, p.wHH, p.hp, 0, p.h, 0, p.c, 0, p.ghn, 0,
-          this.dOut[l], 0, this.dGi, 0, dGh, 0, this.carry, 0);
+        const GH = this.G * p.hidden;
+        ops.columnBackward!(p.backward);
         const [X, dX] = this.input(p.source);
         // [dW_hh | db_hh] = dGh·[hp; 1]ᵀ and [dW_ih | db_ih] = dGi·[x; 1]ᵀ (dGh is dGi unless GRU: then db_hh = db_ih)
-        this.weightGradient(GH, H, dGh, p.hp, p.wHH, p.bHH);
+        this.weightGradient(GH, p.hidden, this.dGh, p.hp, p.wHH, p.bHH);
         this.weightGradient(GH, p.inputSize, this.dGi, X, p.wIH, p.bIH);
         // only layer 0's block reads the embedding, so dX0 is written once; layer outputs collect every reader
-        ops.gemmTN(p.inputSize, R, GH, th, this.dGi, dX, p.source >= 0, p.wIH, 0, 0);
+        ops.gemmTN({ m: p.inputSize, n: R, k: GH, a: this.thetaAt[p.wIH], b: at(this.dGi), c: at(dX), accumulate: p.source >= 0 });
       }
     }
-    ops.fill(this.headWOff - this.embOff, 0, g, this.embOff);
-    ops.scatterAddColumns!(R, E, this.dX0, 0, this.tokens, 0, g, this.embOff);
+    const embedding = this.gradAt[this.embIndex];
+    ops.fill(this.headWOff - this.embOff, 0, embedding);
+    ops.scatterAddColumns!(R, E, at(this.dX0), at(this.tokens), embedding);
   }
 }

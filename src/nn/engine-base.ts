@@ -11,7 +11,8 @@
  * ONE `reserve` of the backend, sized by the subclass's `Workspace`.
  */
 import type { Batch } from "../data/types";
-import type { Floats, KernelOps } from "./kernel-ops";
+import type { Floats, KernelOps, Operand } from "./kernel-ops";
+import { at } from "./kernel-ops";
 import type { Network } from "./network";
 import { CellMode, Padding } from "./spec";
 
@@ -50,6 +51,13 @@ export abstract class EngineBase {
   private adamStep = 0;
   /** offsets in θ of every array of Network.parameterArrays() */
   protected readonly paramOffsets: number[];
+  /** θ and its gradient at every array of Network.parameterArrays() */
+  protected readonly thetaAt: Operand[];
+  protected readonly gradAt: Operand[];
+  /** the embedding's and the head's places in Network.parameterArrays() (after 4 arrays per block) */
+  protected readonly embIndex: number;
+  protected readonly headWIndex: number;
+  protected readonly headBIndex: number;
   protected readonly embOff: number;
   protected readonly headWOff: number;
   protected readonly headBOff: number;
@@ -91,9 +99,12 @@ export abstract class EngineBase {
     const P = net.parameterArrays().reduce((n, a) => n + a.length, 0);
     this.parameterCount = P;
     const nb = net.blocks.length;
-    this.embOff = this.paramOffsets[4 * nb];
-    this.headWOff = this.paramOffsets[4 * nb + 1];
-    this.headBOff = this.paramOffsets[4 * nb + 2];
+    this.embIndex = 4 * nb;
+    this.headWIndex = 4 * nb + 1;
+    this.headBIndex = 4 * nb + 2;
+    this.embOff = this.paramOffsets[this.embIndex];
+    this.headWOff = this.paramOffsets[this.headWIndex];
+    this.headBOff = this.paramOffsets[this.headBIndex];
 
     ops.reserve(5 * P + 2 * capacity.batch * this.C + workspace.floats, R + capacity.batch + workspace.ints);
     this.theta = ops.alloc(P);
@@ -105,6 +116,8 @@ export abstract class EngineBase {
     this.dLogits = ops.alloc(capacity.batch * this.C);
     this.tokens = ops.allocInt(R);
     this.finalIdx = ops.allocInt(capacity.batch);
+    this.thetaAt = this.paramOffsets.map((offset) => at(this.theta, offset));
+    this.gradAt = this.paramOffsets.map((offset) => at(this.grad, offset));
     this.loadParameters(net);
 
     this.rowsAt = new Int32Array(capacity.steps);
@@ -133,7 +146,7 @@ export abstract class EngineBase {
       for (let j = 0; j < b.maskIH.length; j++) if (!b.maskIH[j]) this.mask[ih + j] = 0;
       for (let j = 0; j < b.maskHH.length; j++) if (!b.maskHH[j]) this.mask[hh + j] = 0;
     });
-    this.ops.multiply(this.parameterCount, this.mask, 0, this.theta, 0);
+    this.ops.multiply(this.parameterCount, at(this.mask), at(this.theta));
   }
 
   /** Copy θ back into the network. */
@@ -243,7 +256,7 @@ export abstract class EngineBase {
     const result = this.run(batch, padding, true);
     if (Number.isFinite(result.loss)) {
       this.backward();
-      this.ops.multiply(this.parameterCount, this.mask, 0, this.grad, 0); // masked weights get no gradient
+      this.ops.multiply(this.parameterCount, at(this.mask), at(this.grad)); // masked weights get no gradient
     }
     return result;
   }
@@ -275,7 +288,7 @@ export abstract class EngineBase {
 
   /** Global gradient L2 norm. */
   gradientNorm(): number {
-    return Math.sqrt(this.ops.sumSquares(this.parameterCount, this.grad, 0));
+    return Math.sqrt(this.ops.sumSquares(this.parameterCount, at(this.grad)));
   }
 
   /**
@@ -286,7 +299,9 @@ export abstract class EngineBase {
     const norm = this.gradientNorm();
     const scale = Math.min(1, options.clip / (norm + 1e-6));
     this.adamStep++;
-    this.ops.adam(this.parameterCount, this.theta, this.grad, this.adamM, this.adamV,
-      options.lr, options.beta1 ?? 0.9, options.beta2 ?? 0.999, options.eps ?? 1e-8, this.adamStep, scale);
+    this.ops.adam({
+      n: this.parameterCount, theta: this.theta, grad: this.grad, m: this.adamM, v: this.adamV,
+      lr: options.lr, beta1: options.beta1 ?? 0.9, beta2: options.beta2 ?? 0.999, eps: options.eps ?? 1e-8, step: this.adamStep, gradScale: scale,
+    });
   }
 }

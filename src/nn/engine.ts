@@ -9,7 +9,8 @@
  * buffers are time-major and packed (see kernel-ops.ts): step t holds rows_t rows
  * from row off_t. Nothing is allocated per batch except the schedule bookkeeping.
  */
-import type { Floats, KernelOps } from "./kernel-ops";
+import type { Floats, KernelOps, Operand } from "./kernel-ops";
+import { at } from "./kernel-ops";
 import type { Network } from "./network";
 import { Capacity, EngineBase, parameterOffsets, Workspace } from "./engine-base";
 import { FusionPlan, PhysicalBlock, planFusion } from "./fusion";
@@ -40,10 +41,14 @@ export interface EngineOptions {
   maxFusedHidden?: number;
 }
 
-/** A physical block (fusion.ts) with its parameter buffers and workspace. */
+/** A block's parameters: W_hh, b_ih, b_hh and each member's W_ih. */
+interface BlockParameters { wHH: Operand; bIH: Operand; bHH: Operand; wIH: Operand[] }
+
+/** A physical block (fusion.ts) with its parameters, their gradients and its workspace. */
 interface BlockPlan extends PhysicalBlock {
-  /** where its parameters and their gradients live: θ / grad, or the physical buffers */
-  params: Floats; grads: Floats;
+  /** in θ / grad (a lone block), or in the physical buffers (fused) */
+  weights: BlockParameters;
+  gradients: BlockParameters;
   /** fused: the s × H matrix [I I … I] that sums the members' slices of h into the layer's output */
   sum: Floats;
   /**
@@ -114,7 +119,7 @@ export class Engine extends EngineBase {
       for (let u = 0; u < b.unit; u++) for (let j = 0; j < b.members.length; j++) sum[u * H + j * b.unit + u] = 1;
       return {
         ...b,
-        params: b.fused ? this.physTheta : this.theta, grads: b.fused ? this.physGrad : this.grad, sum,
+        weights: this.parameters(b, "theta"), gradients: this.parameters(b, "grad"), sum,
         gi: ops.alloc(R * G * H), gh: ops.alloc(R * G * H),
         base: capacity.batch * H,
         h: ops.alloc((R + capacity.batch) * H), hPrev: ops.alloc(R * H),
@@ -138,6 +143,16 @@ export class Engine extends EngineBase {
     this.dFinal = ops.alloc(capacity.batch * this.top);
   }
 
+  /** A physical block's parameters (or their gradients): in θ for a lone block, in the physical buffers for a fused one. */
+  private parameters(b: PhysicalBlock, of: "theta" | "grad"): BlockParameters {
+    if (!b.fused) {
+      const i = 4 * b.members[0].block, all = of === "theta" ? this.thetaAt : this.gradAt;
+      return { wIH: [all[i]], wHH: all[i + 1], bIH: all[i + 2], bHH: all[i + 3] };
+    }
+    const buffer = of === "theta" ? this.physTheta : this.physGrad;
+    return { wHH: at(buffer, b.wHH), bIH: at(buffer, b.bIH), bHH: at(buffer, b.bHH), wIH: b.members.map((m) => at(buffer, m.wIH)) };
+  }
+
   /** Floats the constructor allocates after EngineBase's own (it must match the allocations above). */
   private static workspace(spec: NetworkSpec, fusion: FusionPlan, capacity: Capacity): Workspace {
     const G = GATES[spec.mode], R = capacity.batch * capacity.steps, isLSTM = spec.mode === "LSTM";
@@ -157,70 +172,63 @@ export class Engine extends EngineBase {
 
   // ----------------------------------------------------------------- forward
 
-  /** Where step t reads h_{t−1}: [buffer, offset] (see BlockPlan.base). */
-  private prevRows(p: BlockPlan, t: number): [Floats, number] {
-    return this.packed ? [p.hPrev, this.offAt[t] * p.hidden] : [p.h, p.base + (this.offAt[t] - this.B) * p.hidden];
+  /** Where step t reads h_{t−1} (see BlockPlan.base). */
+  private prevRows(p: BlockPlan, t: number): Operand {
+    return this.packed ? at(p.hPrev, this.offAt[t] * p.hidden) : at(p.h, p.base + (this.offAt[t] - this.B) * p.hidden);
   }
 
-  /** A member's input sequence: [buffer, offset of its first step]. */
-  private input(source: number): [Floats, number] {
-    return source < 0 ? [this.x0, 0] : [this.out[source], this.outBase[source]];
+  /** A member's input sequence from its first step. */
+  private input(source: number): Operand {
+    return source < 0 ? at(this.x0) : at(this.out[source], this.outBase[source]);
   }
 
   private blockForward(p: BlockPlan): void {
-    const ops = this.ops, th = p.params;
-    const H = p.hidden, GH = this.G * H;
+    const ops = this.ops, w = p.weights;
+    const H = p.hidden, GH = this.G * H, gi = at(p.gi);
     p.members.forEach((m, j) => {
-      const [X, xOff] = this.input(m.source);
-      ops.gemmNT(this.R, GH, m.inputSize, X, th, p.gi, j > 0, xOff, m.wIH, 0);
+      ops.gemmNT({ m: this.R, n: GH, k: m.inputSize, a: this.input(m.source), b: w.wIH[j], c: gi, accumulate: j > 0 });
     });
     // only GRU uses b_hh apart from b_ih (inside r∘(W_hn·h + b_hn)); the other cells see gi + gh, so b_hh joins b_ih here
     const gru = this.mode === "GRU";
-    this.addBias(GH, th, p.bIH, p.gi, gru ? -1 : p.bHH);
+    this.addBias(GH, w.bIH, gru ? undefined : w.bHH, p.gi);
     const wholeStep = gru && H <= STEP_HIDDEN && ops.gruStepForward !== undefined;
     for (let t = 0; t < this.T; t++) {
       const n = this.rowsAt[t], o = this.offAt[t];
-      const [hPrev, hPrevOff] = this.prevRows(p, t);
+      const hPrev = this.prevRows(p, t), gates = at(p.gi, o * GH), gh = at(p.gh, o * GH), h = at(p.h, p.base + o * H);
+      if (this.packed) {
+        if (t === 0) ops.fill(n * H, 0, at(p.hPrev));
+        else ops.copy(n * H, at(p.h, p.base + this.offAt[t - 1] * H), at(p.hPrev, o * H));
+      }
       if (wholeStep) {
-        if (this.packed) {
-          if (t === 0) ops.fill(n * H, 0, p.hPrev, 0);
-          else ops.copy(n * H, p.h, p.base + this.offAt[t - 1] * H, p.hPrev, o * H);
-        }
-        ops.gruStepForward!(n, H, p.gi, o * GH, p.gh, o * GH, hPrev, hPrevOff, th, p.wHH, th, p.bHH, p.h, p.base + o * H);
+        ops.gruStepForward!({ rows: n, hidden: H, gates, gh, hPrev, h, w: w.wHH, bhh: w.bHH });
         continue;
       }
-      if (t === 0) {
-        if (this.packed) ops.fill(n * H, 0, p.hPrev, 0);
-        ops.fill(n * GH, 0, p.gh, 0); // h₀ = 0
-      } else {
-        if (this.packed) ops.copy(n * H, p.h, p.base + this.offAt[t - 1] * H, p.hPrev, o * H);
-        ops.gemmNT(n, GH, H, hPrev, th, p.gh, false, hPrevOff, p.wHH, o * GH);
-      }
-      if (gru) ops.addRowVector(n, GH, th, p.bHH, p.gh, o * GH);
-      const cPrev = t === 0 ? this.zeros : p.c, cPrevOff = t === 0 ? 0 : this.offAt[t - 1] * H;
-      ops.cellForward(this.mode, n, H, p.gi, o * GH, p.gh, o * GH, hPrev, hPrevOff, cPrev, cPrevOff, p.h, p.base + o * H, p.c, o * H);
+      if (t === 0) ops.fill(n * GH, 0, gh); // h₀ = 0
+      else ops.gemmNT({ m: n, n: GH, k: H, a: hPrev, b: w.wHH, c: gh, accumulate: false });
+      if (gru) ops.addRowVector(n, GH, w.bHH, gh);
+      const cPrev = t === 0 ? at(this.zeros) : at(p.c, this.offAt[t - 1] * H);
+      ops.cellForward({ mode: this.mode, rows: n, hidden: H, gates, gh, hPrev, cPrev, h, c: at(p.c, o * H) });
     }
   }
 
   /**
-   * c[r·cols + j] += bias[biasOff + j] (+ bias[bias2Off + j] unless bias2Off < 0) over
-   * the batch's R rows. Narrow rows are slow one by one (wasm walks a row per
-   * iteration), so the bias is repeated q times and added to R/q rows of q·cols
-   * floats (plus the R mod q leftover rows).
+   * c[r·cols + j] += bias[j] (+ bias2[j]) over the batch's R rows. Narrow rows are slow
+   * one by one (wasm walks a row per iteration), so the bias is repeated q times and
+   * added to R/q rows of q·cols floats (plus the R mod q leftover rows).
    */
-  private addBias(cols: number, bias: Floats, biasOff: number, c: Floats, bias2Off: number): void {
+  private addBias(cols: number, bias: Operand, bias2: Operand | undefined, c: Floats): void {
     const ops = this.ops, R = this.R, q = Math.floor(BAND_WIDTH / cols);
     if (q < 2) {
-      ops.addRowVector(R, cols, bias, biasOff, c, 0);
-      if (bias2Off >= 0) ops.addRowVector(R, cols, bias, bias2Off, c, 0);
+      ops.addRowVector(R, cols, bias, at(c));
+      if (bias2) ops.addRowVector(R, cols, bias2, at(c));
       return;
     }
     const band = this.bands;
-    for (let j = 0; j < cols; j++) band[j] = bias[biasOff + j] + (bias2Off >= 0 ? bias[bias2Off + j] : 0);
+    for (let j = 0; j < cols; j++) band[j] = bias.data[bias.offset + j] + (bias2 ? bias2.data[bias2.offset + j] : 0);
     for (let i = 1; i < q; i++) for (let j = 0; j < cols; j++) band[i * cols + j] = band[j];
     const bands = Math.floor(R / q), rest = R - bands * q;
-    ops.addRowVector(bands, q * cols, band, 0, c, 0);
-    if (rest > 0) ops.addRowVector(rest, cols, band, 0, c, bands * q * cols);
+    ops.addRowVector(bands, q * cols, at(band), at(c));
+    if (rest > 0) ops.addRowVector(rest, cols, at(band), at(c, bands * q * cols));
   }
 
   /** Forward pass of the scheduled batch; leaves the logits in the workspace. */
@@ -228,96 +236,94 @@ export class Engine extends EngineBase {
     const ops = this.ops;
     const from = this.fusion.fromLogical, to = this.fusion.toPhysical, th = this.theta, phys = this.physTheta;
     for (let i = 0; i < from.length; i++) phys[to[i]] = th[from[i]];
-    ops.gatherRows(this.R, this.E, this.theta, this.embOff, this.tokens, 0, this.x0, 0);
+    ops.gatherRows(this.R, this.E, this.thetaAt[this.embIndex], at(this.tokens), at(this.x0));
     for (let l = 0; l < this.L; l++) {
-      const blocks = this.blocks[l], out = this.out[l], outOff = this.outBase[l], n = this.R * this.sizes[l];
+      const blocks = this.blocks[l], out = at(this.out[l], this.outBase[l]), n = this.R * this.sizes[l];
       blocks.forEach((p, i) => {
         this.blockForward(p);
-        if (p.h === out) return;
+        if (p.h === out.data) return;
         // the layer's output: Σ of its blocks' outputs (a fused block's members summed by a product with [I I … I])
-        if (p.fused) ops.gemmNT(this.R, p.unit, p.hidden, p.h, p.sum, out, i > 0, p.base, 0, outOff);
-        else if (i === 0) ops.copy(n, p.h, p.base, out, outOff);
-        else ops.add(n, p.h, p.base, out, outOff);
+        const h = at(p.h, p.base);
+        if (p.fused) ops.gemmNT({ m: this.R, n: p.unit, k: p.hidden, a: h, b: at(p.sum), c: out, accumulate: i > 0 });
+        else if (i === 0) ops.copy(n, h, out);
+        else ops.add(n, h, out);
       });
     }
-    const B = this.B, C = this.C;
-    ops.gatherRows(B, this.top, this.out[this.L - 1], this.outBase[this.L - 1], this.finalIdx, 0, this.final, 0);
-    ops.gemmNT(B, C, this.top, this.final, this.theta, this.logits, false, 0, this.headWOff, 0);
-    ops.addRowVector(B, C, this.theta, this.headBOff, this.logits, 0);
+    const B = this.B, C = this.C, logits = at(this.logits);
+    ops.gatherRows(B, this.top, at(this.out[this.L - 1], this.outBase[this.L - 1]), at(this.finalIdx), at(this.final));
+    ops.gemmNT({ m: B, n: C, k: this.top, a: at(this.final), b: this.thetaAt[this.headWIndex], c: logits, accumulate: false });
+    ops.addRowVector(B, C, this.thetaAt[this.headBIndex], logits);
   }
 
   // ---------------------------------------------------------------- backward
 
   /** BPTT of one physical block: dOutSeq is ∂L/∂(its h sequence); adds ∂L/∂(each member's input) into its source's dOut. */
   private blockBackward(p: BlockPlan, dOutSeq: Floats): void {
-    const ops = this.ops, th = p.params, g = p.grads;
-    const H = p.hidden, GH = this.G * H, R = this.R;
-    ops.fill(this.B * H, 0, this.dh, 0);
-    ops.fill(this.B * H, 0, this.dc, 0);
+    const ops = this.ops, w = p.weights, g = p.gradients;
+    const H = p.hidden, GH = this.G * H, R = this.R, dh = at(this.dh), dc = at(this.dc);
+    ops.fill(this.B * H, 0, dh);
+    ops.fill(this.B * H, 0, dc);
     const wholeStep = this.mode === "GRU" && H <= STEP_HIDDEN && ops.gruStepBackward !== undefined;
     for (let t = this.T - 1; t >= 0; t--) {
       const n = this.rowsAt[t], o = this.offAt[t];
-      ops.add(n * H, dOutSeq, o * H, this.dh, 0);
+      const gates = at(p.gi, o * GH), gh = at(p.gh, o * GH), hPrev = this.prevRows(p, t), dGi = at(this.dGi, o * GH), dGh = at(this.dGh, o * GH);
+      ops.add(n * H, at(dOutSeq, o * H), dh);
       if (wholeStep) {
         // at t = 0 the product with W_hh lands in dh unused (no step −1): one call either way
-        const [hPrev, hPrevOff] = this.prevRows(p, t);
-        ops.gruStepBackward!(n, H, p.gi, o * GH, p.gh, o * GH, hPrev, hPrevOff, th, p.wHH, this.dh, 0, this.dGi, o * GH, this.dGh, o * GH);
+        ops.gruStepBackward!({ rows: n, hidden: H, gates, gh, hPrev, w: w.wHH, dh, dGi, dGh });
         continue;
       }
-      const cPrev = t === 0 ? this.zeros : p.c, cPrevOff = t === 0 ? 0 : this.offAt[t - 1] * H;
-      const [hPrev, hPrevOff] = this.prevRows(p, t);
-      ops.cellBackward(this.mode, n, H, p.gi, o * GH, p.gh, o * GH, hPrev, hPrevOff, p.h, p.base + o * H,
-        cPrev, cPrevOff, p.c, o * H, this.dh, 0, this.dc, 0, this.dGi, o * GH, this.dGh, o * GH);
-      if (t > 0) ops.gemmNN(n, H, GH, this.dGh, th, this.dh, true, o * GH, p.wHH, 0);
+      const cPrev = t === 0 ? at(this.zeros) : at(p.c, this.offAt[t - 1] * H);
+      ops.cellBackward({ mode: this.mode, rows: n, hidden: H, gates, gh, hPrev, h: at(p.h, p.base + o * H), cPrev, c: at(p.c, o * H), dh, dc, dGi, dGh });
+      if (t > 0) ops.gemmNN({ m: n, n: H, k: GH, a: dGh, b: w.wHH, c: dh, accumulate: true });
     }
     // weight gradients over all steps at once
-    const [hPrevSeq, hPrevSeqOff] = this.prevRows(p, 0); // all steps' h_{t−1}, contiguous
-    ops.gemmTN(GH, H, R, this.dGh, hPrevSeq, g, false, 0, hPrevSeqOff, p.wHH);
-    this.biasGradient(GH, this.dGi, g, p.bIH);
-    if (this.mode === "GRU") this.biasGradient(GH, this.dGh, g, p.bHH);
-    else ops.copy(GH, g, p.bIH, g, p.bHH); // ∂L/∂b_hh = ∂L/∂b_ih: both enter as gi + gh
-    for (const m of p.members) {
-      const [X, xOff] = this.input(m.source);
-      ops.gemmTN(GH, m.inputSize, R, this.dGi, X, g, false, 0, xOff, m.wIH);
-      if (m.source < 0) ops.gemmNN(R, m.inputSize, GH, this.dGi, th, this.dX0, false, 0, m.wIH, 0);
-      else ops.gemmNN(R, m.inputSize, GH, this.dGi, th, this.dOut[m.source], true, 0, m.wIH, 0);
-    }
+    const dGi = at(this.dGi), dGh = at(this.dGh), hPrevSeq = this.prevRows(p, 0); // all steps' h_{t−1}, contiguous
+    ops.gemmTN({ m: GH, n: H, k: R, a: dGh, b: hPrevSeq, c: g.wHH, accumulate: false });
+    this.biasGradient(GH, this.dGi, g.bIH);
+    if (this.mode === "GRU") this.biasGradient(GH, this.dGh, g.bHH);
+    else ops.copy(GH, g.bIH, g.bHH); // ∂L/∂b_hh = ∂L/∂b_ih: both enter as gi + gh
+    p.members.forEach((m, j) => {
+      ops.gemmTN({ m: GH, n: m.inputSize, k: R, a: dGi, b: this.input(m.source), c: g.wIH[j], accumulate: false });
+      const dX = m.source < 0 ? at(this.dX0) : at(this.dOut[m.source]);
+      ops.gemmNN({ m: R, n: m.inputSize, k: GH, a: dGi, b: w.wIH[j], c: dX, accumulate: m.source >= 0 });
+    });
   }
 
   /**
-   * out[outOff …] = column sums of the R × cols gate gradients. A tall narrow sum is
-   * slow row by row (every row adds into the same few floats), so rows are first
-   * summed in bands of q rows read as R/q rows of q·cols floats, then the q partial
-   * sums are added up (plus the R mod q leftover rows).
+   * out = column sums of the R × cols gate gradients. A tall narrow sum is slow row by
+   * row (every row adds into the same few floats), so rows are first summed in bands of
+   * q rows read as R/q rows of q·cols floats, then the q partial sums are added up
+   * (plus the R mod q leftover rows).
    */
-  private biasGradient(cols: number, a: Floats, out: Floats, outOff: number): void {
+  private biasGradient(cols: number, a: Floats, out: Operand): void {
     const ops = this.ops, R = this.R, q = Math.floor(BAND_WIDTH / cols);
-    if (q < 2) { ops.colSums(R, cols, a, 0, out, outOff, false); return; }
+    if (q < 2) { ops.colSums(R, cols, at(a), out, false); return; }
     const bands = Math.floor(R / q), rest = R - bands * q;
-    ops.colSums(bands, q * cols, a, 0, this.bands, 0, false);
-    ops.colSums(q, cols, this.bands, 0, out, outOff, false);
-    if (rest > 0) ops.colSums(rest, cols, a, bands * q * cols, out, outOff, true);
+    ops.colSums(bands, q * cols, at(a), at(this.bands), false);
+    ops.colSums(q, cols, at(this.bands), out, false);
+    if (rest > 0) ops.colSums(rest, cols, at(a, bands * q * cols), out, true);
   }
 
   protected backward(): void {
-    const ops = this.ops, B = this.B, C = this.C, g = this.grad;
-    ops.gemmTN(C, this.top, B, this.dLogits, this.final, g, false, 0, 0, this.headWOff);
-    ops.colSums(B, C, this.dLogits, 0, g, this.headBOff, false);
-    ops.gemmNN(B, this.top, C, this.dLogits, this.theta, this.dFinal, false, 0, this.headWOff, 0);
-    for (let l = 0; l < this.L; l++) ops.fill(this.R * this.sizes[l], 0, this.dOut[l], 0);
-    ops.scatterAddRows(B, this.top, this.dFinal, 0, this.finalIdx, 0, this.dOut[this.L - 1], 0);
+    const ops = this.ops, B = this.B, C = this.C, dLogits = at(this.dLogits);
+    ops.gemmTN({ m: C, n: this.top, k: B, a: dLogits, b: at(this.final), c: this.gradAt[this.headWIndex], accumulate: false });
+    ops.colSums(B, C, dLogits, this.gradAt[this.headBIndex], false);
+    ops.gemmNN({ m: B, n: this.top, k: C, a: dLogits, b: this.thetaAt[this.headWIndex], c: at(this.dFinal), accumulate: false });
+    for (let l = 0; l < this.L; l++) ops.fill(this.R * this.sizes[l], 0, at(this.dOut[l]));
+    ops.scatterAddRows(B, this.top, at(this.dFinal), at(this.finalIdx), at(this.dOut[this.L - 1]));
     for (let l = this.L - 1; l >= 0; l--) {
       // dOut[l] is complete: every block reading layer l writes a layer above l, handled already
       for (const p of this.blocks[l]) {
         // a fused block's members all see ∂L/∂out: copy it to every slice (product with [I I … I])
-        if (p.fused) ops.gemmNN(this.R, p.hidden, p.unit, this.dOut[l], p.sum, this.dHSeq, false, 0, 0, 0);
+        if (p.fused) ops.gemmNN({ m: this.R, n: p.hidden, k: p.unit, a: at(this.dOut[l]), b: at(p.sum), c: at(this.dHSeq), accumulate: false });
         this.blockBackward(p, p.fused ? this.dHSeq : this.dOut[l]);
       }
     }
-    const from = this.fusion.fromLogical, to = this.fusion.toPhysical, phys = this.physGrad;
+    const from = this.fusion.fromLogical, to = this.fusion.toPhysical, phys = this.physGrad, g = this.grad;
     for (let i = 0; i < from.length; i++) g[from[i]] = phys[to[i]];
-    const V = this.headWOff - this.embOff;
-    ops.fill(V, 0, g, this.embOff);
-    ops.scatterAddRows(this.R, this.E, this.dX0, 0, this.tokens, 0, g, this.embOff);
+    const embedding = this.gradAt[this.embIndex];
+    ops.fill(this.headWOff - this.embOff, 0, embedding);
+    ops.scatterAddRows(this.R, this.E, at(this.dX0), at(this.tokens), embedding);
   }
 }

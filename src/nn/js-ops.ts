@@ -3,8 +3,9 @@
  * semantics and the fallback wherever wasm is unavailable. Buffers are slices of
  * one arena per `reserve`, so the engine's whole working set is contiguous.
  */
-import type { Floats, KernelOps } from "./kernel-ops";
-import { CellMode, GATES } from "./spec";
+import type { AdamStep, CellGradient, CellStep, ColumnBackward, ColumnForward, Floats, GruStep, GruStepGradient, KernelOps, Operand, Product } from "./kernel-ops";
+import { at } from "./kernel-ops";
+import { GATES } from "./spec";
 
 type FloatCtor<F extends Floats> = { new (length: number): F };
 
@@ -137,94 +138,102 @@ export class JsOps<F extends Floats> implements KernelOps<F> {
   // transpose their operands into scratch, O(k·(m+n)) work against O(k·m·n), which
   // makes every inner loop two contiguous streams with no stores (≈ 2× faster here).
 
-  gemmNT(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
-    ntKernel(m, n, k, a, aOff, b, bOff, c, cOff, accumulate);
+  gemmNT({ m, n, k, a, b, c, accumulate }: Product<F>): void {
+    ntKernel(m, n, k, a.data, a.offset, b.data, b.offset, c.data, c.offset, accumulate);
   }
 
-  gemmNN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+  gemmNN({ m, n, k, a, b, c, accumulate }: Product<F>): void {
     const bt = this.scratchFor(n * k);
-    transpose(k, n, b, bOff, bt, 0);
-    ntKernel(m, n, k, a, aOff, bt, 0, c, cOff, accumulate);
+    transpose(k, n, b.data, b.offset, bt, 0);
+    ntKernel(m, n, k, a.data, a.offset, bt, 0, c.data, c.offset, accumulate);
   }
 
-  gemmTN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+  gemmTN({ m, n, k, a, b, c, accumulate }: Product<F>): void {
     const t = this.scratchFor(k * (m + n));
-    transpose(k, m, a, aOff, t, 0);
-    transpose(k, n, b, bOff, t, m * k);
-    ntKernel(m, n, k, t, 0, t, m * k, c, cOff, accumulate);
+    transpose(k, m, a.data, a.offset, t, 0);
+    transpose(k, n, b.data, b.offset, t, m * k);
+    ntKernel(m, n, k, t, 0, t, m * k, c.data, c.offset, accumulate);
   }
 
-  addRowVector(rows: number, cols: number, v: F, vOff: number, c: F, cOff: number): void {
+  addRowVector(rows: number, cols: number, v: Operand<F>, c: Operand<F>): void {
+    const vd = v.data, vo = v.offset, cd = c.data;
     for (let r = 0; r < rows; r++) {
-      const o = cOff + r * cols;
-      for (let j = 0; j < cols; j++) c[o + j] += v[vOff + j];
+      const o = c.offset + r * cols;
+      for (let j = 0; j < cols; j++) cd[o + j] += vd[vo + j];
     }
   }
 
-  colSums(rows: number, cols: number, a: F, aOff: number, out: F, outOff: number, accumulate: boolean): void {
-    if (!accumulate) out.fill(0, outOff, outOff + cols);
+  colSums(rows: number, cols: number, a: Operand<F>, out: Operand<F>, accumulate: boolean): void {
+    const ad = a.data, od = out.data, oo = out.offset;
+    if (!accumulate) od.fill(0, oo, oo + cols);
     for (let r = 0; r < rows; r++) {
-      const o = aOff + r * cols;
-      for (let j = 0; j < cols; j++) out[outOff + j] += a[o + j];
+      const o = a.offset + r * cols;
+      for (let j = 0; j < cols; j++) od[oo + j] += ad[o + j];
     }
   }
 
-  add(n: number, src: F, srcOff: number, dst: F, dstOff: number): void {
-    for (let i = 0; i < n; i++) dst[dstOff + i] += src[srcOff + i];
+  add(n: number, src: Operand<F>, dst: Operand<F>): void {
+    const s = src.data, so = src.offset, d = dst.data, o = dst.offset;
+    for (let i = 0; i < n; i++) d[o + i] += s[so + i];
   }
 
-  copy(n: number, src: F, srcOff: number, dst: F, dstOff: number): void {
-    dst.set(src.subarray(srcOff, srcOff + n), dstOff);
+  copy(n: number, src: Operand<F>, dst: Operand<F>): void {
+    dst.data.set(src.data.subarray(src.offset, src.offset + n), dst.offset);
   }
 
-  fill(n: number, value: number, dst: F, dstOff: number): void {
-    dst.fill(value, dstOff, dstOff + n);
+  fill(n: number, value: number, dst: Operand<F>): void {
+    dst.data.fill(value, dst.offset, dst.offset + n);
   }
 
-  multiply(n: number, src: F, srcOff: number, dst: F, dstOff: number): void {
-    for (let i = 0; i < n; i++) dst[dstOff + i] *= src[srcOff + i];
+  multiply(n: number, src: Operand<F>, dst: Operand<F>): void {
+    const s = src.data, so = src.offset, d = dst.data, o = dst.offset;
+    for (let i = 0; i < n; i++) d[o + i] *= s[so + i];
   }
 
-  sumSquares(n: number, a: F, aOff: number): number {
+  sumSquares(n: number, a: Operand<F>): number {
+    const d = a.data, o = a.offset;
     let s = 0;
-    for (let i = 0; i < n; i++) { const x = a[aOff + i]; s += x * x; }
+    for (let i = 0; i < n; i++) { const x = d[o + i]; s += x * x; }
     return s;
   }
 
-  gatherRows(rows: number, cols: number, table: F, tableOff: number, index: Int32Array, indexOff: number, out: F, outOff: number): void {
+  gatherRows(rows: number, cols: number, table: Operand<F>, index: Operand<Int32Array>, out: Operand<F>): void {
+    const t = table.data, ix = index.data, od = out.data;
     for (let r = 0; r < rows; r++) {
-      const src = tableOff + index[indexOff + r] * cols, dst = outOff + r * cols;
-      for (let j = 0; j < cols; j++) out[dst + j] = table[src + j];
+      const src = table.offset + ix[index.offset + r] * cols, dst = out.offset + r * cols;
+      for (let j = 0; j < cols; j++) od[dst + j] = t[src + j];
     }
   }
 
-  scatterAddRows(rows: number, cols: number, src: F, srcOff: number, index: Int32Array, indexOff: number, table: F, tableOff: number): void {
+  scatterAddRows(rows: number, cols: number, src: Operand<F>, index: Operand<Int32Array>, table: Operand<F>): void {
+    const sd = src.data, ix = index.data, t = table.data;
     for (let r = 0; r < rows; r++) {
-      const dst = tableOff + index[indexOff + r] * cols, s = srcOff + r * cols;
-      for (let j = 0; j < cols; j++) table[dst + j] += src[s + j];
+      const dst = table.offset + ix[index.offset + r] * cols, s = src.offset + r * cols;
+      for (let j = 0; j < cols; j++) t[dst + j] += sd[s + j];
     }
   }
 
-  gatherColumns(rows: number, cols: number, table: F, tableOff: number, index: Int32Array, indexOff: number, out: F, outOff: number): void {
+  gatherColumns(rows: number, cols: number, table: Operand<F>, index: Operand<Int32Array>, out: Operand<F>): void {
+    const t = table.data, ix = index.data, od = out.data;
     for (let j = 0; j < cols; j++) {
-      const dst = outOff + j * rows, src = tableOff + j;
-      for (let r = 0; r < rows; r++) out[dst + r] = table[src + index[indexOff + r] * cols];
+      const dst = out.offset + j * rows, src = table.offset + j;
+      for (let r = 0; r < rows; r++) od[dst + r] = t[src + ix[index.offset + r] * cols];
     }
   }
 
-  scatterAddColumns(rows: number, cols: number, src: F, srcOff: number, index: Int32Array, indexOff: number, table: F, tableOff: number): void {
+  scatterAddColumns(rows: number, cols: number, src: Operand<F>, index: Operand<Int32Array>, table: Operand<F>): void {
+    const sd = src.data, ix = index.data, t = table.data;
     for (let r = 0; r < rows; r++) {
-      const dst = tableOff + index[indexOff + r] * cols;
-      for (let j = 0; j < cols; j++) table[dst + j] += src[srcOff + j * rows + r];
+      const dst = table.offset + ix[index.offset + r] * cols;
+      for (let j = 0; j < cols; j++) t[dst + j] += sd[src.offset + j * rows + r];
     }
   }
 
-  cellForward(
-    mode: CellMode, rows: number, H: number,
-    gi: F, giOff: number, gh: F, ghOff: number,
-    hPrev: F, hPrevOff: number, cPrev: F, cPrevOff: number,
-    h: F, hOff: number, c: F, cOff: number,
-  ): void {
+  cellForward(s: CellStep<F>): void {
+    const { mode, rows, hidden: H } = s;
+    const gi = s.gates.data, giOff = s.gates.offset, gh = s.gh.data, ghOff = s.gh.offset;
+    const hPrev = s.hPrev.data, hPrevOff = s.hPrev.offset, cPrev = s.cPrev.data, cPrevOff = s.cPrev.offset;
+    const h = s.h.data, hOff = s.h.offset, c = s.c.data, cOff = s.c.offset;
     switch (mode) {
       case "RNN_TANH":
         for (let i = 0; i < rows * H; i++) h[hOff + i] = Math.tanh(gi[giOff + i] + gh[ghOff + i]);
@@ -266,32 +275,26 @@ export class JsOps<F extends Floats> implements KernelOps<F> {
     }
   }
 
-  gruStepForward(
-    rows: number, H: number, gi: F, giOff: number, gh: F, ghOff: number,
-    hPrev: F, hPrevOff: number, w: F, wOff: number, bhh: F, bhhOff: number, h: F, hOff: number,
-  ): void {
-    this.gemmNT(rows, 3 * H, H, hPrev, w, gh, false, hPrevOff, wOff, ghOff);
-    this.addRowVector(rows, 3 * H, bhh, bhhOff, gh, ghOff);
-    this.cellForward("GRU", rows, H, gi, giOff, gh, ghOff, hPrev, hPrevOff, h, 0, h, hOff, h, 0);
+  gruStepForward(s: GruStep<F>): void {
+    const { rows, hidden: H } = s;
+    this.gemmNT({ m: rows, n: 3 * H, k: H, a: s.hPrev, b: s.w, c: s.gh, accumulate: false });
+    this.addRowVector(rows, 3 * H, s.bhh, s.gh);
+    this.cellForward({ mode: "GRU", rows, hidden: H, gates: s.gates, gh: s.gh, hPrev: s.hPrev, cPrev: s.h, h: s.h, c: s.h });
   }
 
-  gruStepBackward(
-    rows: number, H: number, act: F, actOff: number, gh: F, ghOff: number,
-    hPrev: F, hPrevOff: number, w: F, wOff: number, dh: F, dhOff: number,
-    dGi: F, dGiOff: number, dGh: F, dGhOff: number,
-  ): void {
-    this.cellBackward("GRU", rows, H, act, actOff, gh, ghOff, hPrev, hPrevOff, dh, 0, dh, 0, dh, 0, dh, dhOff, dh, 0, dGi, dGiOff, dGh, dGhOff);
-    this.gemmNN(rows, H, 3 * H, dGh, w, dh, true, dGhOff, wOff, dhOff);
+  gruStepBackward(s: GruStepGradient<F>): void {
+    const { rows, hidden: H } = s;
+    this.cellBackward({ mode: "GRU", rows, hidden: H, gates: s.gates, gh: s.gh, hPrev: s.hPrev, cPrev: s.dh, h: s.dh, c: s.dh, dh: s.dh, dc: s.dh, dGi: s.dGi, dGh: s.dGh });
+    this.gemmNN({ m: rows, n: H, k: 3 * H, a: s.dGh, b: s.w, c: s.dh, accumulate: true });
   }
 
-  cellBackward(
-    mode: CellMode, rows: number, H: number,
-    act: F, actOff: number, gh: F, ghOff: number,
-    hPrev: F, hPrevOff: number, h: F, hOff: number,
-    cPrev: F, cPrevOff: number, c: F, cOff: number,
-    dh: F, dhOff: number, dc: F, dcOff: number,
-    dGi: F, dGiOff: number, dGh: F, dGhOff: number,
-  ): void {
+  cellBackward(s: CellGradient<F>): void {
+    const { mode, rows, hidden: H } = s;
+    const act = s.gates.data, actOff = s.gates.offset, gh = s.gh.data, ghOff = s.gh.offset;
+    const hPrev = s.hPrev.data, hPrevOff = s.hPrev.offset, h = s.h.data, hOff = s.h.offset;
+    const cPrev = s.cPrev.data, cPrevOff = s.cPrev.offset, c = s.c.data, cOff = s.c.offset;
+    const dh = s.dh.data, dhOff = s.dh.offset, dc = s.dc.data, dcOff = s.dc.offset;
+    const dGi = s.dGi.data, dGiOff = s.dGi.offset, dGh = s.dGh.data, dGhOff = s.dGh.offset;
     switch (mode) {
       case "RNN_TANH":
         for (let i = 0; i < rows * H; i++) {
@@ -354,71 +357,69 @@ export class JsOps<F extends Floats> implements KernelOps<F> {
     const sizes = [rows * GH, rows * GH, rows * GH, rows * GH, rows * H, rows * H, rows * H, rows * H, rows * H, rows * H, rows * In];
     const total = sizes.reduce((a, b) => a + b, 0);
     if (this.stepScratch === undefined || this.stepScratch.length < total) this.stepScratch = new this.Ctor(total);
-    let at = 0;
-    return sizes.map((n) => { const v = this.stepScratch!.subarray(at, at + n) as F; at += n; return v; });
+    let start = 0;
+    return sizes.map((n) => { const v = this.stepScratch!.subarray(start, start + n) as F; start += n; return v; });
   }
 
   // The column ops gather each step's columns into rows and run the row-major cell
   // above on them: one definition of the cell math, at the cost of transposes (this
   // backend is the oracle and the fallback, not the fast path).
-  columnForward(
-    mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
-    x: F, xOff: number, In: number, wih: F, wihOff: number, bih: F, bihOff: number,
-    w: F, wOff: number, bhh: F, bhhOff: number,
-    act: F, actOff: number, hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
-  ): void {
+  columnForward(q: ColumnForward<F>): void {
+    const { mode, hidden: H, inputSize: In } = q, { T, R } = q.schedule;
+    const steps = q.schedule.steps.data, stepsOff = q.schedule.steps.offset;
     const GH = GATES[mode] * H, gru = mode === "GRU", lstm = mode === "LSTM";
     const [giRows, ghRows, , , hPrev, cPrev, hRows, cRows, , , xRows] = this.stepBuffers(steps[stepsOff], H, GH, In);
+    const gates = at(giRows), gh = at(ghRows), hPrevRows = at(hPrev), cPrevRows = at(cPrev);
     for (let t = 0; t < T; t++) {
       const n = steps[stepsOff + 2 * t], o = steps[stepsOff + 2 * t + 1], p = t > 0 ? steps[stepsOff + 2 * t - 1] : -1;
       if (t === 0) { hPrev.fill(0, 0, n * H); cPrev.fill(0, 0, n * H); } else {
-        stepToRows(n, H, R, p, h, hOff, hPrev);
-        if (lstm) stepToRows(n, H, R, p, c, cOff, cPrev);
+        stepToRows(n, H, R, p, q.h.data, q.h.offset, hPrev);
+        if (lstm) stepToRows(n, H, R, p, q.c.data, q.c.offset, cPrev);
       }
-      rowsToStep(n, H, R, o, hPrev, hp, hpOff);
-      stepToRows(n, In, R, o, x, xOff, xRows);
-      this.gemmNT(n, GH, In, xRows, wih, giRows, false, 0, wihOff, 0);
-      this.addRowVector(n, GH, bih, bihOff, giRows, 0);
-      this.gemmNT(n, GH, H, hPrev, w, ghRows, false, 0, wOff, 0);
-      this.addRowVector(n, GH, bhh, bhhOff, ghRows, 0);
-      this.cellForward(mode, n, H, giRows, 0, ghRows, 0, hPrev, 0, cPrev, 0, hRows, 0, cRows, 0);
-      if (gru || lstm) rowsToStep(n, GH, R, o, giRows, act, actOff);
-      rowsToStep(n, H, R, o, hRows, h, hOff);
-      if (lstm) rowsToStep(n, H, R, o, cRows, c, cOff);
-      if (gru) for (let k = 0; k < H; k++) for (let r = 0; r < n; r++) ghn[ghnOff + k * R + o + r] = ghRows[r * GH + 2 * H + k];
+      rowsToStep(n, H, R, o, hPrev, q.hp.data, q.hp.offset);
+      stepToRows(n, In, R, o, q.x.data, q.x.offset, xRows);
+      this.gemmNT({ m: n, n: GH, k: In, a: at(xRows), b: q.wih, c: gates, accumulate: false });
+      this.addRowVector(n, GH, q.bih, gates);
+      this.gemmNT({ m: n, n: GH, k: H, a: hPrevRows, b: q.w, c: gh, accumulate: false });
+      this.addRowVector(n, GH, q.bhh, gh);
+      this.cellForward({ mode, rows: n, hidden: H, gates, gh, hPrev: hPrevRows, cPrev: cPrevRows, h: at(hRows), c: at(cRows) });
+      if (gru || lstm) rowsToStep(n, GH, R, o, giRows, q.act.data, q.act.offset);
+      rowsToStep(n, H, R, o, hRows, q.h.data, q.h.offset);
+      if (lstm) rowsToStep(n, H, R, o, cRows, q.c.data, q.c.offset);
+      if (gru) for (let k = 0; k < H; k++) for (let r = 0; r < n; r++) q.ghn.data[q.ghn.offset + k * R + o + r] = ghRows[r * GH + 2 * H + k];
     }
   }
 
-  columnBackward(
-    mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
-    act: F, actOff: number, w: F, wOff: number,
-    hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
-    dOut: F, dOutOff: number, dGi: F, dGiOff: number, dGh: F, dGhOff: number, carry: F, carryOff: number,
-  ): void {
+  columnBackward(q: ColumnBackward<F>): void {
+    const { mode, hidden: H } = q, { T, R } = q.schedule;
+    const steps = q.schedule.steps.data, stepsOff = q.schedule.steps.offset;
     const GH = GATES[mode] * H, gru = mode === "GRU", lstm = mode === "LSTM", rows0 = steps[stepsOff];
     const [actRows, ghRows, dGiRows, dGhRows, hPrev, cPrev, hRows, cRows, dh, dc] = this.stepBuffers(rows0, H, GH);
-    const carryC = carryOff + H * rows0;
+    const carry = q.carry.data, carryOff = q.carry.offset, carryC = carryOff + H * rows0;
+    const dGhStep = at(gru ? dGhRows : dGiRows), dhRows = at(dh);
     carry.fill(0, carryOff, carryOff + 2 * H * rows0);
     for (let t = T - 1; t >= 0; t--) {
       const n = steps[stepsOff + 2 * t], o = steps[stepsOff + 2 * t + 1], p = t > 0 ? steps[stepsOff + 2 * t - 1] : -1;
-      stepToRows(n, H, R, o, dOut, dOutOff, dh);
+      stepToRows(n, H, R, o, q.dOut.data, q.dOut.offset, dh);
       for (let k = 0; k < H; k++) for (let r = 0; r < n; r++) {
         dh[r * H + k] += carry[carryOff + k * rows0 + r];
         dc[r * H + k] = carry[carryC + k * rows0 + r];
       }
-      stepToRows(n, GH, R, o, act, actOff, actRows);
-      if (gru) for (let k = 0; k < H; k++) for (let r = 0; r < n; r++) ghRows[r * GH + 2 * H + k] = ghn[ghnOff + k * R + o + r];
-      stepToRows(n, H, R, o, hp, hpOff, hPrev);
-      stepToRows(n, H, R, o, h, hOff, hRows);
+      stepToRows(n, GH, R, o, q.act.data, q.act.offset, actRows);
+      if (gru) for (let k = 0; k < H; k++) for (let r = 0; r < n; r++) ghRows[r * GH + 2 * H + k] = q.ghn.data[q.ghn.offset + k * R + o + r];
+      stepToRows(n, H, R, o, q.hp.data, q.hp.offset, hPrev);
+      stepToRows(n, H, R, o, q.h.data, q.h.offset, hRows);
       if (lstm) {
-        stepToRows(n, H, R, o, c, cOff, cRows);
-        if (t === 0) cPrev.fill(0, 0, n * H); else stepToRows(n, H, R, p, c, cOff, cPrev);
+        stepToRows(n, H, R, o, q.c.data, q.c.offset, cRows);
+        if (t === 0) cPrev.fill(0, 0, n * H); else stepToRows(n, H, R, p, q.c.data, q.c.offset, cPrev);
       }
-      const dGhStep = gru ? dGhRows : dGiRows;
-      this.cellBackward(mode, n, H, actRows, 0, ghRows, 0, hPrev, 0, hRows, 0, cPrev, 0, cRows, 0, dh, 0, dc, 0, dGiRows, 0, dGhStep, 0);
-      this.gemmNN(n, H, GH, dGhStep, w, dh, true, 0, wOff, 0);
-      rowsToStep(n, GH, R, o, dGiRows, dGi, dGiOff);
-      if (gru) rowsToStep(n, GH, R, o, dGhRows, dGh, dGhOff);
+      this.cellBackward({
+        mode, rows: n, hidden: H, gates: at(actRows), gh: at(ghRows), hPrev: at(hPrev), h: at(hRows), cPrev: at(cPrev), c: at(cRows),
+        dh: dhRows, dc: at(dc), dGi: at(dGiRows), dGh: dGhStep,
+      });
+      this.gemmNN({ m: n, n: H, k: GH, a: dGhStep, b: q.w, c: dhRows, accumulate: true });
+      rowsToStep(n, GH, R, o, dGiRows, q.dGi.data, q.dGi.offset);
+      if (gru) rowsToStep(n, GH, R, o, dGhRows, q.dGh.data, q.dGh.offset);
       for (let k = 0; k < H; k++) for (let r = 0; r < n; r++) {
         carry[carryOff + k * rows0 + r] = dh[r * H + k];
         carry[carryC + k * rows0 + r] = dc[r * H + k];
@@ -426,7 +427,7 @@ export class JsOps<F extends Floats> implements KernelOps<F> {
     }
   }
 
-  adam(n: number, theta: F, grad: F, m: F, v: F, lr: number, beta1: number, beta2: number, eps: number, step: number, gradScale: number): void {
+  adam({ n, theta, grad, m, v, lr, beta1, beta2, eps, step, gradScale }: AdamStep<F>): void {
     const stepSize = lr / (1 - Math.pow(beta1, step));
     const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
     for (let i = 0; i < n; i++) {

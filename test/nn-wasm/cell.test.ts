@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { jsOps } from "../../src/nn/js-ops";
+import { at, Floats } from "../../src/nn/kernel-ops";
 import { WasmOps } from "../../src/nn/wasm/wasm-ops";
 import { loadKernelModule } from "../../src/nn/wasm/load";
 import { CELL_MODES, GATES, CellMode } from "../../src/nn/spec";
@@ -29,8 +30,10 @@ function checkCell(wasm: WasmOps, mode: CellMode, rows: number, H: number, seed:
   const j = {} as Record<(typeof names)[number], Float64Array>;
   for (const name of names) j[name] = Float64Array.from(w[name]);
 
-  wasm.cellForward(mode, rows, H, w.gi, 0, w.gh, 0, w.hPrev, 0, w.cPrev, 0, w.h, 0, w.c, 0);
-  js.cellForward(mode, rows, H, j.gi, 0, j.gh, 0, j.hPrev, 0, j.cPrev, 0, j.h, 0, j.c, 0);
+  const step = <B extends Floats>(b: Record<(typeof names)[number], B>) =>
+    ({ mode, rows, hidden: H, gates: at(b.gi), gh: at(b.gh), hPrev: at(b.hPrev), cPrev: at(b.cPrev), h: at(b.h), c: at(b.c) });
+  wasm.cellForward(step(w));
+  js.cellForward(step(j));
   assertClose(w.gi, j.gi, `${what} forward act`, { rel: 2e-6, abs: 1e-6 });
   assertClose(w.h, j.h, `${what} forward h`, { rel: 2e-6, abs: 1e-6 });
   if (mode === "LSTM") assertClose(w.c, j.c, `${what} forward c`, { rel: 2e-6, abs: 1e-6 });
@@ -42,8 +45,10 @@ function checkCell(wasm: WasmOps, mode: CellMode, rows: number, H: number, seed:
   j.dh.set(w.dh);
   j.dc.set(w.dc);
   const dGh = mode === "GRU" ? "dGh" : "dGi";
-  wasm.cellBackward(mode, rows, H, w.gi, 0, w.gh, 0, w.hPrev, 0, w.h, 0, w.cPrev, 0, w.c, 0, w.dh, 0, w.dc, 0, w.dGi, 0, w[dGh], 0);
-  js.cellBackward(mode, rows, H, j.gi, 0, j.gh, 0, j.hPrev, 0, j.h, 0, j.cPrev, 0, j.c, 0, j.dh, 0, j.dc, 0, j.dGi, 0, j[dGh], 0);
+  const gradient = <B extends Floats>(b: Record<(typeof names)[number], B>) =>
+    ({ ...step(b), dh: at(b.dh), dc: at(b.dc), dGi: at(b.dGi), dGh: at(b[dGh]) });
+  wasm.cellBackward(gradient(w));
+  js.cellBackward(gradient(j));
   for (const name of ["dGi", "dGh", "dh", "dc"] as const) {
     assertClose(w[name], j[name], `${what} backward ${name}`, { rel: 1e-5, abs: 1e-7 });
   }
@@ -66,7 +71,7 @@ test("polynomial tanh is accurate to float32 precision over the whole range", ()
   const x = wasm.alloc(n), zero = wasm.alloc(n), h = wasm.alloc(n);
   for (let i = 0; i < n; i++) x[i] = Math.sign(i - 2000) * Math.pow(10, -8 + (10 * Math.abs(i - 2000)) / 2000);
   x[2000] = 0;
-  wasm.cellForward("RNN_TANH", 1, n, x, 0, zero, 0, zero, 0, zero, 0, h, 0, zero, 0);
+  wasm.cellForward({ mode: "RNN_TANH", rows: 1, hidden: n, gates: at(x), gh: at(zero), hPrev: at(zero), cPrev: at(zero), h: at(h), c: at(zero) });
   const expected = Array.from(x, (v) => Math.tanh(v));
   assertClose(h, expected, "tanh", { rel: 1e-6, abs: 0 });
   assert.equal(h[2000], 0);
@@ -77,7 +82,7 @@ test("NaN propagates through the cell (the engine detects divergence from the lo
   wasm.reserve(64);
   const gi = wasm.alloc(12), gh = wasm.alloc(12), hPrev = wasm.alloc(4), h = wasm.alloc(4);
   gi[1] = NaN;
-  wasm.cellForward("GRU", 1, 4, gi, 0, gh, 0, hPrev, 0, hPrev, 0, h, 0, h, 0);
+  wasm.cellForward({ mode: "GRU", rows: 1, hidden: 4, gates: at(gi), gh: at(gh), hPrev: at(hPrev), cPrev: at(hPrev), h: at(h), c: at(h) });
   assert.ok(Number.isNaN(h[1]));
   assert.ok(Number.isFinite(h[0]) && Number.isFinite(h[2]));
 });

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { jsOps } from "../../src/nn/js-ops";
+import { at, ColumnBackward, ColumnForward, Floats } from "../../src/nn/kernel-ops";
 import { CELL_MODES, CellMode, GATES } from "../../src/nn/spec";
 import { WasmOps } from "../../src/nn/wasm/wasm-ops";
 import { loadKernelModule } from "../../src/nn/wasm/load";
@@ -85,10 +86,12 @@ function checkColumn(wasm: WasmOps, mode: CellMode, H: number, rowsPerStep: numb
   // forward
   const before = {} as Record<Name, Float32Array>;
   for (const name of names) before[name] = x[name].slice();
-  wasm.columnForward(mode, H, T, R, steps, OFF, x.x, OFF, In, x.wih, OFF, x.bih, OFF, x.w, OFF, x.bhh, OFF,
-    x.gi, OFF, x.hp, OFF, x.h, OFF, x.c, OFF, x.ghn, OFF);
-  js.columnForward!(mode, H, T, R, jsSteps, OFF, y.x, OFF, In, y.wih, OFF, y.bih, OFF, y.w, OFF, y.bhh, OFF,
-    y.gi, OFF, y.hp, OFF, y.h, OFF, y.c, OFF, y.ghn, OFF);
+  const forward = <B extends Floats>(b: Record<Name, B>, table: Int32Array): ColumnForward<B> => ({
+    mode, hidden: H, schedule: { T, R, steps: at(table, OFF) }, x: at(b.x, OFF), inputSize: In, wih: at(b.wih, OFF), bih: at(b.bih, OFF),
+    w: at(b.w, OFF), bhh: at(b.bhh, OFF), act: at(b.gi, OFF), hp: at(b.hp, OFF), h: at(b.h, OFF), c: at(b.c, OFF), ghn: at(b.ghn, OFF),
+  });
+  wasm.columnForward(forward(x, steps));
+  js.columnForward(forward(y, jsSteps));
   const gated = mode === "GRU" || mode === "LSTM";
   const forwardOutputs: Name[] = [...(gated ? ["gi" as const] : []), "hp", "h", ...(mode === "LSTM" ? ["c" as const] : []), ...(mode === "GRU" ? ["ghn" as const] : [])];
   for (const name of names) {
@@ -105,11 +108,12 @@ function checkColumn(wasm: WasmOps, mode: CellMode, H: number, rowsPerStep: numb
   for (const name of names) y[name].set(x[name]);
   for (const name of names) before[name] = x[name].slice();
   // non-GRU modes pass dGi as dGh (the contract); dGh must then stay untouched
-  const dGh = mode === "GRU" ? x.dGh : x.dGi, yGh = mode === "GRU" ? y.dGh : y.dGi;
-  wasm.columnBackward(mode, H, T, R, steps, OFF, x.gi, OFF, x.w, OFF, x.hp, OFF, x.h, OFF, x.c, OFF, x.ghn, OFF,
-    x.dOut, OFF, x.dGi, OFF, dGh, OFF, x.carry, OFF);
-  js.columnBackward!(mode, H, T, R, jsSteps, OFF, y.gi, OFF, y.w, OFF, y.hp, OFF, y.h, OFF, y.c, OFF, y.ghn, OFF,
-    y.dOut, OFF, y.dGi, OFF, yGh, OFF, y.carry, OFF);
+  const backward = <B extends Floats>(b: Record<Name, B>, table: Int32Array): ColumnBackward<B> => ({
+    mode, hidden: H, schedule: { T, R, steps: at(table, OFF) }, act: at(b.gi, OFF), w: at(b.w, OFF), hp: at(b.hp, OFF), h: at(b.h, OFF),
+    c: at(b.c, OFF), ghn: at(b.ghn, OFF), dOut: at(b.dOut, OFF), dGi: at(b.dGi, OFF), dGh: at(mode === "GRU" ? b.dGh : b.dGi, OFF), carry: at(b.carry, OFF),
+  });
+  wasm.columnBackward(backward(x, steps));
+  js.columnBackward(backward(y, jsSteps));
   const backwardOutputs: Name[] = ["dGi", ...(mode === "GRU" ? ["dGh" as const] : [])];
   for (const name of names) {
     if (backwardOutputs.includes(name)) {
@@ -140,10 +144,13 @@ test("the column kernels reject an unknown mode, a malformed step table and shor
   const wasm = new WasmOps(loadKernelModule("simd"));
   wasm.reserve(256, 16);
   const x = wasm.alloc(64), short = wasm.alloc(5), steps = wasm.allocInt(8);
-  const forward = (mode: CellMode, T: number, R: number, act = x) =>
-    wasm.columnForward(mode, 2, T, R, steps, 0, x, 0, 2, x, 0, x, 0, x, 0, x, 0, act, 0, x, 0, x, 0, x, 0, x, 0);
-  const backward = (T: number, R: number, carry: Float32Array) =>
-    wasm.columnBackward("GRU", 2, T, R, steps, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, x, 0, carry, 0);
+  const X = at(x);
+  const forward = (mode: CellMode, T: number, R: number, act = x) => wasm.columnForward({
+    mode, hidden: 2, schedule: { T, R, steps: at(steps) }, x: X, inputSize: 2, wih: X, bih: X, w: X, bhh: X, act: at(act), hp: X, h: X, c: X, ghn: X,
+  });
+  const backward = (T: number, R: number, carry: Float32Array) => wasm.columnBackward({
+    mode: "GRU", hidden: 2, schedule: { T, R, steps: at(steps) }, act: X, w: X, hp: X, h: X, c: X, ghn: X, dOut: X, dGi: X, dGh: X, carry: at(carry),
+  });
   steps.set(stepTable([4, 3, 1]));
   assert.throws(() => forward("SRU" as CellMode, 3, 8), /columnForward: unknown cell mode SRU/);
   assert.throws(() => forward("RNN_TANH", 3, 7), /columnForward: the steps cover 8 rows, more than R = 7/);

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { jsOps } from "../../src/nn/js-ops";
-import type { Floats, KernelOps } from "../../src/nn/kernel-ops";
+import { at, Floats, KernelOps } from "../../src/nn/kernel-ops";
 import { WasmOps } from "../../src/nn/wasm/wasm-ops";
 import { loadKernelModule } from "../../src/nn/wasm/load";
 import { assertClose, fillUniform, rng } from "./helpers";
@@ -16,9 +16,10 @@ function shapes(kind: Kind, m: number, n: number, k: number): { a: number; b: nu
 
 function gemm<F extends Floats>(ops: KernelOps<F>, kind: Kind, m: number, n: number, k: number,
                                 a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
-  if (kind === "NT") ops.gemmNT(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
-  else if (kind === "NN") ops.gemmNN(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
-  else ops.gemmTN(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
+  const product = { m, n, k, a: at(a, aOff), b: at(b, bOff), c: at(c, cOff), accumulate };
+  if (kind === "NT") ops.gemmNT(product);
+  else if (kind === "NN") ops.gemmNN(product);
+  else ops.gemmTN(product);
 }
 
 /** wasm gemm vs the float64 JS gemm, with the error bound scaled by Σ|a||b| */
@@ -80,8 +81,8 @@ test("gemm with k = 0 clears C unless accumulating", () => {
   wasm.reserve(64);
   const a = wasm.alloc(4), b = wasm.alloc(4), c = wasm.alloc(6);
   c.fill(2);
-  wasm.gemmNN(2, 3, 0, a, b, c, true);
+  wasm.gemmNN({ m: 2, n: 3, k: 0, a: at(a), b: at(b), c: at(c), accumulate: true });
   assert.deepEqual(Array.from(c), [2, 2, 2, 2, 2, 2]);
-  wasm.gemmNT(2, 3, 0, a, b, c, false);
+  wasm.gemmNT({ m: 2, n: 3, k: 0, a: at(a), b: at(b), c: at(c), accumulate: false });
   assert.deepEqual(Array.from(c), [0, 0, 0, 0, 0, 0]);
 });

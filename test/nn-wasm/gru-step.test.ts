@@ -6,6 +6,7 @@
  */
 import { test } from "node:test";
 import { jsOps } from "../../src/nn/js-ops";
+import { at, Floats, GruStep, GruStepGradient } from "../../src/nn/kernel-ops";
 import { WasmOps } from "../../src/nn/wasm/wasm-ops";
 import { loadKernelModule } from "../../src/nn/wasm/load";
 import { assertClose, fillUniform, rng } from "./helpers";
@@ -33,8 +34,10 @@ function checkStep(wasm: WasmOps, rows: number, H: number, seed: number): void {
   const j = {} as Record<Name, Float64Array>;
   for (const name of names) j[name] = Float64Array.from(w[name]);
 
-  wasm.gruStepForward(rows, H, w.gi, OFF, w.gh, OFF, w.hPrev, OFF, w.w, OFF, w.bhh, OFF, w.h, OFF);
-  js.gruStepForward(rows, H, j.gi, OFF, j.gh, OFF, j.hPrev, OFF, j.w, OFF, j.bhh, OFF, j.h, OFF);
+  const step = <B extends Floats>(b: Record<Name, B>): GruStep<B> =>
+    ({ rows, hidden: H, gates: at(b.gi, OFF), gh: at(b.gh, OFF), hPrev: at(b.hPrev, OFF), h: at(b.h, OFF), w: at(b.w, OFF), bhh: at(b.bhh, OFF) });
+  wasm.gruStepForward(step(w));
+  js.gruStepForward(step(j));
   // gh sums H + 1 products of O(1) float32 numbers; the gates then see its rounding
   assertClose(w.gh, j.gh, `${what} forward gh`, { rel: 1e-5, abs: 1e-6 });
   assertClose(w.gi, j.gi, `${what} forward act`, { rel: 1e-5, abs: 2e-6 });
@@ -44,8 +47,11 @@ function checkStep(wasm: WasmOps, rows: number, H: number, seed: number): void {
   for (const name of ["gi", "gh", "h"] as const) j[name].set(w[name]);
   fillUniform(w.dh, random);
   j.dh.set(w.dh);
-  wasm.gruStepBackward(rows, H, w.gi, OFF, w.gh, OFF, w.hPrev, OFF, w.w, OFF, w.dh, OFF, w.dGi, OFF, w.dGh, OFF);
-  js.gruStepBackward(rows, H, j.gi, OFF, j.gh, OFF, j.hPrev, OFF, j.w, OFF, j.dh, OFF, j.dGi, OFF, j.dGh, OFF);
+  const gradient = <B extends Floats>(b: Record<Name, B>): GruStepGradient<B> => ({
+    rows, hidden: H, gates: at(b.gi, OFF), gh: at(b.gh, OFF), hPrev: at(b.hPrev, OFF), w: at(b.w, OFF), dh: at(b.dh, OFF), dGi: at(b.dGi, OFF), dGh: at(b.dGh, OFF),
+  });
+  wasm.gruStepBackward(gradient(w));
+  js.gruStepBackward(gradient(j));
   for (const name of ["dGi", "dGh"] as const) assertClose(w[name], j[name], `${what} backward ${name}`, { rel: 1e-5, abs: 1e-7 });
   assertClose(w.dh, j.dh, `${what} backward dh`, { rel: 1e-5, abs: 1e-6 });
 }

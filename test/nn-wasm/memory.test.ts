@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { at } from "../../src/nn/kernel-ops";
 import { WasmOps } from "../../src/nn/wasm/wasm-ops";
 import { relaxedSimdSupported, wasmAvailable } from "../../src/nn/wasm/load";
 
@@ -33,12 +34,12 @@ test("after memory.grow old views are rejected with a clear error and new views 
   a.set([1, 2, 3, 4]);
   const offset = a.byteOffset;
   ops.reserve(4_000_000); // 16 MB: the memory grows and the old buffer is detached
-  assert.throws(() => ops.gemmNN(2, 2, 1, a, a, c, false), /not a live view/);
+  assert.throws(() => ops.gemmNN({ m: 2, n: 2, k: 1, a: at(a), b: at(a), c: at(c), accumulate: false }), /not a live view/);
   const b = ops.alloc(8), out = ops.alloc(4);
   const view = new Float32Array(b.buffer, offset, 4);
   assert.deepEqual(Array.from(view), [1, 2, 3, 4]);
   b.set([1, 2, 3, 4, 5, 6, 7, 8]);
-  ops.gemmNN(2, 2, 2, b, b, out, false, 0, 4);
+  ops.gemmNN({ m: 2, n: 2, k: 2, a: at(b), b: at(b, 4), c: at(out), accumulate: false });
   // [1 2; 3 4]·[5 6; 7 8]
   assert.deepEqual(Array.from(out), [19, 22, 43, 50]);
 });
@@ -55,5 +56,5 @@ test("operands from another allocator are rejected", () => {
   const ops = new WasmOps();
   ops.reserve(16);
   const c = ops.alloc(4);
-  assert.throws(() => ops.gemmNT(2, 2, 1, new Float32Array(2), new Float32Array(2), c, false), /not a live view/);
+  assert.throws(() => ops.gemmNT({ m: 2, n: 2, k: 1, a: at(new Float32Array(2)), b: at(new Float32Array(2)), c: at(c), accumulate: false }), /not a live view/);
 });

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { chooseLayout, createEngine, createOps, Network } from "../../src/nn";
+import { at } from "../../src/nn/kernel-ops";
 import { CELL_MODES, CellMode, GATES } from "../../src/nn/spec";
 import { WasmOps } from "../../src/nn/wasm/wasm-ops";
 import { loadKernelModule } from "../../src/nn/wasm/load";
@@ -44,7 +45,7 @@ function checkSparseColumns(ops: SparseWeightOps<Float32Array>, mode: CellMode, 
   const theta = ops.alloc(P), mask = ops.alloc(P);
   fillUniform(theta, random, 1.5 / Math.sqrt(Math.max(In, H)));
   for (let i = 0; i < P; i++) mask[i] = i >= bih && i < w ? 1 : i >= bhh ? 1 : random() < 0.3 ? 1 : 0;
-  ops.multiply(P, mask, 0, theta, 0); // masks θ and tells the sparse ops which buffer holds the weights
+  ops.multiply(P, at(mask), at(theta)); // masks θ and tells the sparse ops which buffer holds the weights
   const sparse = {} as Record<Name, Float32Array>, dense = {} as Record<Name, Float32Array>;
   for (const name of names) {
     sparse[name] = ops.alloc(sizes[name] + SLACK);
@@ -54,11 +55,15 @@ function checkSparseColumns(ops: SparseWeightOps<Float32Array>, mode: CellMode, 
   }
   const steps = ops.allocInt(2 * T);
   steps.set(stepTable(rowsPerStep));
-  const forward = (k: Pick<SparseWeightOps<Float32Array>, "columnForward">, b: Record<Name, Float32Array>) =>
-    k.columnForward!(mode, H, T, R, steps, 0, b.x, 0, In, theta, wih, theta, bih, theta, w, theta, bhh, b.act, 0, b.hp, 0, b.h, 0, b.c, 0, b.ghn, 0);
-  const backward = (k: Pick<SparseWeightOps<Float32Array>, "columnBackward">, b: Record<Name, Float32Array>) =>
-    k.columnBackward!(mode, H, T, R, steps, 0, b.act, 0, theta, w, b.hp, 0, b.h, 0, b.c, 0, b.ghn, 0,
-      b.dOut, 0, b.dGi, 0, mode === "GRU" ? b.dGh : b.dGi, 0, b.carry, 0);
+  const schedule = { T, R, steps: at(steps) };
+  const forward = (k: Pick<SparseWeightOps<Float32Array>, "columnForward">, b: Record<Name, Float32Array>) => k.columnForward!({
+    mode, hidden: H, schedule, x: at(b.x), inputSize: In, wih: at(theta, wih), bih: at(theta, bih), w: at(theta, w), bhh: at(theta, bhh),
+    act: at(b.act), hp: at(b.hp), h: at(b.h), c: at(b.c), ghn: at(b.ghn),
+  });
+  const backward = (k: Pick<SparseWeightOps<Float32Array>, "columnBackward">, b: Record<Name, Float32Array>) => k.columnBackward!({
+    mode, hidden: H, schedule, act: at(b.act), w: at(theta, w), hp: at(b.hp), h: at(b.h), c: at(b.c), ghn: at(b.ghn),
+    dOut: at(b.dOut), dGi: at(b.dGi), dGh: at(mode === "GRU" ? b.dGh : b.dGi), carry: at(b.carry),
+  });
   const compare = (outputs: Name[], phase: string) => {
     for (const name of names) {
       if (name === "carry") continue; // scratch
@@ -99,23 +104,23 @@ for (const backend of ["wasm", "js-f32"]) {
     const dG = ops.alloc(GH * R), x = ops.alloc(In * R), dx = ops.alloc(In * R), expected = ops.alloc(In * R);
     fillUniform(theta, random); fillUniform(grad, random); fillUniform(dG, random); fillUniform(x, random); fillUniform(dx, random);
     for (let i = 0; i < P; i++) mask[i] = random() < 0.3 ? 1 : 0;
-    ops.multiply(P, mask, 0, theta, 0);
+    ops.multiply(P, at(mask), at(theta));
     // dx (+)= W_ihᵀ·dG with θ the masked operand
     for (const accumulate of [false, true]) {
       expected.set(dx);
-      ops.base.gemmTN(In, R, GH, theta, dG, expected, accumulate);
+      ops.base.gemmTN({ m: In, n: R, k: GH, a: at(theta), b: at(dG), c: at(expected), accumulate });
       const before = ops.stats.sparse;
-      ops.gemmTN(In, R, GH, theta, dG, dx, accumulate);
+      ops.gemmTN({ m: In, n: R, k: GH, a: at(theta), b: at(dG), c: at(dx), accumulate });
       assert.equal(ops.stats.sparse, before + 1, `${backend}: Wᵀ·dG ran sparse`);
       assertClose(dx, expected, `${backend} Wᵀ·dG accumulate=${accumulate}`, { rel: 1e-5, abs: 1e-5 });
     }
     // grad (+)= dG·xᵀ on the kept entries only, the gradient the masked output
-    ops.multiply(P, mask, 0, grad, 0);
+    ops.multiply(P, at(mask), at(grad));
     const full = ops.alloc(P);
     for (const accumulate of [false, true]) {
       const start = grad.slice();
-      ops.base.gemmNT(GH, In, R, dG, x, full, false);
-      ops.gemmNT(GH, In, R, dG, x, grad, accumulate);
+      ops.base.gemmNT({ m: GH, n: In, k: R, a: at(dG), b: at(x), c: at(full), accumulate: false });
+      ops.gemmNT({ m: GH, n: In, k: R, a: at(dG), b: at(x), c: at(grad), accumulate });
       for (let i = 0; i < P; i++) {
         const want = mask[i] ? full[i] + (accumulate ? start[i] : 0) : accumulate ? start[i] : 0;
         assert.ok(Math.abs(grad[i] - want) <= 1e-5 * (1 + Math.abs(want)), `${backend} dG·xᵀ accumulate=${accumulate} entry ${i}: ${grad[i]} vs ${want}`);

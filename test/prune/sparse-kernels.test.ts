@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { jsOps } from "../../src/nn/js-ops";
+import { at } from "../../src/nn/kernel-ops";
 import { sparsePattern, sparseNT, sparseNN, sparseTN } from "../../src/prune/sparse";
 
 // Deterministic pseudo-random numbers (no dependency on the engine's Rng).
@@ -49,8 +50,8 @@ test("sparse products equal the dense products of the masked matrix (NT, NN, TN;
           const wBuf = new Float64Array(off + w.length); wBuf.set(w, off);
           const a = filled(off + m * k, rand);
           const c0 = filled(off + m * n, rand), c1 = c0.slice();
-          dense.gemmNT(m, n, k, a, wBuf, c0, accumulate, off, off, off);
-          sparseNT(m, n, k, a, off, wBuf, off, p, c1, off, accumulate);
+          dense.gemmNT({ m, n, k, a: at(a, off), b: at(wBuf, off), c: at(c0, off), accumulate });
+          sparseNT({ m, n, k, a: at(a, off), b: at(wBuf, off), c: at(c1, off), accumulate }, p);
           assertClose(c1, c0, `NT ${where}`);
         }
         // NN: W is k×n
@@ -60,8 +61,8 @@ test("sparse products equal the dense products of the masked matrix (NT, NN, TN;
           const wBuf = new Float64Array(off + w.length); wBuf.set(w, off);
           const a = filled(off + m * k, rand);
           const c0 = filled(off + m * n, rand), c1 = c0.slice();
-          dense.gemmNN(m, n, k, a, wBuf, c0, accumulate, off, off, off);
-          sparseNN(m, n, k, a, off, wBuf, off, p, c1, off, accumulate);
+          dense.gemmNN({ m, n, k, a: at(a, off), b: at(wBuf, off), c: at(c0, off), accumulate });
+          sparseNN({ m, n, k, a: at(a, off), b: at(wBuf, off), c: at(c1, off), accumulate }, p);
           assertClose(c1, c0, `NN ${where}`);
         }
         // TN: gradient C is m×n, masked by the pattern
@@ -70,8 +71,8 @@ test("sparse products equal the dense products of the masked matrix (NT, NN, TN;
           const p = sparsePattern(mask, m, n);
           const a = filled(off + k * m, rand), b = filled(off + k * n, rand);
           const c0 = filled(off + m * n, rand), c1 = c0.slice();
-          dense.gemmTN(m, n, k, a, b, c0, accumulate, off, off, off);
-          sparseTN(m, n, k, a, off, b, off, p, c1, off, accumulate);
+          dense.gemmTN({ m, n, k, a: at(a, off), b: at(b, off), c: at(c0, off), accumulate });
+          sparseTN({ m, n, k, a: at(a, off), b: at(b, off), c: at(c1, off), accumulate }, p);
           // kept entries equal the dense gradient; the others are zeroed or untouched
           for (let i = 0; i < m * n; i++) {
             const got = c1[off + i];

@@ -10,7 +10,8 @@
  * allocation: the kernels' ragged-edge vectors may read (never write) up to 28
  * bytes past a buffer.
  */
-import type { KernelOps } from "../kernel-ops";
+import type { AdamStep, CellGradient, CellStep, ColumnBackward, ColumnForward, GruStep, GruStepGradient, KernelOps, Operand, Product, StepTable } from "../kernel-ops";
+import { at } from "../kernel-ops";
 import { CellMode, GATES } from "../spec";
 import { loadKernelModule, KernelModule } from "./load";
 import type { WasmVariant } from "./build";
@@ -132,217 +133,172 @@ export class WasmOps implements KernelOps<Float32Array> {
     this.buffer = this.memory.buffer;
   }
 
-  /** byte address of x[off], checking that x is a live view of this backend's memory */
-  private at(x: Float32Array | Int32Array, off: number): number {
-    if (x.buffer !== this.buffer) {
+  /** byte address where an operand starts, checking that its buffer is a live view of this backend's memory */
+  private ptr(x: Operand<Float32Array | Int32Array>): number {
+    if (x.data.buffer !== this.buffer) {
       throw new Error(
         `${this.name}: buffer is not a live view of this backend's memory ` +
           `(allocate every operand with this backend's alloc, after the last reserve)`,
       );
     }
-    return x.byteOffset + off * 4;
+    return x.data.byteOffset + x.offset * 4;
   }
 
-  gemmNT(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
-    this.k.gemmNT(m, n, k, this.at(a, aOff), this.at(b, bOff), this.at(c, cOff), accumulate ? 1 : 0, this.scratch);
+  gemmNT(p: Product<Float32Array>): void {
+    this.k.gemmNT(p.m, p.n, p.k, this.ptr(p.a), this.ptr(p.b), this.ptr(p.c), p.accumulate ? 1 : 0, this.scratch);
   }
 
-  gemmNN(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
-    this.k.gemmNN(m, n, k, this.at(a, aOff), this.at(b, bOff), this.at(c, cOff), accumulate ? 1 : 0, this.scratch);
+  gemmNN(p: Product<Float32Array>): void {
+    this.k.gemmNN(p.m, p.n, p.k, this.ptr(p.a), this.ptr(p.b), this.ptr(p.c), p.accumulate ? 1 : 0, this.scratch);
   }
 
-  gemmTN(m: number, n: number, k: number, a: Float32Array, b: Float32Array, c: Float32Array, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
-    this.k.gemmTN(m, n, k, this.at(a, aOff), this.at(b, bOff), this.at(c, cOff), accumulate ? 1 : 0, this.scratch);
+  gemmTN(p: Product<Float32Array>): void {
+    this.k.gemmTN(p.m, p.n, p.k, this.ptr(p.a), this.ptr(p.b), this.ptr(p.c), p.accumulate ? 1 : 0, this.scratch);
   }
 
-  cellForward(
-    mode: CellMode, rows: number, H: number,
-    gi: Float32Array, giOff: number, gh: Float32Array, ghOff: number,
-    hPrev: Float32Array, hPrevOff: number, cPrev: Float32Array, cPrevOff: number,
-    h: Float32Array, hOff: number, c: Float32Array, cOff: number,
-  ): void {
+  cellForward(s: CellStep<Float32Array>): void {
+    const { mode, rows, hidden: H } = s;
     if (rows === 0) return;
     switch (mode) {
       case "RNN_TANH":
-        return this.k.forwardTanh(rows * H, this.at(gi, giOff), this.at(gh, ghOff), this.at(h, hOff));
+        return this.k.forwardTanh(rows * H, this.ptr(s.gates), this.ptr(s.gh), this.ptr(s.h));
       case "RNN_RELU":
-        return this.k.forwardRelu(rows * H, this.at(gi, giOff), this.at(gh, ghOff), this.at(h, hOff));
+        return this.k.forwardRelu(rows * H, this.ptr(s.gates), this.ptr(s.gh), this.ptr(s.h));
       case "GRU":
-        return this.k.forwardGRU(rows, H, this.at(gi, giOff), this.at(gh, ghOff), this.at(hPrev, hPrevOff), this.at(h, hOff));
+        return this.k.forwardGRU(rows, H, this.ptr(s.gates), this.ptr(s.gh), this.ptr(s.hPrev), this.ptr(s.h));
       case "LSTM":
-        return this.k.forwardLSTM(rows, H, this.at(gi, giOff), this.at(gh, ghOff), this.at(cPrev, cPrevOff),
-          this.at(h, hOff), this.at(c, cOff));
+        return this.k.forwardLSTM(rows, H, this.ptr(s.gates), this.ptr(s.gh), this.ptr(s.cPrev), this.ptr(s.h), this.ptr(s.c));
       default:
         throw new Error(`cellForward: unknown cell mode ${String(mode)}`);
     }
   }
 
-  cellBackward(
-    mode: CellMode, rows: number, H: number,
-    act: Float32Array, actOff: number, gh: Float32Array, ghOff: number,
-    hPrev: Float32Array, hPrevOff: number, h: Float32Array, hOff: number,
-    cPrev: Float32Array, cPrevOff: number, c: Float32Array, cOff: number,
-    dh: Float32Array, dhOff: number, dc: Float32Array, dcOff: number,
-    dGi: Float32Array, dGiOff: number, dGh: Float32Array, dGhOff: number,
-  ): void {
+  cellBackward(s: CellGradient<Float32Array>): void {
+    const { mode, rows, hidden: H } = s;
     if (rows === 0) return;
     switch (mode) {
       case "RNN_TANH":
-        return this.k.backwardTanh(rows * H, this.at(h, hOff), this.at(dh, dhOff), this.at(dGi, dGiOff));
+        return this.k.backwardTanh(rows * H, this.ptr(s.h), this.ptr(s.dh), this.ptr(s.dGi));
       case "RNN_RELU":
-        return this.k.backwardRelu(rows * H, this.at(h, hOff), this.at(dh, dhOff), this.at(dGi, dGiOff));
+        return this.k.backwardRelu(rows * H, this.ptr(s.h), this.ptr(s.dh), this.ptr(s.dGi));
       case "GRU":
-        return this.k.backwardGRU(rows, H, this.at(act, actOff), this.at(gh, ghOff), this.at(hPrev, hPrevOff),
-          this.at(dh, dhOff), this.at(dGi, dGiOff), this.at(dGh, dGhOff));
+        return this.k.backwardGRU(rows, H, this.ptr(s.gates), this.ptr(s.gh), this.ptr(s.hPrev), this.ptr(s.dh), this.ptr(s.dGi), this.ptr(s.dGh));
       case "LSTM":
-        return this.k.backwardLSTM(rows, H, this.at(act, actOff), this.at(cPrev, cPrevOff), this.at(c, cOff),
-          this.at(dh, dhOff), this.at(dc, dcOff), this.at(dGi, dGiOff));
+        return this.k.backwardLSTM(rows, H, this.ptr(s.gates), this.ptr(s.cPrev), this.ptr(s.c), this.ptr(s.dh), this.ptr(s.dc), this.ptr(s.dGi));
       default:
         throw new Error(`cellBackward: unknown cell mode ${String(mode)}`);
     }
   }
 
-  gruStepForward(
-    rows: number, H: number, gi: Float32Array, giOff: number, gh: Float32Array, ghOff: number,
-    hPrev: Float32Array, hPrevOff: number, w: Float32Array, wOff: number, bhh: Float32Array, bhhOff: number, h: Float32Array, hOff: number,
-  ): void {
+  gruStepForward(s: GruStep<Float32Array>): void {
+    const { rows, hidden: H } = s;
     if (rows === 0) return;
     if (3 * H * H + 4 > this.scratchFloats) throw new Error(`gruStepForward: hidden size ${H} too large for the scratch (${this.scratchFloats} floats)`);
-    this.k.stepGRU(rows, H, this.at(gi, giOff), this.at(gh, ghOff), this.at(hPrev, hPrevOff), this.at(w, wOff), this.at(bhh, bhhOff), this.at(h, hOff), this.scratch);
+    this.k.stepGRU(rows, H, this.ptr(s.gates), this.ptr(s.gh), this.ptr(s.hPrev), this.ptr(s.w), this.ptr(s.bhh), this.ptr(s.h), this.scratch);
   }
 
-  gruStepBackward(
-    rows: number, H: number, act: Float32Array, actOff: number, gh: Float32Array, ghOff: number,
-    hPrev: Float32Array, hPrevOff: number, w: Float32Array, wOff: number, dh: Float32Array, dhOff: number,
-    dGi: Float32Array, dGiOff: number, dGh: Float32Array, dGhOff: number,
-  ): void {
-    if (rows === 0) return;
-    this.k.stepBackGRU(rows, H, this.at(act, actOff), this.at(gh, ghOff), this.at(hPrev, hPrevOff), this.at(w, wOff),
-      this.at(dh, dhOff), this.at(dGi, dGiOff), this.at(dGh, dGhOff));
+  gruStepBackward(s: GruStepGradient<Float32Array>): void {
+    if (s.rows === 0) return;
+    this.k.stepBackGRU(s.rows, s.hidden, this.ptr(s.gates), this.ptr(s.gh), this.ptr(s.hPrev), this.ptr(s.w), this.ptr(s.dh), this.ptr(s.dGi), this.ptr(s.dGh));
   }
 
-  columnForward(
-    mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
-    x: Float32Array, xOff: number, inputSize: number, wih: Float32Array, wihOff: number, bih: Float32Array, bihOff: number,
-    w: Float32Array, wOff: number, bhh: Float32Array, bhhOff: number,
-    act: Float32Array, actOff: number, hp: Float32Array, hpOff: number, h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
-  ): void {
-    const code = modeCode(mode, "columnForward");
+  columnForward(r: ColumnForward<Float32Array>): void {
+    const code = modeCode(r.mode, "columnForward"), { T, R } = r.schedule;
     if (T === 0) return;
-    checkColumnForward(mode, H, T, R, steps, stepsOff, x, xOff, inputSize, wih, wihOff, bih, bihOff, w, wOff, bhh, bhhOff,
-      act, actOff, hp, hpOff, h, hOff, c, cOff, ghn, ghnOff);
-    this.k.columnForward(code, H, T, R, this.at(steps, stepsOff), this.at(x, xOff), inputSize, this.at(wih, wihOff), this.at(bih, bihOff),
-      this.at(w, wOff), this.at(bhh, bhhOff), this.at(act, actOff), this.at(hp, hpOff), this.at(h, hOff), this.at(c, cOff), this.at(ghn, ghnOff));
+    checkColumnForward(r);
+    this.k.columnForward(code, r.hidden, T, R, this.ptr(r.schedule.steps), this.ptr(r.x), r.inputSize, this.ptr(r.wih), this.ptr(r.bih),
+      this.ptr(r.w), this.ptr(r.bhh), this.ptr(r.act), this.ptr(r.hp), this.ptr(r.h), this.ptr(r.c), this.ptr(r.ghn));
   }
 
-  columnBackward(
-    mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
-    act: Float32Array, actOff: number, w: Float32Array, wOff: number,
-    hp: Float32Array, hpOff: number, h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
-    dOut: Float32Array, dOutOff: number, dGi: Float32Array, dGiOff: number, dGh: Float32Array, dGhOff: number, carry: Float32Array, carryOff: number,
-  ): void {
-    const code = modeCode(mode, "columnBackward");
+  columnBackward(r: ColumnBackward<Float32Array>): void {
+    const code = modeCode(r.mode, "columnBackward"), { T, R } = r.schedule;
     if (T === 0) return;
-    checkColumnBackward(mode, H, T, R, steps, stepsOff, act, actOff, w, wOff, hp, hpOff, h, hOff, c, cOff, ghn, ghnOff,
-      dOut, dOutOff, dGi, dGiOff, dGh, dGhOff, carry, carryOff);
-    this.k.columnBackward(code, H, T, R, this.at(steps, stepsOff),
-      this.at(act, actOff), this.at(w, wOff), this.at(hp, hpOff), this.at(h, hOff), this.at(c, cOff), this.at(ghn, ghnOff),
-      this.at(dOut, dOutOff), this.at(dGi, dGiOff), this.at(dGh, dGhOff), this.at(carry, carryOff));
+    checkColumnBackward(r);
+    this.k.columnBackward(code, r.hidden, T, R, this.ptr(r.schedule.steps), this.ptr(r.act), this.ptr(r.w), this.ptr(r.hp), this.ptr(r.h),
+      this.ptr(r.c), this.ptr(r.ghn), this.ptr(r.dOut), this.ptr(r.dGi), this.ptr(r.dGh), this.ptr(r.carry));
   }
 
-  addRowVector(rows: number, cols: number, v: Float32Array, vOff: number, c: Float32Array, cOff: number): void {
-    this.k.addRowVector(rows, cols, this.at(v, vOff), this.at(c, cOff));
+  addRowVector(rows: number, cols: number, v: Operand<Float32Array>, c: Operand<Float32Array>): void {
+    this.k.addRowVector(rows, cols, this.ptr(v), this.ptr(c));
   }
 
-  colSums(rows: number, cols: number, a: Float32Array, aOff: number, out: Float32Array, outOff: number, accumulate: boolean): void {
-    this.k.colSums(rows, cols, this.at(a, aOff), this.at(out, outOff), accumulate ? 1 : 0);
+  colSums(rows: number, cols: number, a: Operand<Float32Array>, out: Operand<Float32Array>, accumulate: boolean): void {
+    this.k.colSums(rows, cols, this.ptr(a), this.ptr(out), accumulate ? 1 : 0);
   }
 
-  add(n: number, src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number): void {
-    this.k.add(n, this.at(src, srcOff), this.at(dst, dstOff));
+  add(n: number, src: Operand<Float32Array>, dst: Operand<Float32Array>): void {
+    this.k.add(n, this.ptr(src), this.ptr(dst));
   }
 
-  multiply(n: number, src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number): void {
-    this.k.multiply(n, this.at(src, srcOff), this.at(dst, dstOff));
+  multiply(n: number, src: Operand<Float32Array>, dst: Operand<Float32Array>): void {
+    this.k.multiply(n, this.ptr(src), this.ptr(dst));
   }
 
-  sumSquares(n: number, a: Float32Array, aOff: number): number {
-    return this.k.sumSquares(n, this.at(a, aOff));
+  sumSquares(n: number, a: Operand<Float32Array>): number {
+    return this.k.sumSquares(n, this.ptr(a));
   }
 
-  adam(n: number, theta: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
-       lr: number, beta1: number, beta2: number, eps: number, step: number, gradScale: number): void {
+  adam({ n, theta, grad, m, v, lr, beta1, beta2, eps, step, gradScale }: AdamStep<Float32Array>): void {
     const stepSize = lr / (1 - Math.pow(beta1, step));
     const bc2Sqrt = Math.sqrt(1 - Math.pow(beta2, step));
-    this.k.adam(n, this.at(theta, 0), this.at(grad, 0), this.at(m, 0), this.at(v, 0),
-      stepSize, beta1, beta2, eps, bc2Sqrt, gradScale);
+    this.k.adam(n, this.ptr(at(theta)), this.ptr(at(grad)), this.ptr(at(m)), this.ptr(at(v)), stepSize, beta1, beta2, eps, bc2Sqrt, gradScale);
   }
 
-  copy(n: number, src: Float32Array, srcOff: number, dst: Float32Array, dstOff: number): void {
-    this.k.copy(n, this.at(src, srcOff), this.at(dst, dstOff));
+  copy(n: number, src: Operand<Float32Array>, dst: Operand<Float32Array>): void {
+    this.k.copy(n, this.ptr(src), this.ptr(dst));
   }
 
-  fill(n: number, value: number, dst: Float32Array, dstOff: number): void {
-    this.k.fill(n, value, this.at(dst, dstOff));
+  fill(n: number, value: number, dst: Operand<Float32Array>): void {
+    this.k.fill(n, value, this.ptr(dst));
   }
 
-  gatherRows(rows: number, cols: number, table: Float32Array, tableOff: number, index: Int32Array, indexOff: number, out: Float32Array, outOff: number): void {
-    this.k.gatherRows(rows, cols, this.at(table, tableOff), this.at(index, indexOff), this.at(out, outOff));
+  gatherRows(rows: number, cols: number, table: Operand<Float32Array>, index: Operand<Int32Array>, out: Operand<Float32Array>): void {
+    this.k.gatherRows(rows, cols, this.ptr(table), this.ptr(index), this.ptr(out));
   }
 
-  scatterAddRows(rows: number, cols: number, src: Float32Array, srcOff: number, index: Int32Array, indexOff: number, table: Float32Array, tableOff: number): void {
-    this.k.scatterAddRows(rows, cols, this.at(src, srcOff), this.at(index, indexOff), this.at(table, tableOff));
+  scatterAddRows(rows: number, cols: number, src: Operand<Float32Array>, index: Operand<Int32Array>, table: Operand<Float32Array>): void {
+    this.k.scatterAddRows(rows, cols, this.ptr(src), this.ptr(index), this.ptr(table));
   }
 
-  gatherColumns(rows: number, cols: number, table: Float32Array, tableOff: number, index: Int32Array, indexOff: number, out: Float32Array, outOff: number): void {
-    this.k.gatherColumns(rows, cols, this.at(table, tableOff), this.at(index, indexOff), this.at(out, outOff));
+  gatherColumns(rows: number, cols: number, table: Operand<Float32Array>, index: Operand<Int32Array>, out: Operand<Float32Array>): void {
+    this.k.gatherColumns(rows, cols, this.ptr(table), this.ptr(index), this.ptr(out));
   }
 
-  scatterAddColumns(rows: number, cols: number, src: Float32Array, srcOff: number, index: Int32Array, indexOff: number, table: Float32Array, tableOff: number): void {
-    this.k.scatterAddColumns(rows, cols, this.at(src, srcOff), this.at(index, indexOff), this.at(table, tableOff));
+  scatterAddColumns(rows: number, cols: number, src: Operand<Float32Array>, index: Operand<Int32Array>, table: Operand<Float32Array>): void {
+    this.k.scatterAddColumns(rows, cols, this.ptr(src), this.ptr(index), this.ptr(table));
   }
 }
 
 /** The buffer extents and step table of a columnForward call (the kernels index memory unchecked); also the sparse kernels'. */
-export function checkColumnForward(
-  mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
-  x: Float32Array, xOff: number, inputSize: number, wih: Float32Array, wihOff: number, bih: Float32Array, bihOff: number,
-  w: Float32Array, wOff: number, bhh: Float32Array, bhhOff: number,
-  act: Float32Array, actOff: number, hp: Float32Array, hpOff: number, h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
-): void {
-  const GH = GATES[mode] * H, where = "columnForward";
-  if (!(Number.isInteger(inputSize) && inputSize >= 1)) throw new Error(`${where}: inputSize must be a positive integer, got ${inputSize}`);
-  checkSteps(where, H, T, R, steps, stepsOff);
-  checkExtent(where, "x", x, xOff, inputSize * R);
-  checkExtent(where, "wih", wih, wihOff, GH * inputSize);
-  checkExtent(where, "bih", bih, bihOff, GH);
-  checkExtent(where, "bhh", bhh, bhhOff, GH);
-  if (mode === "GRU" || mode === "LSTM") checkExtent(where, "act", act, actOff, GH * R);
-  checkExtent(where, "w", w, wOff, GH * H);
-  checkExtent(where, "hp", hp, hpOff, H * R);
-  checkExtent(where, "h", h, hOff, H * R);
-  if (mode === "GRU") checkExtent(where, "ghn", ghn, ghnOff, H * R);
-  if (mode === "LSTM") checkExtent(where, "c", c, cOff, H * R);
+export function checkColumnForward(r: ColumnForward<Float32Array>): void {
+  const GH = GATES[r.mode] * r.hidden, HR = r.hidden * r.schedule.R, where = "columnForward";
+  if (!(Number.isInteger(r.inputSize) && r.inputSize >= 1)) throw new Error(`${where}: inputSize must be a positive integer, got ${r.inputSize}`);
+  checkSteps(where, r.hidden, r.schedule);
+  checkExtent(where, "x", r.x, r.inputSize * r.schedule.R);
+  checkExtent(where, "wih", r.wih, GH * r.inputSize);
+  checkExtent(where, "bih", r.bih, GH);
+  checkExtent(where, "bhh", r.bhh, GH);
+  if (r.mode === "GRU" || r.mode === "LSTM") checkExtent(where, "act", r.act, GH * r.schedule.R);
+  checkExtent(where, "w", r.w, GH * r.hidden);
+  checkExtent(where, "hp", r.hp, HR);
+  checkExtent(where, "h", r.h, HR);
+  if (r.mode === "GRU") checkExtent(where, "ghn", r.ghn, HR);
+  if (r.mode === "LSTM") checkExtent(where, "c", r.c, HR);
 }
 
 /** The buffer extents and step table of a columnBackward call; also the sparse kernels'. */
-export function checkColumnBackward(
-  mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
-  act: Float32Array, actOff: number, w: Float32Array, wOff: number,
-  hp: Float32Array, hpOff: number, h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
-  dOut: Float32Array, dOutOff: number, dGi: Float32Array, dGiOff: number, dGh: Float32Array, dGhOff: number, carry: Float32Array, carryOff: number,
-): void {
-  const GH = GATES[mode] * H, where = "columnBackward";
-  checkSteps(where, H, T, R, steps, stepsOff);
-  checkExtent(where, "act", act, actOff, GH * R);
-  checkExtent(where, "w", w, wOff, GH * H);
-  checkExtent(where, "hp", hp, hpOff, H * R);
-  checkExtent(where, "h", h, hOff, H * R);
-  checkExtent(where, "dOut", dOut, dOutOff, H * R);
-  checkExtent(where, "dGi", dGi, dGiOff, GH * R);
-  checkExtent(where, "carry", carry, carryOff, 2 * H * steps[stepsOff]);
-  if (mode === "GRU") { checkExtent(where, "ghn", ghn, ghnOff, H * R); checkExtent(where, "dGh", dGh, dGhOff, GH * R); }
-  if (mode === "LSTM") checkExtent(where, "c", c, cOff, H * R);
+export function checkColumnBackward(r: ColumnBackward<Float32Array>): void {
+  const GH = GATES[r.mode] * r.hidden, HR = r.hidden * r.schedule.R, where = "columnBackward";
+  checkSteps(where, r.hidden, r.schedule);
+  checkExtent(where, "act", r.act, GH * r.schedule.R);
+  checkExtent(where, "w", r.w, GH * r.hidden);
+  checkExtent(where, "hp", r.hp, HR);
+  checkExtent(where, "h", r.h, HR);
+  checkExtent(where, "dOut", r.dOut, HR);
+  checkExtent(where, "dGi", r.dGi, GH * r.schedule.R);
+  checkExtent(where, "carry", r.carry, 2 * r.hidden * r.schedule.steps.data[r.schedule.steps.offset]);
+  if (r.mode === "GRU") { checkExtent(where, "ghn", r.ghn, HR); checkExtent(where, "dGh", r.dGh, GH * r.schedule.R); }
+  if (r.mode === "LSTM") checkExtent(where, "c", r.c, HR);
 }
 
 export function modeCode(mode: CellMode, where: string): number {
@@ -356,26 +312,26 @@ export function modeCode(mode: CellMode, where: string): number {
  * unchecked): T pairs [rows_t, off_t] with rows non-increasing and off_t the running
  * sum, all within R columns.
  */
-function checkSteps(where: string, H: number, T: number, R: number, steps: Int32Array, stepsOff: number): void {
+function checkSteps(where: string, H: number, { T, R, steps: { data: steps, offset: stepsOff } }: StepTable): void {
   if (!Number.isInteger(H) || H < 1) throw new Error(`${where}: hidden must be a positive integer, got ${H}`);
   if (!Number.isInteger(T) || T < 0 || stepsOff + 2 * T > steps.length) {
     throw new Error(`${where}: T = ${T} steps need ${2 * T} entries of steps from offset ${stepsOff}, it has ${steps.length - stepsOff}`);
   }
   let off = 0;
   for (let t = 0; t < T; t++) {
-    const rows = steps[stepsOff + 2 * t], at = steps[stepsOff + 2 * t + 1];
-    if (rows < 0 || (t > 0 && rows > steps[stepsOff + 2 * t - 2]) || at !== off) {
-      throw new Error(`${where}: steps[${t}] = (rows ${rows}, off ${at}): rows must be non-increasing and off the sum of the rows before (${off})`);
+    const rows = steps[stepsOff + 2 * t], start = steps[stepsOff + 2 * t + 1];
+    if (rows < 0 || (t > 0 && rows > steps[stepsOff + 2 * t - 2]) || start !== off) {
+      throw new Error(`${where}: steps[${t}] = (rows ${rows}, off ${start}): rows must be non-increasing and off the sum of the rows before (${off})`);
     }
     off += rows;
   }
   if (off > R) throw new Error(`${where}: the steps cover ${off} rows, more than R = ${R}`);
 }
 
-/** x[off …] must hold `floats` floats: the kernels would otherwise write into the next buffer. */
-function checkExtent(where: string, name: string, x: Float32Array, off: number, floats: number): void {
-  if (off < 0 || off + floats > x.length) {
-    throw new Error(`${where}: ${name} needs ${floats} floats from offset ${off}, its buffer has ${x.length}`);
+/** The operand must hold `floats` floats: the kernels would otherwise write into the next buffer. */
+function checkExtent(where: string, name: string, x: Operand<Float32Array>, floats: number): void {
+  if (x.offset < 0 || x.offset + floats > x.data.length) {
+    throw new Error(`${where}: ${name} needs ${floats} floats from offset ${x.offset}, its buffer has ${x.data.length}`);
   }
 }
 

@@ -1,19 +1,17 @@
-import type { Floats } from "../../nn/kernel-ops";
+import type { Product } from "../../nn/kernel-ops";
 import type { SparsePattern } from "./pattern";
 
 /**
- * The three products of a recurrent block with a masked weight matrix W, doing
- * work only for W's kept entries (same contracts as KernelOps.gemmNT / gemmNN /
- * gemmTN with W in the weight slot). Each walks 4 rows of the dense operand per
- * pass so every index and weight loaded is used 4 times. Hand-written because no
- * JS sparse library offers products against a mask over a live dense buffer.
+ * The products of a recurrent block with a masked weight matrix W, doing work only
+ * for W's kept entries (same contracts as KernelOps.gemmNT / gemmNN / gemmTN with W
+ * in the weight slot, or W's gradient the output). Each walks 4 rows of the dense
+ * operand per pass so every index and weight loaded is used 4 times. Hand-written
+ * because no JS sparse library offers products against a mask over a live dense buffer.
  */
 
 /** C[m×n] (+)= A[m×k]·Wᵀ, W n×k with pattern p (forward: x·W_ihᵀ, h·W_hhᵀ). */
-export function sparseNT(
-  m: number, n: number, k: number, a: Floats, aOff: number, w: Floats, wOff: number, p: SparsePattern,
-  c: Floats, cOff: number, accumulate: boolean,
-): void {
+export function sparseNT(product: Product, p: SparsePattern): void {
+  const { m, n, k, accumulate } = product, { data: a, offset: aOff } = product.a, { data: w, offset: wOff } = product.b, { data: c, offset: cOff } = product.c;
   const { rowPtr, colIdx } = p;
   let i = 0;
   for (; i + 3 < m; i += 4) {
@@ -42,10 +40,8 @@ export function sparseNT(
 }
 
 /** C[m×n] (+)= A[m×k]·W, W k×n with pattern p (backward: dGates·W into dh / dx). */
-export function sparseNN(
-  m: number, n: number, k: number, a: Floats, aOff: number, w: Floats, wOff: number, p: SparsePattern,
-  c: Floats, cOff: number, accumulate: boolean,
-): void {
+export function sparseNN(product: Product, p: SparsePattern): void {
+  const { m, n, k, accumulate } = product, { data: a, offset: aOff } = product.a, { data: w, offset: wOff } = product.b, { data: c, offset: cOff } = product.c;
   const { colPtr, rowIdx } = p;
   let i = 0;
   for (; i + 3 < m; i += 4) {
@@ -78,10 +74,8 @@ export function sparseNN(
  * weight gradient of a masked matrix, which is zero elsewhere: entries outside the
  * pattern are zeroed (accumulate = false) or left as they are (accumulate = true).
  */
-export function sparseTN(
-  m: number, n: number, k: number, a: Floats, aOff: number, b: Floats, bOff: number, p: SparsePattern,
-  c: Floats, cOff: number, accumulate: boolean,
-): void {
+export function sparseTN(product: Product, p: SparsePattern): void {
+  const { m, n, k, accumulate } = product, { data: a, offset: aOff } = product.a, { data: b, offset: bOff } = product.b, { data: c, offset: cOff } = product.c;
   const { rowPtr, colIdx } = p;
   if (!accumulate) c.fill(0, cOff, cOff + m * n);
   let q = 0;
@@ -114,10 +108,8 @@ export function sparseTN(
  * engine's weight gradient dG·xᵀ (rows of A and B are whole sequences); entries
  * outside the pattern are zeroed (accumulate = false) or left as they are.
  */
-export function sparseSampledNT(
-  m: number, n: number, k: number, a: Floats, aOff: number, b: Floats, bOff: number, p: SparsePattern,
-  c: Floats, cOff: number, accumulate: boolean,
-): void {
+export function sparseSampledNT(product: Product, p: SparsePattern): void {
+  const { m, n, k, accumulate } = product, { data: a, offset: aOff } = product.a, { data: b, offset: bOff } = product.b, { data: c, offset: cOff } = product.c;
   const { rowPtr, colIdx } = p;
   if (!accumulate) c.fill(0, cOff, cOff + m * n);
   for (let j = 0; j < m; j++) {
@@ -132,9 +124,8 @@ export function sparseSampledNT(
 }
 
 /** C[m×n] (+)= W[k×m]ᵀ·B[k×n], W with pattern p (k×m): the column engine's dx = W_ihᵀ·dG. */
-export function sparseTransposedTimes(
-  m: number, n: number, w: Floats, wOff: number, p: SparsePattern, b: Floats, bOff: number, c: Floats, cOff: number, accumulate: boolean,
-): void {
+export function sparseTransposedTimes(product: Product, p: SparsePattern): void {
+  const { m, n, accumulate } = product, { data: w, offset: wOff } = product.a, { data: b, offset: bOff } = product.b, { data: c, offset: cOff } = product.c;
   const { rowPtr, colIdx } = p;
   if (!accumulate) c.fill(0, cOff, cOff + m * n);
   for (let q = 0; q < p.rows; q++) {

@@ -1,6 +1,6 @@
-import type { Floats, KernelOps } from "../../nn/kernel-ops";
+import type { AdamStep, CellGradient, CellStep, ColumnBackward, ColumnForward, Floats, KernelOps, Operand, Product } from "../../nn/kernel-ops";
 import { createOps, registerBackend } from "../../nn/backend";
-import { CellMode, GATES } from "../../nn/spec";
+import { GATES } from "../../nn/spec";
 import { COLUMN_MAX_SIZE } from "../../nn/create-engine";
 import { checkColumnBackward, checkColumnForward, modeCode } from "../../nn/wasm/wasm-ops";
 import { SparsePattern, sparsePattern } from "./pattern";
@@ -83,11 +83,11 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
   readonly gatherColumns?: KernelOps<F>["gatherColumns"];
   readonly scatterAddColumns?: KernelOps<F>["scatterAddColumns"];
 
-  /** The pattern of the mask of `buffer` at offset (rows × cols), whatever its density; null when unmasked. */
-  private pattern(buffer: F, offset: number, rows: number, cols: number): SparsePattern | null {
-    const mask = this.maskOf.get(buffer);
+  /** The pattern of the mask of x's buffer at x (rows × cols), whatever its density; null when unmasked. */
+  private pattern(x: Operand<F>, rows: number, cols: number): SparsePattern | null {
+    const mask = this.maskOf.get(x.data);
     if (!mask) return null;
-    const key = `${offset}:${rows}x${cols}`;
+    const offset = x.offset, key = `${offset}:${rows}x${cols}`;
     let p = this.patterns.get(key);
     if (p === undefined) {
       p = sparsePattern(mask, rows, cols, offset);
@@ -101,22 +101,22 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
   }
 
   /** A masked weight operand (θ at a matrix), recorded as such: its pattern whatever its density; null when unmasked. */
-  private maskedWeights(buffer: F, offset: number, rows: number, cols: number): SparsePattern | null {
-    if (!this.maskOf.has(buffer)) return null;
-    this.weightBuffers.add(buffer);
-    return this.pattern(buffer, offset, rows, cols);
+  private maskedWeights(x: Operand<F>, rows: number, cols: number): SparsePattern | null {
+    if (!this.maskOf.has(x.data)) return null;
+    this.weightBuffers.add(x.data);
+    return this.pattern(x, rows, cols);
   }
 
   /** A product's masked weight operand: its pattern when sparse enough, else null. */
-  private weightPattern(buffer: F, offset: number, rows: number, cols: number): SparsePattern | null {
-    const p = this.maskedWeights(buffer, offset, rows, cols);
+  private weightPattern(x: Operand<F>, rows: number, cols: number): SparsePattern | null {
+    const p = this.maskedWeights(x, rows, cols);
     return this.sparseEnough(p) ? p : null;
   }
 
   /** A product's masked output (the gradient at a matrix): its pattern when sparse enough, else null. */
-  private outputPattern(buffer: F, offset: number, rows: number, cols: number): SparsePattern | null {
-    if (this.weightBuffers.has(buffer)) return null;
-    const p = this.pattern(buffer, offset, rows, cols);
+  private outputPattern(x: Operand<F>, rows: number, cols: number): SparsePattern | null {
+    if (this.weightBuffers.has(x.data)) return null;
+    const p = this.pattern(x, rows, cols);
     return this.sparseEnough(p) ? p : null;
   }
 
@@ -152,54 +152,48 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
   /** keys whose wasm copy predates the last mask change */
   private readonly stale = new Set<string>();
 
-  gemmNT(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+  gemmNT(q: Product<F>): void {
     // column engine: dW = dG·xᵀ into the masked gradient (rows of length k, no transposes)
-    const out = this.outputPattern(c, cOff, m, n);
+    const out = this.outputPattern(q.c, q.m, q.n);
     if (out) {
       const wasm = this.wasmKernels();
-      if (wasm) wasm.sampled(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(out, cOff), c as Float32Array, cOff, accumulate);
-      else sparseSampledNT(m, n, k, a, aOff, b, bOff, out, c, cOff, accumulate);
+      if (wasm) wasm.sampled(f32(q), this.wasmPattern(out, q.c.offset));
+      else sparseSampledNT(q, out);
       this.stats.sparse++;
       return;
     }
     // row engine: x·Wᵀ
-    const p = this.weightPattern(b, bOff, n, k);
+    const p = this.weightPattern(q.b, q.n, q.k);
     const wasm = p && this.wasmKernels();
-    if (p && (wasm
-      ? wasm.nt(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(p, bOff), c as Float32Array, cOff, accumulate)
-      : (sparseNT(m, n, k, a, aOff, b, bOff, p, c, cOff, accumulate), true))) { this.stats.sparse++; return; }
+    if (p && (wasm ? wasm.nt(f32(q), this.wasmPattern(p, q.b.offset)) : (sparseNT(q, p), true))) { this.stats.sparse++; return; }
     this.stats.dense++;
-    this.base.gemmNT(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
+    this.base.gemmNT(q);
   }
 
-  gemmNN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
-    const p = this.weightPattern(b, bOff, k, n);
+  gemmNN(q: Product<F>): void {
+    const p = this.weightPattern(q.b, q.k, q.n);
     const wasm = p && this.wasmKernels();
-    if (p && (wasm
-      ? wasm.nn(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(p, bOff), c as Float32Array, cOff, accumulate)
-      : (sparseNN(m, n, k, a, aOff, b, bOff, p, c, cOff, accumulate), true))) { this.stats.sparse++; return; }
+    if (p && (wasm ? wasm.nn(f32(q), this.wasmPattern(p, q.b.offset)) : (sparseNN(q, p), true))) { this.stats.sparse++; return; }
     this.stats.dense++;
-    this.base.gemmNN(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
+    this.base.gemmNN(q);
   }
 
-  gemmTN(m: number, n: number, k: number, a: F, b: F, c: F, accumulate: boolean, aOff = 0, bOff = 0, cOff = 0): void {
+  gemmTN(q: Product<F>): void {
     // row engine: dW = dGᵀ·x into the masked gradient
-    const p = this.outputPattern(c, cOff, m, n);
+    const p = this.outputPattern(q.c, q.m, q.n);
     const wasm = p && this.wasmKernels();
-    if (p && (wasm
-      ? wasm.tn(m, n, k, a as Float32Array, aOff, b as Float32Array, bOff, this.wasmPattern(p, cOff), c as Float32Array, cOff, accumulate)
-      : (sparseTN(m, n, k, a, aOff, b, bOff, p, c, cOff, accumulate), true))) { this.stats.sparse++; return; }
+    if (p && (wasm ? wasm.tn(f32(q), this.wasmPattern(p, q.c.offset)) : (sparseTN(q, p), true))) { this.stats.sparse++; return; }
     // column engine: dx = W_ihᵀ·dG
-    const w = p ? null : this.weightPattern(a, aOff, k, m);
+    const w = p ? null : this.weightPattern(q.a, q.k, q.m);
     if (w) {
       const wasm = this.wasmKernels();
-      if (wasm) wasm.transposedTimes(m, n, a as Float32Array, aOff, this.wasmPattern(w, aOff), b as Float32Array, bOff, c as Float32Array, cOff, accumulate);
-      else sparseTransposedTimes(m, n, a, aOff, w, b, bOff, c, cOff, accumulate);
+      if (wasm) wasm.transposedTimes(f32(q), this.wasmPattern(w, q.a.offset));
+      else sparseTransposedTimes(q, w);
       this.stats.sparse++;
       return;
     }
     this.stats.dense++;
-    this.base.gemmTN(m, n, k, a, b, c, accumulate, aOff, bOff, cOff);
+    this.base.gemmTN(q);
   }
 
   /**
@@ -212,59 +206,43 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     return sparseColumns ? Infinity : this.base.columnMaxSize?.(keptFraction) ?? COLUMN_MAX_SIZE;
   }
 
-  private sparseColumnForward(
-    mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number,
-    x: F, xOff: number, inputSize: number, wih: F, wihOff: number, bih: F, bihOff: number, w: F, wOff: number, bhh: F, bhhOff: number,
-    act: F, actOff: number, hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
-  ): void {
-    const GH = GATES[mode] * H;
+  private sparseColumnForward(r: ColumnForward<F>): void {
+    const GH = GATES[r.mode] * r.hidden;
     // both matrices' patterns (one may be dense: its full pattern then serves), when either is sparse enough
-    const ih = this.maskedWeights(wih, wihOff, GH, inputSize), hh = this.maskedWeights(w, wOff, GH, H);
+    const ih = this.maskedWeights(r.wih, GH, r.inputSize), hh = this.maskedWeights(r.w, GH, r.hidden);
     const wasm = ih && hh && (this.sparseEnough(ih) || this.sparseEnough(hh)) ? this.wasmKernels() : null;
     if (!wasm) {
       this.stats.dense++;
-      this.base.columnForward!(mode, H, T, R, steps, stepsOff, x, xOff, inputSize, wih, wihOff, bih, bihOff, w, wOff, bhh, bhhOff,
-        act, actOff, hp, hpOff, h, hOff, c, cOff, ghn, ghnOff);
+      this.base.columnForward!(r);
       return;
     }
-    const f = (v: F) => v as Float32Array;
-    if (T === 0) return;
-    checkColumnForward(mode, H, T, R, steps, stepsOff, f(x), xOff, inputSize, f(wih), wihOff, f(bih), bihOff, f(w), wOff, f(bhh), bhhOff,
-      f(act), actOff, f(hp), hpOff, f(h), hOff, f(c), cOff, f(ghn), ghnOff);
+    const record = r as unknown as ColumnForward<Float32Array>;
+    if (r.schedule.T === 0) return;
+    checkColumnForward(record);
     this.stats.sparse++;
-    wasm.columnForward(modeCode(mode, "columnForward"), H, T, R, steps, stepsOff, f(x), xOff, f(bih), bihOff, f(bhh), bhhOff,
-      f(act), actOff, f(hp), hpOff, f(h), hOff, f(c), cOff, f(ghn), ghnOff,
-      f(wih), wihOff, this.wasmPattern(ih!, wihOff), f(w), wOff, this.wasmPattern(hh!, wOff));
+    wasm.columnForward(modeCode(r.mode, "columnForward"), record, this.wasmPattern(ih!, r.wih.offset), this.wasmPattern(hh!, r.w.offset));
   }
 
-  private sparseColumnBackward(
-    mode: CellMode, H: number, T: number, R: number, steps: Int32Array, stepsOff: number, act: F, actOff: number, w: F, wOff: number,
-    hp: F, hpOff: number, h: F, hOff: number, c: F, cOff: number, ghn: F, ghnOff: number,
-    dOut: F, dOutOff: number, dGi: F, dGiOff: number, dGh: F, dGhOff: number, carry: F, carryOff: number,
-  ): void {
-    const GH = GATES[mode] * H;
-    const hh = this.weightPattern(w, wOff, GH, H);
+  private sparseColumnBackward(r: ColumnBackward<F>): void {
+    const hh = this.weightPattern(r.w, GATES[r.mode] * r.hidden, r.hidden);
     const wasm = hh && this.wasmKernels();
     if (!hh || !wasm) {
       this.stats.dense++;
-      this.base.columnBackward!(mode, H, T, R, steps, stepsOff, act, actOff, w, wOff, hp, hpOff, h, hOff, c, cOff, ghn, ghnOff,
-        dOut, dOutOff, dGi, dGiOff, dGh, dGhOff, carry, carryOff);
+      this.base.columnBackward!(r);
       return;
     }
-    const f = (v: F) => v as Float32Array;
-    if (T === 0) return;
-    checkColumnBackward(mode, H, T, R, steps, stepsOff, f(act), actOff, f(w), wOff, f(hp), hpOff, f(h), hOff, f(c), cOff, f(ghn), ghnOff,
-      f(dOut), dOutOff, f(dGi), dGiOff, f(dGh), dGhOff, f(carry), carryOff);
+    const record = r as unknown as ColumnBackward<Float32Array>;
+    if (r.schedule.T === 0) return;
+    checkColumnBackward(record);
     this.stats.sparse++;
-    wasm.columnBackward(modeCode(mode, "columnBackward"), H, T, R, steps, stepsOff, f(act), actOff, f(hp), hpOff, f(h), hOff, f(c), cOff,
-      f(ghn), ghnOff, f(dOut), dOutOff, f(dGi), dGiOff, f(dGh), dGhOff, f(carry), carryOff, f(w), wOff, this.wasmPattern(hh, wOff));
+    wasm.columnBackward(modeCode(r.mode, "columnBackward"), record, this.wasmPattern(hh, r.w.offset));
   }
 
-  multiply(n: number, src: F, srcOff: number, dst: F, dstOff: number): void {
-    this.base.multiply(n, src, srcOff, dst, dstOff);
-    if (srcOff === 0 && dstOff === 0 && n === dst.length && n === src.length) {
-      this.maskOf.set(dst, src);
-      if (this.weightBuffers.has(dst)) { // θ's mask re-applied: masks may have changed
+  multiply(n: number, src: Operand<F>, dst: Operand<F>): void {
+    this.base.multiply(n, src, dst);
+    if (src.offset === 0 && dst.offset === 0 && n === dst.data.length && n === src.data.length) {
+      this.maskOf.set(dst.data, src.data);
+      if (this.weightBuffers.has(dst.data)) { // θ's mask re-applied: masks may have changed
         this.patterns.clear();
         for (const key of this.wasmPatterns.keys()) this.stale.add(key);
       }
@@ -295,31 +273,26 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     this.maskOf.clear(); this.weightBuffers.clear(); this.patterns.clear();
     this.wasmPatterns.clear(); this.stale.clear(); this.wasm = null; this.reserved = 0;
   }
-  addRowVector(rows: number, cols: number, v: F, vOff: number, c: F, cOff: number): void { this.base.addRowVector(rows, cols, v, vOff, c, cOff); }
-  colSums(rows: number, cols: number, a: F, aOff: number, out: F, outOff: number, accumulate: boolean): void { this.base.colSums(rows, cols, a, aOff, out, outOff, accumulate); }
-  add(n: number, src: F, srcOff: number, dst: F, dstOff: number): void { this.base.add(n, src, srcOff, dst, dstOff); }
-  copy(n: number, src: F, srcOff: number, dst: F, dstOff: number): void { this.base.copy(n, src, srcOff, dst, dstOff); }
-  fill(n: number, value: number, dst: F, dstOff: number): void { this.base.fill(n, value, dst, dstOff); }
-  sumSquares(n: number, a: F, aOff: number): number { return this.base.sumSquares(n, a, aOff); }
-  gatherRows(rows: number, cols: number, table: F, tableOff: number, index: Int32Array, indexOff: number, out: F, outOff: number): void {
-    this.base.gatherRows(rows, cols, table, tableOff, index, indexOff, out, outOff);
+  addRowVector(rows: number, cols: number, v: Operand<F>, c: Operand<F>): void { this.base.addRowVector(rows, cols, v, c); }
+  colSums(rows: number, cols: number, a: Operand<F>, out: Operand<F>, accumulate: boolean): void { this.base.colSums(rows, cols, a, out, accumulate); }
+  add(n: number, src: Operand<F>, dst: Operand<F>): void { this.base.add(n, src, dst); }
+  copy(n: number, src: Operand<F>, dst: Operand<F>): void { this.base.copy(n, src, dst); }
+  fill(n: number, value: number, dst: Operand<F>): void { this.base.fill(n, value, dst); }
+  sumSquares(n: number, a: Operand<F>): number { return this.base.sumSquares(n, a); }
+  gatherRows(rows: number, cols: number, table: Operand<F>, index: Operand<Int32Array>, out: Operand<F>): void {
+    this.base.gatherRows(rows, cols, table, index, out);
   }
-  scatterAddRows(rows: number, cols: number, src: F, srcOff: number, index: Int32Array, indexOff: number, table: F, tableOff: number): void {
-    this.base.scatterAddRows(rows, cols, src, srcOff, index, indexOff, table, tableOff);
+  scatterAddRows(rows: number, cols: number, src: Operand<F>, index: Operand<Int32Array>, table: Operand<F>): void {
+    this.base.scatterAddRows(rows, cols, src, index, table);
   }
-  cellForward(mode: CellMode, rows: number, hidden: number, gi: F, giOff: number, gh: F, ghOff: number, hPrev: F, hPrevOff: number,
-    cPrev: F, cPrevOff: number, h: F, hOff: number, c: F, cOff: number): void {
-    this.base.cellForward(mode, rows, hidden, gi, giOff, gh, ghOff, hPrev, hPrevOff, cPrev, cPrevOff, h, hOff, c, cOff);
-  }
-  cellBackward(mode: CellMode, rows: number, hidden: number, act: F, actOff: number, gh: F, ghOff: number, hPrev: F, hPrevOff: number,
-    h: F, hOff: number, cPrev: F, cPrevOff: number, c: F, cOff: number, dh: F, dhOff: number, dc: F, dcOff: number,
-    dGi: F, dGiOff: number, dGh: F, dGhOff: number): void {
-    this.base.cellBackward(mode, rows, hidden, act, actOff, gh, ghOff, hPrev, hPrevOff, h, hOff, cPrev, cPrevOff, c, cOff,
-      dh, dhOff, dc, dcOff, dGi, dGiOff, dGh, dGhOff);
-  }
-  adam(n: number, theta: F, grad: F, m: F, v: F, lr: number, beta1: number, beta2: number, eps: number, step: number, gradScale: number): void {
-    this.base.adam(n, theta, grad, m, v, lr, beta1, beta2, eps, step, gradScale);
-  }
+  cellForward(s: CellStep<F>): void { this.base.cellForward(s); }
+  cellBackward(s: CellGradient<F>): void { this.base.cellBackward(s); }
+  adam(s: AdamStep<F>): void { this.base.adam(s); }
+}
+
+/** A product over the wasm backend's memory, as the wasm sparse kernels take it. */
+function f32<F extends Floats>(q: Product<F>): Product<Float32Array> {
+  return q as unknown as Product<Float32Array>;
 }
 
 /**

@@ -9,6 +9,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import type { ColumnBackward, ColumnForward, Operand, Product } from "../../nn/kernel-ops";
 import type { SparsePattern } from "./pattern";
 
 interface SparseExports {
@@ -104,86 +105,88 @@ export class WasmSparseKernels {
     return [all.subarray(0, a), all.subarray(all.length - b)];
   }
 
-  private at(x: Float32Array | Int32Array, off: number): number {
+  /** byte address of x[off] */
+  private addr(x: Float32Array | Int32Array, off = 0): number {
     return x.byteOffset + 4 * off;
   }
 
-  /** C[m×n] (+)= A[m×k]·Wᵀ (W n×k) — returns false (nothing done) when the scratch is too small. */
-  nt(m: number, n: number, k: number, a: Float32Array, aOff: number, w: Float32Array, wOff: number, p: WasmPattern, c: Float32Array, cOff: number, accumulate: boolean): boolean {
+  /** byte address where an operand starts */
+  private ptr(x: Operand<Float32Array | Int32Array>): number {
+    return this.addr(x.data, x.offset);
+  }
+
+  /** C[m×n] (+)= A[m×k]·Wᵀ (W = B, n×k, of pattern p) — returns false (nothing done) when the scratch is too small. */
+  nt({ m, n, k, a, b: w, c, accumulate }: Product<Float32Array>, p: WasmPattern): boolean {
     const ld = (m + 3) & ~3;
     const s = this.scratch(k * ld, n * ld);
     if (!s) return false;
     const [at, ct] = s;
-    this.k.transpose(m, k, this.at(a, aOff), this.at(at, 0), ld);
-    this.k.spmmT(n, ld, this.at(at, 0), this.at(p.rowPtr, 0), this.at(p.colIdx, 0), this.at(p.rowPos, 0), this.at(w, wOff), this.at(ct, 0));
-    this.k.untranspose(m, n, this.at(ct, 0), ld, this.at(c, cOff), accumulate ? 1 : 0);
+    this.k.transpose(m, k, this.ptr(a), this.addr(at), ld);
+    this.k.spmmT(n, ld, this.addr(at), this.addr(p.rowPtr), this.addr(p.colIdx), this.addr(p.rowPos), this.ptr(w), this.addr(ct));
+    this.k.untranspose(m, n, this.addr(ct), ld, this.ptr(c), accumulate ? 1 : 0);
     return true;
   }
 
-  /** C[m×n] (+)= A[m×k]·W (W k×n). */
-  nn(m: number, n: number, k: number, a: Float32Array, aOff: number, w: Float32Array, wOff: number, p: WasmPattern, c: Float32Array, cOff: number, accumulate: boolean): boolean {
+  /** C[m×n] (+)= A[m×k]·W (W = B, k×n, of pattern p). */
+  nn({ m, n, k, a, b: w, c, accumulate }: Product<Float32Array>, p: WasmPattern): boolean {
     const ld = (m + 3) & ~3;
     const s = this.scratch(k * ld, n * ld);
     if (!s) return false;
     const [at, ct] = s;
-    this.k.transpose(m, k, this.at(a, aOff), this.at(at, 0), ld);
-    this.k.spmmT(n, ld, this.at(at, 0), this.at(p.colPtr, 0), this.at(p.rowIdx, 0), this.at(p.colPos, 0), this.at(w, wOff), this.at(ct, 0));
-    this.k.untranspose(m, n, this.at(ct, 0), ld, this.at(c, cOff), accumulate ? 1 : 0);
+    this.k.transpose(m, k, this.ptr(a), this.addr(at), ld);
+    this.k.spmmT(n, ld, this.addr(at), this.addr(p.colPtr), this.addr(p.rowIdx), this.addr(p.colPos), this.ptr(w), this.addr(ct));
+    this.k.untranspose(m, n, this.addr(ct), ld, this.ptr(c), accumulate ? 1 : 0);
     return true;
   }
 
-  /** C[m×n] (+)= A[k×m]ᵀ·B[k×n] on the pattern's entries; the others zeroed (accumulate = false) or kept. */
-  tn(m: number, n: number, k: number, a: Float32Array, aOff: number, b: Float32Array, bOff: number, p: WasmPattern, c: Float32Array, cOff: number, accumulate: boolean): boolean {
+  /** C[m×n] (+)= A[k×m]ᵀ·B[k×n] on the entries of C's pattern p; the others zeroed (accumulate = false) or kept. */
+  tn({ m, n, k, a, b, c, accumulate }: Product<Float32Array>, p: WasmPattern): boolean {
     const ld = (k + 3) & ~3;
     const s = this.scratch(m * ld, n * ld);
     if (!s) return false;
     const [at, bt] = s;
-    this.k.transpose(k, m, this.at(a, aOff), this.at(at, 0), ld);
-    this.k.transpose(k, n, this.at(b, bOff), this.at(bt, 0), ld);
-    if (!accumulate) c.fill(0, cOff, cOff + m * n);
-    this.k.sddmm(m, ld, this.at(at, 0), this.at(bt, 0), this.at(p.rowPtr, 0), this.at(p.colIdx, 0), this.at(p.rowPos, 0), this.at(c, cOff), accumulate ? 1 : 0);
+    this.k.transpose(k, m, this.ptr(a), this.addr(at), ld);
+    this.k.transpose(k, n, this.ptr(b), this.addr(bt), ld);
+    if (!accumulate) c.data.fill(0, c.offset, c.offset + m * n);
+    this.k.sddmm(m, ld, this.addr(at), this.addr(bt), this.addr(p.rowPtr), this.addr(p.colIdx), this.addr(p.rowPos), this.ptr(c), accumulate ? 1 : 0);
     return true;
   }
 
   // ---- the feature-major (column engine) kernels: sequences are F rows of R floats, nothing is transposed ----
 
   /** Pack p's entries by rows of W (CSR: products with W) or by columns (CSC: with Wᵀ) for one call; returns [starts, entries]. */
-  private pack(p: WasmPattern, by: "rows" | "columns", w: Float32Array, wOff: number, rowFloats: number): [number, number] {
+  private pack(p: WasmPattern, by: "rows" | "columns", w: Operand<Float32Array>, rowFloats: number): [number, number] {
     const [ptr, idx, pos] = by === "rows" ? [p.rowPtr, p.colIdx, p.rowPos] : [p.colPtr, p.rowIdx, p.colPos];
-    this.k.pack(p.nnz, this.at(idx, 0), this.at(pos, 0), this.at(w, wOff), 4 * rowFloats, this.at(p.packed, 0));
-    return [this.at(ptr, 0), this.at(p.packed, 0)];
+    this.k.pack(p.nnz, this.addr(idx), this.addr(pos), this.ptr(w), 4 * rowFloats, this.addr(p.packed));
+    return [this.addr(ptr), this.addr(p.packed)];
   }
 
-  /** C[m×n] (+)= A[m×k]·B[n×k]ᵀ on the pattern's entries of C (the others zeroed, or kept when accumulating). */
-  sampled(m: number, n: number, k: number, a: Float32Array, aOff: number, b: Float32Array, bOff: number, p: WasmPattern, c: Float32Array, cOff: number, accumulate: boolean): void {
-    if (!accumulate) c.fill(0, cOff, cOff + m * n);
-    this.k.sddmm(m, k, this.at(a, aOff), this.at(b, bOff), this.at(p.rowPtr, 0), this.at(p.colIdx, 0), this.at(p.rowPos, 0), this.at(c, cOff), accumulate ? 1 : 0);
+  /** C[m×n] (+)= A[m×k]·B[n×k]ᵀ on the entries of C's pattern p (the others zeroed, or kept when accumulating). */
+  sampled({ m, n, k, a, b, c, accumulate }: Product<Float32Array>, p: WasmPattern): void {
+    if (!accumulate) c.data.fill(0, c.offset, c.offset + m * n);
+    this.k.sddmm(m, k, this.ptr(a), this.ptr(b), this.addr(p.rowPtr), this.addr(p.colIdx), this.addr(p.rowPos), this.ptr(c), accumulate ? 1 : 0);
   }
 
-  /** C[m×n] (+)= W[k×m]ᵀ·B[k×n] with W sparse (pattern p; k is p.rows) and B, C feature-major sequences of n columns. */
-  transposedTimes(m: number, n: number, w: Float32Array, wOff: number, p: WasmPattern, b: Float32Array, bOff: number, c: Float32Array, cOff: number, accumulate: boolean): void {
-    const [starts, entries] = this.pack(p, "columns", w, wOff, n);
-    this.k.spmmColumns(m, n, this.at(b, bOff), starts, entries, this.at(c, cOff), accumulate ? 1 : 0);
+  /** C[m×n] (+)= W[k×m]ᵀ·B[k×n] with W = A sparse (pattern p; k is p.rows) and B, C feature-major sequences of n columns. */
+  transposedTimes({ m, n, a: w, b, c, accumulate }: Product<Float32Array>, p: WasmPattern): void {
+    const [starts, entries] = this.pack(p, "columns", w, n);
+    this.k.spmmColumns(m, n, this.ptr(b), starts, entries, this.ptr(c), accumulate ? 1 : 0);
   }
 
-  /** KernelOps.columnForward of a block with W_ih / W_hh of patterns ih / hh (arguments checked by the caller). */
-  columnForward(code: number, H: number, T: number, R: number, steps: Int32Array, stepsOff: number, x: Float32Array, xOff: number,
-    bih: Float32Array, bihOff: number, bhh: Float32Array, bhhOff: number, act: Float32Array, actOff: number, hp: Float32Array, hpOff: number,
-    h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
-    wih: Float32Array, wihOff: number, ih: WasmPattern, w: Float32Array, wOff: number, hh: WasmPattern): void {
-    const [ihStarts, ihEntries] = this.pack(ih, "rows", wih, wihOff, R);
-    const [hhStarts, hhEntries] = this.pack(hh, "rows", w, wOff, R);
-    this.k.sparseColumnForward(code, H, T, R, this.at(steps, stepsOff), this.at(x, xOff), this.at(bih, bihOff), this.at(bhh, bhhOff),
-      this.at(act, actOff), this.at(hp, hpOff), this.at(h, hOff), this.at(c, cOff), this.at(ghn, ghnOff), ihStarts, ihEntries, hhStarts, hhEntries);
+  /** KernelOps.columnForward of a block whose W_ih / W_hh have patterns ih / hh (the record checked by the caller). */
+  columnForward(code: number, r: ColumnForward<Float32Array>, ih: WasmPattern, hh: WasmPattern): void {
+    const { T, R } = r.schedule;
+    const [ihStarts, ihEntries] = this.pack(ih, "rows", r.wih, R);
+    const [hhStarts, hhEntries] = this.pack(hh, "rows", r.w, R);
+    this.k.sparseColumnForward(code, r.hidden, T, R, this.ptr(r.schedule.steps), this.ptr(r.x), this.ptr(r.bih), this.ptr(r.bhh),
+      this.ptr(r.act), this.ptr(r.hp), this.ptr(r.h), this.ptr(r.c), this.ptr(r.ghn), ihStarts, ihEntries, hhStarts, hhEntries);
   }
 
-  /** KernelOps.columnBackward of a block with W_hh of pattern hh (arguments checked by the caller). */
-  columnBackward(code: number, H: number, T: number, R: number, steps: Int32Array, stepsOff: number, act: Float32Array, actOff: number,
-    hp: Float32Array, hpOff: number, h: Float32Array, hOff: number, c: Float32Array, cOff: number, ghn: Float32Array, ghnOff: number,
-    dOut: Float32Array, dOutOff: number, dGi: Float32Array, dGiOff: number, dGh: Float32Array, dGhOff: number, carry: Float32Array, carryOff: number,
-    w: Float32Array, wOff: number, hh: WasmPattern): void {
-    const [starts, entries] = this.pack(hh, "columns", w, wOff, R);
-    this.k.sparseColumnBackward(code, H, T, R, this.at(steps, stepsOff), this.at(act, actOff), this.at(hp, hpOff), this.at(h, hOff), this.at(c, cOff),
-      this.at(ghn, ghnOff), this.at(dOut, dOutOff), this.at(dGi, dGiOff), this.at(dGh, dGhOff), this.at(carry, carryOff), starts, entries);
+  /** KernelOps.columnBackward of a block whose W_hh has pattern hh (the record checked by the caller). */
+  columnBackward(code: number, r: ColumnBackward<Float32Array>, hh: WasmPattern): void {
+    const { T, R } = r.schedule;
+    const [starts, entries] = this.pack(hh, "columns", r.w, R);
+    this.k.sparseColumnBackward(code, r.hidden, T, R, this.ptr(r.schedule.steps), this.ptr(r.act), this.ptr(r.hp), this.ptr(r.h), this.ptr(r.c),
+      this.ptr(r.ghn), this.ptr(r.dOut), this.ptr(r.dGi), this.ptr(r.dGh), this.ptr(r.carry), starts, entries);
   }
 }
