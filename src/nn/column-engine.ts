@@ -59,11 +59,6 @@ function maxInput(blocks: ReadonlyArray<{ inputSize: number; hidden: number }>):
   return Math.max(...blocks.map((b) => Math.max(b.inputSize, b.hidden)));
 }
 
-/** Whether a backend has every kernel the feature-major engine calls. */
-export function hasColumnKernels(ops: KernelOps): boolean {
-  return ops.columnForward !== undefined && ops.columnBackward !== undefined && ops.gatherColumns !== undefined && ops.scatterAddColumns !== undefined;
-}
-
 export class ColumnEngine extends EngineBase {
   readonly layout = "columns";
   private readonly G: number;
@@ -87,7 +82,7 @@ export class ColumnEngine extends EngineBase {
   private readonly stepTable: StepTable;
 
   constructor(net: Network, ops: KernelOps, capacity: Capacity) {
-    if (!hasColumnKernels(ops)) {
+    if (!ops.capabilities.columns) {
       throw new Error(`ColumnEngine: backend ${ops.name} has no feature-major kernels (columnForward / columnBackward / gatherColumns / scatterAddColumns)`);
     }
     super(net, ops, capacity, ColumnEngine.workspace(net.spec, capacity));
@@ -191,7 +186,7 @@ export class ColumnEngine extends EngineBase {
   /** The gradient at array w = dG·xᵀ (GH × n) and at array b = dG·1 (GH, x's row of ones) over all steps. */
   private weightGradient(GH: number, n: number, dG: Floats, x: Floats, w: number, b: number): void {
     const ops = this.ops, dW = this.gradAt[w], db = this.gradAt[b], R = this.R;
-    if (ops.sparseWeights) {
+    if (ops.capabilities.sparse) {
       // straight into the gradient: the sparse backend sees the masked output and forms only its kept entries
       ops.gemmNT({ m: GH, n, k: R, a: at(dG), b: at(x), c: dW, accumulate: false });
       ops.gemmNT({ m: GH, n: 1, k: R, a: at(dG), b: at(x, n * R), c: db, accumulate: false });

@@ -8,7 +8,7 @@
 import type { KernelOps } from "./kernel-ops";
 import type { Network } from "./network";
 import { Capacity, EngineBase } from "./engine-base";
-import { ColumnEngine, hasColumnKernels } from "./column-engine";
+import { ColumnEngine } from "./column-engine";
 import { Engine, EngineOptions } from "./engine";
 
 export type EngineLayout = "auto" | "rows" | "columns";
@@ -27,7 +27,7 @@ export interface CreateEngineOptions extends EngineOptions {
 
 /** The layout "auto" resolves to for this network and backend. */
 export function chooseLayout(net: Network, ops: KernelOps, layout: EngineLayout = "auto"): "rows" | "columns" {
-  const hasColumns = hasColumnKernels(ops);
+  const hasColumns = ops.capabilities.columns;
   if (layout === "columns" && !hasColumns) throw new Error(`createEngine: layout "columns" needs column kernels, backend ${ops.name} has none`);
   if (layout === "rows" || layout === "columns") return layout;
   if (layout !== "auto") throw new Error(`createEngine: unknown layout ${JSON.stringify(layout)}; expected "auto", "rows" or "columns"`);

@@ -11,7 +11,7 @@
  * ONE `reserve` of the backend, sized by the subclass's `Workspace`.
  */
 import type { Batch } from "../data/types";
-import type { Floats, KernelOps, Operand } from "./kernel-ops";
+import type { Floats, KernelOps, MatrixLayout, Operand, ParameterLayout } from "./kernel-ops";
 import { at } from "./kernel-ops";
 import type { Network } from "./network";
 import { CellMode, Padding } from "./spec";
@@ -28,6 +28,18 @@ export interface Capacity { batch: number; steps: number }
 
 /** Floats and Int32 elements a subclass will allocate after the base's own. */
 export interface Workspace { floats: number; ints: number }
+
+/** θ's arrays as matrices (Network.parameterArrays() order): per block W_ih, W_hh (masked by the block), b_ih, b_hh; embedding, head. */
+function parameterLayout(net: Network, offsets: number[]): ParameterLayout {
+  const matrices: Array<Omit<MatrixLayout, "offset">> = [];
+  net.blocks.forEach((b, block) => {
+    const GH = b.gates * b.hidden;
+    matrices.push({ rows: GH, cols: b.inputSize, block }, { rows: GH, cols: b.hidden, block }, { rows: GH, cols: 1 }, { rows: GH, cols: 1 });
+  });
+  const { vocab, classes } = net.spec;
+  matrices.push({ rows: vocab, cols: net.embedding.length / vocab }, { rows: classes, cols: net.headW.length / classes }, { rows: classes, cols: 1 });
+  return { matrices: matrices.map((m, i) => ({ ...m, offset: offsets[i] })) };
+}
 
 /** Offsets in θ of every array of Network.parameterArrays(). */
 export function parameterOffsets(net: Network): number[] {
@@ -116,8 +128,10 @@ export abstract class EngineBase {
     this.dLogits = ops.alloc(capacity.batch * this.C);
     this.tokens = ops.allocInt(R);
     this.finalIdx = ops.allocInt(capacity.batch);
-    this.thetaAt = this.paramOffsets.map((offset) => at(this.theta, offset));
-    this.gradAt = this.paramOffsets.map((offset) => at(this.grad, offset));
+    this.thetaAt = this.paramOffsets.map((offset, matrix) => ({ data: this.theta, offset, matrix }));
+    this.gradAt = this.paramOffsets.map((offset, matrix) => ({ data: this.grad, offset, matrix }));
+    this.mask.fill(1); // the blocks' weights are masked in loadParameters, the rest never
+    ops.bindParameters?.(parameterLayout(net, this.paramOffsets), this.mask);
     this.loadParameters(net);
 
     this.rowsAt = new Int32Array(capacity.steps);
@@ -136,17 +150,25 @@ export abstract class EngineBase {
     return batch.size <= this.maxBatch && batch.steps <= this.maxSteps;
   }
 
-  /** Copy the network's weights and masks into θ (masked weights forced to zero). */
+  /** Copy the network's weights and masks into θ (masked weights forced to zero); tell the backend which blocks' masks changed. */
   loadParameters(net: Network): void {
     const arrays = net.parameterArrays();
     arrays.forEach((a, i) => this.theta.set(a, this.paramOffsets[i]));
-    this.mask.fill(1);
     net.blocks.forEach((b, i) => {
-      const ih = this.paramOffsets[4 * i], hh = this.paramOffsets[4 * i + 1];
-      for (let j = 0; j < b.maskIH.length; j++) if (!b.maskIH[j]) this.mask[ih + j] = 0;
-      for (let j = 0; j < b.maskHH.length; j++) if (!b.maskHH[j]) this.mask[hh + j] = 0;
+      const ih = this.copyMask(b.maskIH, this.paramOffsets[4 * i]), hh = this.copyMask(b.maskHH, this.paramOffsets[4 * i + 1]);
+      if (ih || hh) this.ops.maskChanged?.(i);
     });
     this.ops.multiply(this.parameterCount, at(this.mask), at(this.theta));
+  }
+
+  /** mask[offset …] = source (0/1); whether an entry changed. */
+  private copyMask(source: Uint8Array, offset: number): boolean {
+    let changed = false;
+    for (let j = 0; j < source.length; j++) {
+      const value = source[j] ? 1 : 0;
+      if (this.mask[offset + j] !== value) { this.mask[offset + j] = value; changed = true; }
+    }
+    return changed;
   }
 
   /** Copy θ back into the network. */
@@ -257,6 +279,7 @@ export abstract class EngineBase {
     if (Number.isFinite(result.loss)) {
       this.backward();
       this.ops.multiply(this.parameterCount, at(this.mask), at(this.grad)); // masked weights get no gradient
+      this.ops.gradientMasked?.();
     }
     return result;
   }

@@ -3,7 +3,7 @@
  * semantics and the fallback wherever wasm is unavailable. Buffers are slices of
  * one arena per `reserve`, so the engine's whole working set is contiguous.
  */
-import type { AdamStep, CellGradient, CellStep, ColumnBackward, ColumnForward, Floats, GruStep, GruStepGradient, KernelOps, Operand, Product } from "./kernel-ops";
+import type { AdamStep, Capabilities, CellGradient, CellStep, ColumnBackward, ColumnForward, Floats, GruStep, GruStepGradient, KernelOps, Operand, Product } from "./kernel-ops";
 import { at } from "./kernel-ops";
 import { GATES } from "./spec";
 
@@ -80,6 +80,7 @@ function rowsToStep(rows: number, features: number, R: number, col: number, rows
 
 export class JsOps<F extends Floats> implements KernelOps<F> {
   readonly name: string;
+  readonly capabilities: Capabilities = { threads: 1, sparse: false, columns: true };
   private arena: F;
   private used = 0;
   private ints: Int32Array = new Int32Array(0);

@@ -27,9 +27,15 @@
  *   gh = h_{t−1}·W_hhᵀ + b_hh   (per step)
  * and `cellForward` / `cellBackward` below do everything element-wise.
  *
+ * Masks are explicit state: the engine declares θ's layout and mask vector once
+ * (`bindParameters`) and says when a block's masks change (`maskChanged`); a backend
+ * that skips pruned weights (src/prune/sparse) builds its patterns from them. What a
+ * backend can do is declared in `capabilities`.
+ *
  * Compatibility: this file only grows compatibly (new optional fields, new methods).
- * A breaking change is announced here. Breaking: operands and records replaced the
- * positional (buffer, offset) argument lists (engine numerics version 2, same numbers).
+ * A breaking change is announced here. Breaking (engine numerics version 2, same
+ * numbers): operands and records replaced the positional (buffer, offset) argument
+ * lists; `capabilities` is required and replaced `sparseWeights`.
  */
 import type { CellMode } from "./spec";
 
@@ -39,11 +45,50 @@ export type Floats = Float32Array | Float64Array;
 export interface Operand<B extends Floats | Int32Array = Floats> {
   readonly data: B;
   readonly offset: number;
+  /**
+   * Set on θ and on its gradient at one of the bound ParameterLayout's matrices: which
+   * one. In a product it says the operand is that matrix's weights (an input) or its
+   * gradient (the output), so a backend that skips pruned weights knows whose mask applies.
+   */
+  readonly matrix?: number;
 }
 
 /** `data` from element `offset` on. */
 export function at<B extends Floats | Int32Array>(data: B, offset = 0): Operand<B> {
   return { data, offset };
+}
+
+/** One array of θ as a rows × cols matrix (a bias: rows × 1) at `offset` in θ and in its gradient. */
+export interface MatrixLayout {
+  readonly offset: number;
+  readonly rows: number;
+  readonly cols: number;
+  /** the recurrent block whose masks cover it (its W_ih and W_hh); absent for arrays never masked (biases, embedding, head) */
+  readonly block?: number;
+}
+
+/** θ's arrays in Network.parameterArrays() order, as the engine declares them to its backend. */
+export interface ParameterLayout {
+  readonly matrices: readonly MatrixLayout[];
+}
+
+/** What a backend can do, declared as data: the engine and the trainer choose their drivers by it, never by name. */
+export interface Capabilities {
+  /** threads that can share a batch: 2 when DataParallel can run the second shard on a worker with the same kernels */
+  readonly threads: 1 | 2;
+  /** the pruned entries of masked weight matrices are skipped (bindParameters, maskChanged and gradientMasked are acted on) */
+  readonly sparse: boolean;
+  /** the feature-major kernels: columnForward, columnBackward, gatherColumns, scatterAddColumns */
+  readonly columns: boolean;
+}
+
+/** The WebAssembly memory a backend's buffers are views of, with its allocator: other wasm kernels can run on them in place. */
+export interface WasmHost {
+  readonly memory: { readonly buffer: ArrayBuffer | SharedArrayBuffer };
+  /** the build of the backend's kernels: "relaxed" (fused multiply-adds) or "simd" */
+  readonly variant: "simd" | "relaxed";
+  alloc(elements: number): Float32Array;
+  allocInt(elements: number): Int32Array;
 }
 
 /** C[m×n] = (accumulate ? C : 0) + op(A)·op(B), op as the product's name says (gemmNT, gemmNN, gemmTN). */
@@ -157,8 +202,12 @@ export interface AdamStep<F extends Floats = Floats> {
 }
 
 export interface KernelOps<F extends Floats = Floats> {
+  /** the kernels' name: part of a run's numerics identity (src/nn/numerics.ts) */
   readonly name: string;
   readonly precision: "f32" | "f64";
+  readonly capabilities: Capabilities;
+  /** present when every buffer of this backend lives in one WebAssembly memory */
+  readonly wasm?: WasmHost;
 
   /**
    * Reserve room for `elements` more floats (and `ints` more Int32 elements), then
@@ -250,13 +299,18 @@ export interface KernelOps<F extends Floats = Floats> {
    */
   columnMaxSize?(keptFraction: number): number;
 
+  // ---- θ's masks, for backends that skip pruned weights (capabilities.sparse; optional otherwise) ----
+
   /**
-   * Optional: true when the backend skips the pruned entries of masked weight matrices
-   * (src/prune/sparse). The feature-major engine then forms each weight gradient straight
-   * in the (masked) gradient, so only kept entries are computed; otherwise it takes
-   * [dW | db] in one product over [x; 1], one pass over dG instead of two.
+   * θ's layout and its 0/1 mask vector (a buffer of this backend, θ's length), declared
+   * once by the engine after allocating θ. From then on the engine's operands at θ's
+   * matrices and at their gradients carry `matrix`.
    */
-  readonly sparseWeights?: boolean;
+  bindParameters?(layout: ParameterLayout, masks: F): void;
+  /** The masks of recurrent block `block` changed (the bound mask vector holds the new ones). */
+  maskChanged?(block: number): void;
+  /** The engine has just zeroed the gradient's masked entries (after every backward pass). */
+  gradientMasked?(): void;
 
   // ---- optimizer ----
 

@@ -33,7 +33,7 @@ export interface TrainOptions {
   backend?: BackendName;
   /** precision of the js backend, default f64 */
   precision?: "f32" | "f64";
-  /** wasm threading: 1 = off, 2 = split every batch over two threads, "auto" (default) = two when the network is large enough; js is single-threaded */
+  /** 1 = one thread, 2 = split every batch over two threads where the backend can (capabilities.threads: wasm), "auto" (default) = two when the network is large enough */
   threads?: number | "auto";
   /** sequence layout of the engine: "auto" (default: feature-major for networks of small layers), "rows" or "columns" (create-engine.ts) */
   layout?: EngineLayout;
@@ -107,9 +107,9 @@ function engineFor(net: Network, capacity: { batch: number; steps: number }, opt
   return createEngine(net, createOps(options.backend ?? "auto", options.precision), capacity, { layout: options.layout });
 }
 
-/** Both shards of every batch on the engine, or the second on the wasm backend's worker thread (sharded-runner.ts). */
+/** Both shards of every batch on the engine, or the second on a worker thread when the backend can share a batch (sharded-runner.ts). */
 function runnerFor(engine: EngineBase, net: Network, capacity: { batch: number; steps: number }, threads: number | "auto"): ShardedRunner {
-  const worker = threads === 1 || !engine.ops.name.startsWith("wasm") ? undefined : DataParallel.create(engine, net, { threads, capacity });
+  const worker = threads === 1 || engine.ops.capabilities.threads < 2 ? undefined : DataParallel.create(engine, net, { threads, capacity });
   return new ShardedRunner(engine, worker);
 }
 

@@ -45,7 +45,12 @@ function checkSparseColumns(ops: SparseWeightOps<Float32Array>, mode: CellMode, 
   const theta = ops.alloc(P), mask = ops.alloc(P);
   fillUniform(theta, random, 1.5 / Math.sqrt(Math.max(In, H)));
   for (let i = 0; i < P; i++) mask[i] = i >= bih && i < w ? 1 : i >= bhh ? 1 : random() < 0.3 ? 1 : 0;
-  ops.multiply(P, at(mask), at(theta)); // masks θ and tells the sparse ops which buffer holds the weights
+  // θ's four arrays declared as matrices 0–3 (the weights masked by block 0), then masked
+  ops.bindParameters({ matrices: [
+    { offset: wih, rows: GH, cols: In, block: 0 }, { offset: bih, rows: GH, cols: 1 }, { offset: w, rows: GH, cols: H, block: 0 }, { offset: bhh, rows: GH, cols: 1 },
+  ] }, mask);
+  ops.multiply(P, at(mask), at(theta));
+  const param = (offset: number, matrix: number) => ({ data: theta, offset, matrix });
   const sparse = {} as Record<Name, Float32Array>, dense = {} as Record<Name, Float32Array>;
   for (const name of names) {
     sparse[name] = ops.alloc(sizes[name] + SLACK);
@@ -57,11 +62,11 @@ function checkSparseColumns(ops: SparseWeightOps<Float32Array>, mode: CellMode, 
   steps.set(stepTable(rowsPerStep));
   const schedule = { T, R, steps: at(steps) };
   const forward = (k: Pick<SparseWeightOps<Float32Array>, "columnForward">, b: Record<Name, Float32Array>) => k.columnForward!({
-    mode, hidden: H, schedule, x: at(b.x), inputSize: In, wih: at(theta, wih), bih: at(theta, bih), w: at(theta, w), bhh: at(theta, bhh),
+    mode, hidden: H, schedule, x: at(b.x), inputSize: In, wih: param(wih, 0), bih: param(bih, 1), w: param(w, 2), bhh: param(bhh, 3),
     act: at(b.act), hp: at(b.hp), h: at(b.h), c: at(b.c), ghn: at(b.ghn),
   });
   const backward = (k: Pick<SparseWeightOps<Float32Array>, "columnBackward">, b: Record<Name, Float32Array>) => k.columnBackward!({
-    mode, hidden: H, schedule, act: at(b.act), w: at(theta, w), hp: at(b.hp), h: at(b.h), c: at(b.c), ghn: at(b.ghn),
+    mode, hidden: H, schedule, act: at(b.act), w: param(w, 2), hp: at(b.hp), h: at(b.h), c: at(b.c), ghn: at(b.ghn),
     dOut: at(b.dOut), dGi: at(b.dGi), dGh: at(mode === "GRU" ? b.dGh : b.dGi), carry: at(b.carry),
   });
   const compare = (outputs: Name[], phase: string) => {
@@ -104,23 +109,25 @@ for (const backend of ["wasm", "js-f32"]) {
     const dG = ops.alloc(GH * R), x = ops.alloc(In * R), dx = ops.alloc(In * R), expected = ops.alloc(In * R);
     fillUniform(theta, random); fillUniform(grad, random); fillUniform(dG, random); fillUniform(x, random); fillUniform(dx, random);
     for (let i = 0; i < P; i++) mask[i] = random() < 0.3 ? 1 : 0;
+    ops.bindParameters({ matrices: [{ offset: 0, rows: GH, cols: In, block: 0 }] }, mask);
     ops.multiply(P, at(mask), at(theta));
-    // dx (+)= W_ihᵀ·dG with θ the masked operand
+    // dx (+)= W_ihᵀ·dG with θ the masked operand (matrix 0)
     for (const accumulate of [false, true]) {
       expected.set(dx);
       ops.base.gemmTN({ m: In, n: R, k: GH, a: at(theta), b: at(dG), c: at(expected), accumulate });
       const before = ops.stats.sparse;
-      ops.gemmTN({ m: In, n: R, k: GH, a: at(theta), b: at(dG), c: at(dx), accumulate });
+      ops.gemmTN({ m: In, n: R, k: GH, a: { data: theta, offset: 0, matrix: 0 }, b: at(dG), c: at(dx), accumulate });
       assert.equal(ops.stats.sparse, before + 1, `${backend}: Wᵀ·dG ran sparse`);
       assertClose(dx, expected, `${backend} Wᵀ·dG accumulate=${accumulate}`, { rel: 1e-5, abs: 1e-5 });
     }
-    // grad (+)= dG·xᵀ on the kept entries only, the gradient the masked output
+    // grad (+)= dG·xᵀ on the kept entries only, the gradient of matrix 0 the output (once the engine has masked a gradient)
     ops.multiply(P, at(mask), at(grad));
+    ops.gradientMasked();
     const full = ops.alloc(P);
     for (const accumulate of [false, true]) {
       const start = grad.slice();
       ops.base.gemmNT({ m: GH, n: In, k: R, a: at(dG), b: at(x), c: at(full), accumulate: false });
-      ops.gemmNT({ m: GH, n: In, k: R, a: at(dG), b: at(x), c: at(grad), accumulate });
+      ops.gemmNT({ m: GH, n: In, k: R, a: at(dG), b: at(x), c: { data: grad, offset: 0, matrix: 0 }, accumulate });
       for (let i = 0; i < P; i++) {
         const want = mask[i] ? full[i] + (accumulate ? start[i] : 0) : accumulate ? start[i] : 0;
         assert.ok(Math.abs(grad[i] - want) <= 1e-5 * (1 + Math.abs(want)), `${backend} dG·xᵀ accumulate=${accumulate} entry ${i}: ${grad[i]} vs ${want}`);

@@ -10,7 +10,7 @@
  * allocation: the kernels' ragged-edge vectors may read (never write) up to 28
  * bytes past a buffer.
  */
-import type { AdamStep, CellGradient, CellStep, ColumnBackward, ColumnForward, GruStep, GruStepGradient, KernelOps, Operand, Product, StepTable } from "../kernel-ops";
+import type { AdamStep, Capabilities, CellGradient, CellStep, ColumnBackward, ColumnForward, GruStep, GruStepGradient, KernelOps, Operand, Product, StepTable, WasmHost } from "../kernel-ops";
 import { at } from "../kernel-ops";
 import { CellMode, GATES } from "../spec";
 import { loadKernelModule, KernelModule } from "./load";
@@ -60,9 +60,11 @@ const GUARD_BYTES = 64;
 /** headroom `reserve` adds for alignment padding of the allocations that follow */
 const RESERVE_SLACK = 256 * 1024;
 
-export class WasmOps implements KernelOps<Float32Array> {
+export class WasmOps implements KernelOps<Float32Array>, WasmHost {
   readonly name: string;
   readonly precision = "f32";
+  /** two threads: DataParallel's worker builds the same kernels (same variant) on its own memory */
+  readonly capabilities: Capabilities = { threads: 2, sparse: false, columns: true };
   readonly variant: WasmVariant;
   readonly memory: WasmMemory;
   private readonly k: KernelExports;
@@ -85,6 +87,11 @@ export class WasmOps implements KernelOps<Float32Array> {
     this.top = this.arenaStart;
     this.buffer = this.memory.buffer;
     this.ensureCapacity(this.top + GUARD_BYTES);
+  }
+
+  /** its buffers all live in `memory`: other wasm kernels (src/prune/sparse) can run on them */
+  get wasm(): WasmHost {
+    return this;
   }
 
   /** bytes of linear memory currently in use by allocations */

@@ -1,28 +1,28 @@
-import type { AdamStep, CellGradient, CellStep, ColumnBackward, ColumnForward, Floats, KernelOps, Operand, Product } from "../../nn/kernel-ops";
+import type {
+  AdamStep, Capabilities, CellGradient, CellStep, ColumnBackward, ColumnForward, Floats, KernelOps, Operand, ParameterLayout, Product,
+} from "../../nn/kernel-ops";
 import { createOps, registerBackend } from "../../nn/backend";
 import { GATES } from "../../nn/spec";
 import { COLUMN_MAX_SIZE } from "../../nn/create-engine";
 import { checkColumnBackward, checkColumnForward, modeCode } from "../../nn/wasm/wasm-ops";
 import { SparsePattern, sparsePattern } from "./pattern";
 import { sparseNN, sparseNT, sparseSampledNT, sparseTN, sparseTransposedTimes } from "./kernels";
-import { WasmMemoryOps, WasmPattern, WasmSparseKernels } from "./wasm-sparse";
+import { WasmPattern, WasmSparseKernels } from "./wasm-sparse";
 
 /**
- * Sparse execution of pruned networks behind the engine's KernelOps seam, with no
- * change to the engine: a decorator over any backend that recognises the products
- * with masked recurrent weight matrices and runs them on the kept entries only.
+ * Sparse execution of pruned networks behind the engine's KernelOps seam: a decorator
+ * over any backend that runs the products with masked weight matrices on their kept
+ * entries only.
  *
- * How it recognises them. The engine keeps every parameter in one flat vector θ
- * with a 0/1 float mask of the same layout, applies the mask with
- * `multiply(P, mask, 0, θ, 0)` whenever it loads parameters and
- * `multiply(P, mask, 0, grad, 0)` after each backward pass. So a full-length multiply
- * tells us which buffers are masked by which mask, and within a product a masked
- * buffer is either an INPUT — θ at a weight matrix's offset: only its kept entries
- * are multiplied — or the OUTPUT — the gradient at that offset: only its kept entries
- * are computed. The pattern is read from the mask at that offset, cached per
- * (offset, shape), and rebuilt when θ's mask is applied again (new masks, e.g.
- * gradual pruning). A matrix denser than `maxDensity`, and anything unrecognised,
- * goes to the wrapped backend unchanged.
+ * Masks are explicit state of the seam. The engine declares θ's layout and its 0/1
+ * mask vector once (`bindParameters`) and says when a block's masks change
+ * (`maskChanged`); its operands at θ's matrices and at their gradients carry the
+ * matrix (`Operand.matrix`). Within a product such an operand is either an INPUT —
+ * the weights: only kept entries are multiplied — or the OUTPUT — the gradient: only
+ * kept entries are computed. A matrix's pattern is built from the mask vector on first
+ * use and again after its block's masks change (that block's matrices only: dynamic
+ * sparse training changes masks between steps). A matrix denser than `maxDensity`,
+ * and every product without a matrix operand, goes to the wrapped backend unchanged.
  *
  * Both engine layouts are covered: the row-major engine's products (x·Wᵀ, dG·W,
  * dGᵀ·x) and the feature-major engine's whole-sequence kernels (columnForward /
@@ -31,8 +31,8 @@ import { WasmMemoryOps, WasmPattern, WasmSparseKernels } from "./wasm-sparse";
  * transposed, so `columnMaxSize` asks the engine for that layout whenever the
  * network's recurrent weights are sparse enough.
  *
- * Over the wasm backend the products run in wasm SIMD (wasm-sparse.ts) on the
- * backend's own memory; `reserve` asks the backend for room for their patterns and
+ * Over a wasm backend (`base.wasm`) the products run in wasm SIMD (wasm-sparse.ts) on
+ * the backend's own memory; `reserve` asks the backend for room for their patterns and
  * transposition scratch. Over the plain-JS backends they run in plain JS (kernels.ts).
  */
 export interface SparseOpsOptions {
@@ -40,40 +40,50 @@ export interface SparseOpsOptions {
   maxDensity: number;
 }
 
-/** Counters of which path each product took (benchmarks, tests). */
+/** Counters of which path each product took and of the patterns built (benchmarks, tests). */
 export interface SparseOpsStats {
   sparse: number;
   dense: number;
+  patternBuilds: number;
 }
 
 export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> {
   readonly name: string;
   readonly precision: "f32" | "f64";
-  readonly sparseWeights = true;
-  readonly stats: SparseOpsStats = { sparse: 0, dense: 0 };
-  /** buffer → the 0/1 mask last multiplied into it over its full length */
-  private readonly maskOf = new Map<F, F>();
-  /** buffers seen as the weight operand of a product (θ) */
-  private readonly weightBuffers = new Set<F>();
-  /** `${offset}:${rows}x${cols}` → the mask's pattern there */
-  private readonly patterns = new Map<string, SparsePattern>();
-  /** wasm copies of the patterns, kept across mask changes so their memory is reused */
-  private readonly wasmPatterns = new Map<string, WasmPattern>();
-  private wasm: WasmSparseKernels | null = null;
+  readonly capabilities: Capabilities;
+  readonly stats: SparseOpsStats = { sparse: 0, dense: 0, patternBuilds: 0 };
+  /** what bindParameters declared */
+  private layout: ParameterLayout | null = null;
+  private masks: F | null = null;
+  /** per matrix of the layout: its pattern, built on first use after its mask last changed */
+  private patterns: Array<SparsePattern | undefined> = [];
+  /** per matrix: its pattern in wasm memory (kept across mask changes so its memory is reused), and whether it is older than the mask */
+  private wasmPatterns: Array<WasmPattern | undefined> = [];
+  private staleWasm: boolean[] = [];
+  /**
+   * Numerics version 2: a weight gradient is formed on its pattern only after the engine
+   * has masked a gradient once, so every engine's first backward pass forms them dense
+   * (the former backend learned the gradient's mask from that masking). Changing it
+   * changes the numbers of pruned runs: keep it until the next NUMERICS_VERSION.
+   */
+  private gradientsOnPattern = false;
+  private kernels: WasmSparseKernels | null = null;
+  private wasmFailed = false;
   private reserved = 0;
 
   constructor(readonly base: KernelOps<F>, readonly options: SparseOpsOptions) {
     if (!(options.maxDensity >= 0 && options.maxDensity <= 1)) {
       throw new Error(`SparseWeightOps: maxDensity must be a fraction in [0, 1], got ${options.maxDensity}`);
     }
-    // not "wasm…": the engine hands wasm-named ops to its two-thread driver, whose workers build plain wasm ops
     this.name = `sparse≤${options.maxDensity}(${base.name})`;
     this.precision = base.precision;
-    if (base.columnForward && base.columnBackward && base.gatherColumns && base.scatterAddColumns) {
+    // one thread: DataParallel's worker would run the wrapped backend's dense kernels, which round differently
+    this.capabilities = { threads: 1, sparse: true, columns: base.capabilities.columns };
+    if (base.capabilities.columns) {
       this.columnForward = this.sparseColumnForward;
       this.columnBackward = this.sparseColumnBackward;
-      this.gatherColumns = base.gatherColumns.bind(base);
-      this.scatterAddColumns = base.scatterAddColumns.bind(base);
+      this.gatherColumns = base.gatherColumns!.bind(base);
+      this.scatterAddColumns = base.scatterAddColumns!.bind(base);
     }
   }
 
@@ -83,16 +93,38 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
   readonly gatherColumns?: KernelOps<F>["gatherColumns"];
   readonly scatterAddColumns?: KernelOps<F>["scatterAddColumns"];
 
-  /** The pattern of the mask of x's buffer at x (rows × cols), whatever its density; null when unmasked. */
+  bindParameters(layout: ParameterLayout, masks: F): void {
+    this.layout = layout;
+    this.masks = masks;
+    this.patterns = [];
+    this.wasmPatterns = [];
+    this.staleWasm = [];
+    this.gradientsOnPattern = false;
+  }
+
+  maskChanged(block: number): void {
+    this.layout?.matrices.forEach((m, i) => {
+      if (m.block !== block) return;
+      this.patterns[i] = undefined;
+      if (this.wasmPatterns[i]) this.staleWasm[i] = true;
+    });
+  }
+
+  gradientMasked(): void {
+    this.gradientsOnPattern = true;
+  }
+
+  /** The pattern of the bound matrix at x, used as a rows × cols operand, whatever its density; null when x is no matrix. */
   private pattern(x: Operand<F>, rows: number, cols: number): SparsePattern | null {
-    const mask = this.maskOf.get(x.data);
-    if (!mask) return null;
-    const offset = x.offset, key = `${offset}:${rows}x${cols}`;
-    let p = this.patterns.get(key);
-    if (p === undefined) {
-      p = sparsePattern(mask, rows, cols, offset);
-      this.patterns.set(key, p);
-    }
+    const i = x.matrix;
+    if (i === undefined || this.layout === null) return null;
+    const built = this.patterns[i];
+    if (built) return built;
+    const m = this.layout.matrices[i];
+    if (m.rows !== rows || m.cols !== cols) throw new Error(`${this.name}: matrix ${i} is ${m.rows}×${m.cols}, a product used it as ${rows}×${cols}`);
+    const p = sparsePattern(this.masks!, m.rows, m.cols, m.offset);
+    this.patterns[i] = p;
+    this.stats.patternBuilds++;
     return p;
   }
 
@@ -100,64 +132,54 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     return p !== null && p.nnz <= this.options.maxDensity * p.rows * p.cols;
   }
 
-  /** A masked weight operand (θ at a matrix), recorded as such: its pattern whatever its density; null when unmasked. */
-  private maskedWeights(x: Operand<F>, rows: number, cols: number): SparsePattern | null {
-    if (!this.maskOf.has(x.data)) return null;
-    this.weightBuffers.add(x.data);
-    return this.pattern(x, rows, cols);
-  }
-
-  /** A product's masked weight operand: its pattern when sparse enough, else null. */
+  /** A product's weight operand: its pattern when sparse enough, else null. */
   private weightPattern(x: Operand<F>, rows: number, cols: number): SparsePattern | null {
-    const p = this.maskedWeights(x, rows, cols);
+    const p = this.pattern(x, rows, cols);
     return this.sparseEnough(p) ? p : null;
   }
 
-  /** A product's masked output (the gradient at a matrix): its pattern when sparse enough, else null. */
-  private outputPattern(x: Operand<F>, rows: number, cols: number): SparsePattern | null {
-    if (this.weightBuffers.has(x.data)) return null;
+  /** A product's output, a weight gradient: its pattern when sparse enough, else null. */
+  private gradientPattern(x: Operand<F>, rows: number, cols: number): SparsePattern | null {
+    if (!this.gradientsOnPattern) return null;
     const p = this.pattern(x, rows, cols);
     return this.sparseEnough(p) ? p : null;
   }
 
   /**
-   * The wasm kernels when the wrapped backend is wasm (float32 views of its memory), else null —
+   * The wasm kernels when the wrapped backend is wasm (they run on its memory), else null —
    * also when they cannot be built here (no AssemblyScript compiler): the plain-JS kernels then
    * run on the same views, correct but slower.
    */
   private wasmKernels(): WasmSparseKernels | null {
-    if (this.wasm === null && !this.wasmFailed && "memory" in this.base && this.precision === "f32" && this.reserved > 0) {
+    const host = this.base.wasm;
+    if (this.kernels === null && !this.wasmFailed && host && this.reserved > 0) {
       try {
-        this.wasm = new WasmSparseKernels(this.base as unknown as WasmMemoryOps, this.reserved);
+        this.kernels = new WasmSparseKernels(host, this.reserved);
       } catch (error) {
         this.wasmFailed = true;
         console.warn(`SparseWeightOps: wasm sparse kernels unavailable, using plain JS (${(error as Error).message.split("\n")[0]})`);
       }
     }
-    return this.wasm;
+    return this.kernels;
   }
-  private wasmFailed = false;
 
-  private wasmPattern(p: SparsePattern, offset: number): WasmPattern {
-    const key = `${offset}:${p.rows}x${p.cols}`;
-    let w = this.wasmPatterns.get(key);
-    if (!w || w.nnz !== p.nnz || this.stale.has(key)) {
-      w = this.wasm!.upload(p, w);
-      this.wasmPatterns.set(key, w);
-      this.stale.delete(key);
+  /** The wasm copy of matrix i's pattern p, uploaded again when the mask changed. */
+  private wasmPattern(p: SparsePattern, i: number): WasmPattern {
+    let w = this.wasmPatterns[i];
+    if (!w || w.nnz !== p.nnz || this.staleWasm[i]) {
+      w = this.kernels!.upload(p, w);
+      this.wasmPatterns[i] = w;
+      this.staleWasm[i] = false;
     }
     return w;
   }
 
-  /** keys whose wasm copy predates the last mask change */
-  private readonly stale = new Set<string>();
-
   gemmNT(q: Product<F>): void {
     // column engine: dW = dG·xᵀ into the masked gradient (rows of length k, no transposes)
-    const out = this.outputPattern(q.c, q.m, q.n);
+    const out = this.gradientPattern(q.c, q.m, q.n);
     if (out) {
       const wasm = this.wasmKernels();
-      if (wasm) wasm.sampled(f32(q), this.wasmPattern(out, q.c.offset));
+      if (wasm) wasm.sampled(f32(q), this.wasmPattern(out, q.c.matrix!));
       else sparseSampledNT(q, out);
       this.stats.sparse++;
       return;
@@ -165,7 +187,7 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     // row engine: x·Wᵀ
     const p = this.weightPattern(q.b, q.n, q.k);
     const wasm = p && this.wasmKernels();
-    if (p && (wasm ? wasm.nt(f32(q), this.wasmPattern(p, q.b.offset)) : (sparseNT(q, p), true))) { this.stats.sparse++; return; }
+    if (p && (wasm ? wasm.nt(f32(q), this.wasmPattern(p, q.b.matrix!)) : (sparseNT(q, p), true))) { this.stats.sparse++; return; }
     this.stats.dense++;
     this.base.gemmNT(q);
   }
@@ -173,21 +195,21 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
   gemmNN(q: Product<F>): void {
     const p = this.weightPattern(q.b, q.k, q.n);
     const wasm = p && this.wasmKernels();
-    if (p && (wasm ? wasm.nn(f32(q), this.wasmPattern(p, q.b.offset)) : (sparseNN(q, p), true))) { this.stats.sparse++; return; }
+    if (p && (wasm ? wasm.nn(f32(q), this.wasmPattern(p, q.b.matrix!)) : (sparseNN(q, p), true))) { this.stats.sparse++; return; }
     this.stats.dense++;
     this.base.gemmNN(q);
   }
 
   gemmTN(q: Product<F>): void {
     // row engine: dW = dGᵀ·x into the masked gradient
-    const p = this.outputPattern(q.c, q.m, q.n);
+    const p = this.gradientPattern(q.c, q.m, q.n);
     const wasm = p && this.wasmKernels();
-    if (p && (wasm ? wasm.tn(f32(q), this.wasmPattern(p, q.c.offset)) : (sparseTN(q, p), true))) { this.stats.sparse++; return; }
+    if (p && (wasm ? wasm.tn(f32(q), this.wasmPattern(p, q.c.matrix!)) : (sparseTN(q, p), true))) { this.stats.sparse++; return; }
     // column engine: dx = W_ihᵀ·dG
     const w = p ? null : this.weightPattern(q.a, q.k, q.m);
     if (w) {
       const wasm = this.wasmKernels();
-      if (wasm) wasm.transposedTimes(f32(q), this.wasmPattern(w, q.a.offset));
+      if (wasm) wasm.transposedTimes(f32(q), this.wasmPattern(w, q.a.matrix!));
       else sparseTransposedTimes(q, w);
       this.stats.sparse++;
       return;
@@ -202,14 +224,14 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
    * the wrapped backend's choice.
    */
   columnMaxSize(keptFraction: number): number {
-    const sparseColumns = "memory" in this.base && this.precision === "f32" && keptFraction <= this.options.maxDensity;
+    const sparseColumns = this.base.wasm !== undefined && keptFraction <= this.options.maxDensity;
     return sparseColumns ? Infinity : this.base.columnMaxSize?.(keptFraction) ?? COLUMN_MAX_SIZE;
   }
 
   private sparseColumnForward(r: ColumnForward<F>): void {
     const GH = GATES[r.mode] * r.hidden;
     // both matrices' patterns (one may be dense: its full pattern then serves), when either is sparse enough
-    const ih = this.maskedWeights(r.wih, GH, r.inputSize), hh = this.maskedWeights(r.w, GH, r.hidden);
+    const ih = this.pattern(r.wih, GH, r.inputSize), hh = this.pattern(r.w, GH, r.hidden);
     const wasm = ih && hh && (this.sparseEnough(ih) || this.sparseEnough(hh)) ? this.wasmKernels() : null;
     if (!wasm) {
       this.stats.dense++;
@@ -220,7 +242,7 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     if (r.schedule.T === 0) return;
     checkColumnForward(record);
     this.stats.sparse++;
-    wasm.columnForward(modeCode(r.mode, "columnForward"), record, this.wasmPattern(ih!, r.wih.offset), this.wasmPattern(hh!, r.w.offset));
+    wasm.columnForward(modeCode(r.mode, "columnForward"), record, this.wasmPattern(ih!, r.wih.matrix!), this.wasmPattern(hh!, r.w.matrix!));
   }
 
   private sparseColumnBackward(r: ColumnBackward<F>): void {
@@ -235,25 +257,13 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
     if (r.schedule.T === 0) return;
     checkColumnBackward(record);
     this.stats.sparse++;
-    wasm.columnBackward(modeCode(r.mode, "columnBackward"), record, this.wasmPattern(hh, r.w.offset));
+    wasm.columnBackward(modeCode(r.mode, "columnBackward"), record, this.wasmPattern(hh, r.w.matrix!));
   }
 
-  multiply(n: number, src: Operand<F>, dst: Operand<F>): void {
-    this.base.multiply(n, src, dst);
-    if (src.offset === 0 && dst.offset === 0 && n === dst.data.length && n === src.data.length) {
-      this.maskOf.set(dst.data, src.data);
-      if (this.weightBuffers.has(dst.data)) { // θ's mask re-applied: masks may have changed
-        this.patterns.clear();
-        for (const key of this.wasmPatterns.keys()) this.stale.add(key);
-      }
-    }
-  }
-
-  // ---- everything else is the wrapped backend's ----
   reserve(elements: number, ints?: number): void {
     // a reserve may move the backend's memory: every view we hold is void
     this.forget();
-    if ("memory" in this.base && this.precision === "f32") {
+    if (this.base.wasm) {
       // room for the wasm kernels' transposition scratch (never more than the engine's own
       // reservation, which holds every activation buffer) and their patterns: ≤ 7 ints per
       // recurrent weight (indices in both orders, positions, packed entries) plus a few per
@@ -263,21 +273,32 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
       this.base.reserve(2 * elements, (ints ?? 0) + 2 * elements);
     } else this.base.reserve(elements, ints);
   }
-  alloc(elements: number): F { return this.base.alloc(elements); }
-  allocInt(elements: number): Int32Array { return this.base.allocInt(elements); }
+
   reset(): void {
     this.forget();
     this.base.reset();
   }
+
   private forget(): void {
-    this.maskOf.clear(); this.weightBuffers.clear(); this.patterns.clear();
-    this.wasmPatterns.clear(); this.stale.clear(); this.wasm = null; this.reserved = 0;
+    this.layout = null;
+    this.masks = null;
+    this.patterns = [];
+    this.wasmPatterns = [];
+    this.staleWasm = [];
+    this.gradientsOnPattern = false;
+    this.kernels = null;
+    this.reserved = 0;
   }
+
+  // ---- everything else is the wrapped backend's ----
+  alloc(elements: number): F { return this.base.alloc(elements); }
+  allocInt(elements: number): Int32Array { return this.base.allocInt(elements); }
   addRowVector(rows: number, cols: number, v: Operand<F>, c: Operand<F>): void { this.base.addRowVector(rows, cols, v, c); }
   colSums(rows: number, cols: number, a: Operand<F>, out: Operand<F>, accumulate: boolean): void { this.base.colSums(rows, cols, a, out, accumulate); }
   add(n: number, src: Operand<F>, dst: Operand<F>): void { this.base.add(n, src, dst); }
   copy(n: number, src: Operand<F>, dst: Operand<F>): void { this.base.copy(n, src, dst); }
   fill(n: number, value: number, dst: Operand<F>): void { this.base.fill(n, value, dst); }
+  multiply(n: number, src: Operand<F>, dst: Operand<F>): void { this.base.multiply(n, src, dst); }
   sumSquares(n: number, a: Operand<F>): number { return this.base.sumSquares(n, a); }
   gatherRows(rows: number, cols: number, table: Operand<F>, index: Operand<Int32Array>, out: Operand<F>): void {
     this.base.gatherRows(rows, cols, table, index, out);

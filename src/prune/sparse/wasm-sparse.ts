@@ -9,7 +9,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import type { ColumnBackward, ColumnForward, Operand, Product } from "../../nn/kernel-ops";
+import type { ColumnBackward, ColumnForward, Operand, Product, WasmHost } from "../../nn/kernel-ops";
 import type { SparsePattern } from "./pattern";
 
 interface SparseExports {
@@ -23,14 +23,6 @@ interface SparseExports {
   sparseColumnBackward(mode: number, H: number, T: number, R: number, steps: number, act: number, hp: number, h: number, c: number, ghn: number,
     dOut: number, dGi: number, dGh: number, carry: number, hhColPtr: number, hhCol: number): void;
   spmmColumns(nOut: number, R: number, src: number, ptr: number, entries: number, dst: number, accumulate: number): void;
-}
-
-/** What the kernels need of the backend: its memory, its allocator and its build variant. */
-export interface WasmMemoryOps {
-  readonly memory: { readonly buffer: ArrayBuffer | SharedArrayBuffer };
-  readonly variant: "simd" | "relaxed";
-  alloc(elements: number): Float32Array;
-  allocInt(elements: number): Int32Array;
 }
 
 const sourceDir = fs.realpathSync(__dirname);
@@ -71,7 +63,7 @@ export class WasmSparseKernels {
   private scratchA: Float32Array | null = null;
   private scratchB: Float32Array | null = null;
 
-  constructor(private readonly ops: WasmMemoryOps, private readonly scratchFloats: number) {
+  constructor(private readonly ops: WasmHost, private readonly scratchFloats: number) {
     ensureBuilt(ops.variant);
     const W = (globalThis as unknown as { WebAssembly: { Module: new (b: Uint8Array) => unknown; Instance: new (m: unknown, i: unknown) => { exports: unknown } } }).WebAssembly;
     if (!compiled.has(ops.variant)) compiled.set(ops.variant, new W.Module(fs.readFileSync(wasmFile(ops.variant))));
