@@ -4,3 +4,5 @@ export * from "./pruning";
 export * from "./sweep";
 export * from "./prediction";
 export { createPool, coreCount } from "./pool";
+export { InProcessExecutor, defaultExecutor, QUEUE_ENV } from "./executor";
+export type { Executor, Batch, BatchSpec } from "./executor";

@@ -7,8 +7,10 @@
  * Rows go to a ResultStore as each model finishes, so an interrupted sweep resumes
  * where it stopped and a notebook rerun reads the cache. The cache folder is named by
  * the hash of the configuration, the data's content and the engine's numerics; several
- * processes on one cache share its models (claims). Models train in parallel on a
- * piscina worker pool, one model per core.
+ * processes on one cache share its models (claims). Models train in parallel on an
+ * executor (executor.ts): by default a piscina worker pool, one model per core; with
+ * `executor` (or SPARSE_RNN_QUEUE=redis://…) on queue workers on any machine, while
+ * this process stays the one writer of the results.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -24,8 +26,8 @@ import { Claim, ResultStore, Row, writeAtomically } from "../core/result-store";
 import { shortHash } from "../core/hash";
 import { checkSettings, integer, list, number, oneOf } from "../core/settings";
 import { ProfileName, byProfile } from "./profile";
-import { createPool, coreCount } from "./pool";
-import { StructureTask, StructureOutcome, trainStructureModel } from "./structure-model";
+import { Executor, defaultExecutor } from "./executor";
+import { StructureTask, StructureOutcome } from "./structure-model";
 
 export type GraphFamily = "barabasi_albert" | "watts_strogatz" | "erdos_renyi";
 export const GRAPH_FAMILIES: readonly GraphFamily[] = ["barabasi_albert", "watts_strogatz", "erdos_renyi"];
@@ -171,6 +173,8 @@ export interface RunSweepOptions {
   data: { train: Sample[]; test: Sample[] };
   /** worker threads; 0 trains in this thread (no pool). Default: one per core. */
   workers?: number;
+  /** who trains the models; default: the in-process pool of `workers`, or the queue SPARSE_RNN_QUEUE names (executor.ts) */
+  executor?: Executor;
   onProgress?: (progress: SweepProgress) => void;
   /** how often to look for models other processes hold (ms; default 5 s) */
   pollMs?: number;
@@ -219,7 +223,7 @@ export async function runSweep(config: SweepConfig, options: RunSweepOptions): P
   };
   // Hand models out in plan order, one per free worker: balanced, and an error stops new work.
   // Models claimed by another live process are passed over, then waited for.
-  const drain = async (run: (task: StructureTask) => Promise<StructureOutcome>, lanes: number): Promise<void> => {
+  const drain = async (run: (task: StructureTask, key: string) => Promise<StructureOutcome>, lanes: number): Promise<void> => {
     for (;;) {
       const todo = plan.filter((m) => !store.has(m.key));
       if (todo.length === 0) return;
@@ -230,10 +234,10 @@ export async function runSweep(config: SweepConfig, options: RunSweepOptions): P
           const claim = store.claim(model.key);
           if (!claim) continue;
           started++;
-          finish(model, await run(model.task).catch(failed(model, claim)));
+          finish(model, await run(model.task, model.key).catch(failed(model, claim)));
         }
       };
-      await Promise.all(Array.from({ length: lanes }, lane));
+      await Promise.all(Array.from({ length: Math.min(lanes, todo.length) }, lane));
       if (started === 0) {
         await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 5000));
         store.refresh();
@@ -243,18 +247,17 @@ export async function runSweep(config: SweepConfig, options: RunSweepOptions): P
     }
   };
   const remaining = plan.length - done;
-  if (remaining > 0 && options.workers === 0) {
-    await drain((task) => trainStructureModel(task, options.data), 1);
-  } else if (remaining > 0) {
-    const pool = createPool<StructureTask, StructureOutcome>({
-      module: path.join(__dirname, "sweep-worker.ts"),
-      workers: Math.min(options.workers ?? coreCount(), remaining),
-      shared: options.data,
-    });
+  if (remaining > 0) {
+    const executor = options.executor ?? (await defaultExecutor({ workers: options.workers }));
     try {
-      await drain((task) => pool.run(task), pool.size);
+      const batch = await executor.open<StructureTask, StructureOutcome>({ kind: "structure-model", identity, data: options.data, size: remaining });
+      try {
+        await drain((task, key) => batch.run(task, key), batch.size);
+      } finally {
+        await batch.close();
+      }
     } finally {
-      await pool.destroy();
+      if (!options.executor) await executor.close();
     }
   }
   return { dir, rows: plan.map((m) => store.get(m.key)![0]), computed };
