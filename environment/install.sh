@@ -7,6 +7,7 @@
 #                 virtualenv in .venv/ from requirements.txt
 #   Chromium      $CHROMIUM_PATH or $BROWSER_PATH if set, else a system
 #                 Chromium/Chrome, else Debian's `chromium` package
+#   redis-server  Debian's package, for the queue tests (never started as a service)
 #   kernel spec   environment/kernel/kernels/tslab-sparse-rnn/kernel.json, whose
 #                 argv is this checkout's node_modules/.bin/tslab (absolute path);
 #                 Jupyter finds it through JUPYTER_PATH=environment/kernel
@@ -116,6 +117,23 @@ if ! BROWSER="$(find_browser)"; then
   else
     die "no browser for figure rendering: install Chromium or Google Chrome, or set CHROMIUM_PATH=/path/to/chrome, and re-run."
   fi
+fi
+
+# --- Redis (the queue tests) ------------------------------------------------
+# Only the redis-server binary: test/experiments/queue.test.ts starts its own
+# instance on 127.0.0.1, a free port and a temporary folder. The package's system
+# service is kept from starting (policy-rc.d during the install) and disabled.
+# Without apt-get nothing is installed and the queue tests skip, saying so.
+if ! command -v redis-server >/dev/null && [ -z "${REDIS_SERVER:-}" ] && command -v apt-get >/dev/null; then
+  POLICY=/usr/sbin/policy-rc.d OWN_POLICY=0
+  if [ ! -e "$POLICY" ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$POLICY" >/dev/null && as_root chmod 755 "$POLICY" && OWN_POLICY=1
+  fi
+  apt_install "$DEBIAN_REDIS_PACKAGE" || say "note: could not install $DEBIAN_REDIS_PACKAGE; the queue tests will be skipped"
+  [ "$OWN_POLICY" = 1 ] && as_root rm -f "$POLICY"
+  if command -v systemctl >/dev/null; then as_root systemctl disable --now redis-server >/dev/null 2>&1 || true; fi
+  have="$(dpkg-query -W -f='${Version}' "$DEBIAN_REDIS_PACKAGE" 2>/dev/null || true)"
+  [ -z "$have" ] || [ "$have" = "$KNOWN_GOOD_redis_server" ] || say "note: $DEBIAN_REDIS_PACKAGE $have installed; tested with $KNOWN_GOOD_redis_server"
 fi
 
 # --- project-local kernel spec and env file ---------------------------------
