@@ -96,7 +96,7 @@ export function goldenRuns(): GoldenRun[] {
   // masked networks with skip blocks; a random-structure network
   for (const mode of ["GRU", "LSTM", "RNN_RELU"] as const) {
     for (const layout of ["rows", "columns"] as const) {
-      for (const backend of [...wasm.slice(-1), "js-f64"]) {
+      for (const backend of [...wasm, "js-f64"]) {
         add(`masked skips ${mode} ${layout} ${backend}`, () => {
           const spec = smallSpec(mode, [5, 3, 4, 2], [[0, 2], [1, 3], [0, 3]], new Random(17), true);
           return trained({ ...spec, vocab: 128 }, { backend: backend as never, layout, padding: "packed" });
@@ -110,7 +110,7 @@ export function goldenRuns(): GoldenRun[] {
   }
 
   // pruned networks on the sparse backend
-  const sparse = [...(wasm.length > 0 ? [sparseBackend("wasm"), sparseBackend("wasm", 1)] : []), sparseBackend("js"), sparseBackend("js", 1)];
+  const sparse = [...wasm.flatMap((backend) => [sparseBackend(backend), sparseBackend(backend, 1)]), sparseBackend("js"), sparseBackend("js", 1)];
   for (const mode of CELL_MODES) {
     for (const layout of ["rows", "columns", "auto"] as const) {
       for (const backend of sparse) {
