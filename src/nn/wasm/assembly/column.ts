@@ -2,7 +2,7 @@
 // layout of KernelOps.columnForward / columnBackward (src/nn/kernel-ops.ts): feature
 // k of row r of step t is at x[k·R + off_t + r], so every unit of a block is a run
 // of rows_t floats and the cell math runs 4 strings per vector whatever H is.
-// Mirrors JsOps.columnForward / columnBackward (src/nn/js-ops.ts).
+// The cell math is gates.ts's. Mirrors JsOps.columnForward / columnBackward (src/nn/js-ops.ts).
 //
 // Loop order: time, then rows, then units; within a group of rows the whole step
 // (recurrent product and cell) runs in registers. Rows go 8 at a time (two vectors
@@ -16,11 +16,10 @@
 // such loads stay inside linear memory). The garbage lanes are computed and dropped.
 //
 // Mode codes (wasm-ops.ts maps CellMode to them): 0 RNN_TANH, 1 RNN_RELU, 2 GRU, 3 LSTM.
-import { madd, sigmoid4, storeLanes, tanh4 } from "./simd";
-import { gruDn, gruDr, gruDz, storeGruGateGradients } from "./cell";
+import { madd, storeLanes } from "./simd";
+import { gruCell, gruCellGradient, lstmCell, lstmCellGradient, rnnCell, rnnCellGradient } from "./gates";
 
 export const RELU = 1, GRU = 2, LSTM = 3;
-const ONE: v128 = f32x4.splat(1.0);
 export const ZERO: v128 = f32x4.splat(0.0);
 /** bytes from a group's first vector of rows to its second */
 const NEXT: usize = 16;
@@ -116,11 +115,10 @@ export function columnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize, x
     const wi = wih + (<usize>(j * In) << 2), wh = w + (<usize>(j * H) << 2), b = biases(bih, bhh, j);
     const a0 = dotRows(H, wh, hs, stride, dotRows(In, wi, xs, stride, b));
     const o = <usize>j * stride + at;
-    // pmax: one maxps, where wasm max costs several instructions for its NaN rules
-    storeLanes(h + o, relu ? f32x4.pmax(a0, ZERO) : tanh4(a0), lanes);
+    storeLanes(h + o, rnnCell(relu, a0), lanes);
     if (pair) {
       const a1 = dotRows(H, wh, hs + NEXT, stride, dotRows(In, wi, xs + NEXT, stride, b));
-      v128.store(h + o + NEXT, relu ? f32x4.pmax(a1, ZERO) : tanh4(a1));
+      v128.store(h + o + NEXT, rnnCell(relu, a1));
     }
   }
 }
@@ -157,22 +155,17 @@ export function columnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize, x
       }
     }
     const o = <usize>j * stride + at;
-    gruCell(gate, act + o, h + o, ghn + o, hp + o, lanes, r0, z0, i0, n0);
-    if (pair) gruCell(gate, act + o + NEXT, h + o + NEXT, ghn + o + NEXT, hp + o + NEXT, 4, r1, z1, i1, n1);
+    gruColumnCell(gate, o, lanes, r0, z0, i0, n0, act, hp, h, ghn);
+    if (pair) gruColumnCell(gate, o + NEXT, 4, r1, z1, i1, n1, act, hp, h, ghn);
   }
 }
 
+/** The GRU cell of one vector of rows at byte offset o of every feature run; ghn keeps W_hn·h_{t−1} + b_hn for the backward. */
 // @ts-ignore: decorator
-@inline export function gruCell(gate: usize, pa: usize, ph: usize, pn: usize, hPrev: usize, lanes: i32,
-                         ar: v128, az: v128, ain: v128, ahn: v128): void {
-  const rg = sigmoid4(ar);
-  const zg = sigmoid4(az);
-  const ng = tanh4(madd(rg, ahn, ain));
-  storeLanes(pa, rg, lanes);
-  storeLanes(pa + gate, zg, lanes);
-  storeLanes(pa + 2 * gate, ng, lanes);
-  storeLanes(pn, ahn, lanes);
-  storeLanes(ph, madd(zg, f32x4.sub(v128.load(hPrev), ng), ng), lanes);
+@inline export function gruColumnCell(gate: usize, o: usize, lanes: i32, ar: v128, az: v128, ain: v128, ahn: v128,
+                                      act: usize, hp: usize, h: usize, ghn: usize): void {
+  storeLanes(ghn + o, ahn, lanes);
+  gruCell(true, ar, az, ain, ahn, v128.load(hp + o), act + o, gate, h + o, lanes);
 }
 
 /** LSTM: i, f, g, o = W_i·x + b_i + W_h·h_{t−1} + b_h (one accumulator each), then the cell */
@@ -201,26 +194,9 @@ export function columnForward(mode: i32, H: i32, T: i32, R: i32, steps: usize, x
       }
     }
     const o = <usize>j * stride + at, cPrev = cFrom + <usize>j * stride;
-    lstmCell(gate, act + o, h + o, c + o, cPrev, lanes, mask, i0, f0, g0, o0);
-    if (pair) lstmCell(gate, act + o + NEXT, h + o + NEXT, c + o + NEXT, cPrev + NEXT, 4, mask, i1, f1, g1, o1);
+    lstmCell(true, i0, f0, g0, o0, v128.and(v128.load(cPrev), mask), act + o, gate, c + o, h + o, lanes);
+    if (pair) lstmCell(true, i1, f1, g1, o1, v128.and(v128.load(cPrev + NEXT), mask), act + o + NEXT, gate, c + o + NEXT, h + o + NEXT, 4);
   }
-}
-
-/** i, f, o = σ(·), g = tanh(·), c = f∘c_{t−1} + i∘g, h = o∘tanh(c); act ← [i|f|g|o] */
-// @ts-ignore: decorator
-@inline export function lstmCell(gate: usize, pa: usize, ph: usize, pc: usize, cPrev: usize, lanes: i32, mask: v128,
-                          ai: v128, af: v128, ag: v128, ao: v128): void {
-  const ig = sigmoid4(ai);
-  const fg = sigmoid4(af);
-  const gg = tanh4(ag);
-  const og = sigmoid4(ao);
-  storeLanes(pa, ig, lanes);
-  storeLanes(pa + gate, fg, lanes);
-  storeLanes(pa + 2 * gate, gg, lanes);
-  storeLanes(pa + 3 * gate, og, lanes);
-  const cn = madd(fg, v128.and(v128.load(cPrev), mask), f32x4.mul(ig, gg));
-  storeLanes(pc, cn, lanes);
-  storeLanes(ph, f32x4.mul(og, tanh4(cn)), lanes);
 }
 
 /**
@@ -290,52 +266,28 @@ export function columnBackward(mode: i32, H: i32, T: i32, R: i32, steps: usize,
   }
 }
 
-/** RNN_TANH dGi = d∘(1 − h²), RNN_RELU dGi = d∘(h > 0), d = dOut + carryH */
+/** RNN: dGi from d = dOut + carryH (pass 2 replaces carryH with the product) */
 // @ts-ignore: decorator
 @inline function rnnCellBackward(relu: bool, o: usize, lanes: i32, pc: usize, h: usize, dOut: usize, dGi: usize): void {
   const d = f32x4.add(v128.load(dOut + o), v128.load(pc));
-  const y = v128.load(h + o);
-  storeLanes(dGi + o, relu ? v128.and(d, f32x4.gt(y, ZERO)) : f32x4.mul(d, f32x4.sub(ONE, f32x4.mul(y, y))), lanes);
+  storeLanes(dGi + o, rnnCellGradient(relu, d, v128.load(h + o)), lanes);
 }
 
-/**
- * GRU: dn = d(1−z)(1−n²), dz = d(h_{t−1}−n)z(1−z), dr = dn·ghn·r(1−r);
- * dGi = [dr | dz | dn], dGh = [dr | dz | dn∘r]; carryH ← d∘z (pass 2 adds the product).
- */
+/** GRU: dGi, dGh from d = dOut + carryH; carryH ← d∘z (pass 2 adds the product) */
 // @ts-ignore: decorator
 @inline function gruCellBackward(H: i32, stride: usize, o: usize, lanes: i32, pc: usize,
                                  act: usize, hp: usize, ghn: usize, dOut: usize, dGi: usize, dGh: usize): void {
-  const gate = <usize>H * stride;
   const d = f32x4.add(v128.load(dOut + o), v128.load(pc));
-  const pa = act + o;
-  const rg = v128.load(pa), zg = v128.load(pa + gate), ng = v128.load(pa + 2 * gate);
-  const dn = gruDn(d, zg, ng);
-  const dz = gruDz(d, v128.load(hp + o), zg, ng);
-  const dr = gruDr(dn, v128.load(ghn + o), rg);
-  storeGruGateGradients(dGi + o, dGh + o, gate, dr, dz, dn, rg, lanes);
-  storeLanes(pc, f32x4.mul(d, zg), lanes);
+  storeLanes(pc, gruCellGradient(d, v128.load(hp + o), v128.load(ghn + o), act + o, <usize>H * stride, dGi + o, dGh + o, lanes), lanes);
 }
 
-/**
- * LSTM: tc = tanh(c), dct = carryC + d·o(1−tc²);
- * dGi = [dct·g·i(1−i) | dct·c_{t−1}·f(1−f) | dct·i(1−g²) | d·tc·o(1−o)]; carryC ← dct∘f.
- */
+/** LSTM: dGi from d = dOut + carryH and carryC; carryC ← ∂L/∂c_{t−1} (pass 2 replaces carryH) */
 // @ts-ignore: decorator
 @inline function lstmCellBackward(H: i32, stride: usize, o: usize, lanes: i32, pc: usize, pcc: usize, cPrev: usize, mask: v128,
                                   act: usize, c: usize, dOut: usize, dGi: usize): void {
-  const gate = <usize>H * stride;
   const d = f32x4.add(v128.load(dOut + o), v128.load(pc));
-  const pa = act + o;
-  const ig = v128.load(pa), fg = v128.load(pa + gate), gg = v128.load(pa + 2 * gate), og = v128.load(pa + 3 * gate);
-  const tc = tanh4(v128.load(c + o));
-  const dct = f32x4.add(v128.load(pcc), f32x4.mul(f32x4.mul(d, og), f32x4.sub(ONE, f32x4.mul(tc, tc))));
-  const x = v128.and(v128.load(cPrev), mask);
-  const pi = dGi + o;
-  storeLanes(pi, f32x4.mul(f32x4.mul(f32x4.mul(dct, gg), ig), f32x4.sub(ONE, ig)), lanes);
-  storeLanes(pi + gate, f32x4.mul(f32x4.mul(f32x4.mul(dct, x), fg), f32x4.sub(ONE, fg)), lanes);
-  storeLanes(pi + 2 * gate, f32x4.mul(f32x4.mul(dct, ig), f32x4.sub(ONE, f32x4.mul(gg, gg))), lanes);
-  storeLanes(pi + 3 * gate, f32x4.mul(f32x4.mul(f32x4.mul(d, tc), og), f32x4.sub(ONE, og)), lanes);
-  storeLanes(pcc, f32x4.mul(dct, fg), lanes);
+  const carry = lstmCellGradient(d, v128.load(pcc), v128.and(v128.load(cPrev), mask), v128.load(c + o), act + o, <usize>H * stride, dGi + o, lanes);
+  storeLanes(pcc, carry, lanes);
 }
 
 /**

@@ -2,15 +2,15 @@
 // bias and the cell (forward), or the cell's backward and the product with W_hh
 // (backward). For hidden sizes of a few units the separate gemm / bias / cell calls
 // cost microseconds of call overhead and packing each for a few hundred flops; here
-// a row's recurrent product is done in registers right before its cell.
+// a row's recurrent product is done in registers right before its cell (gates.ts).
 // Mirrors JsOps.gruStepForward / gruStepBackward (src/nn/js-ops.ts).
 //
 // Values stay in registers between the product and the cell on purpose: storing a
 // ragged row (H not a multiple of 4) lane by lane and reading it back as a vector
 // defeats store-to-load forwarding, which made a store-then-reload version slower
 // than the separate calls.
-import { madd, sigmoid4, storeLanes, tanh4 } from "./simd";
-import { gruDn, gruDr, gruDz, gruRowBackward, storeGruGateGradients } from "./cell";
+import { madd, storeLanes } from "./simd";
+import { gruCell, gruCellGradient } from "./gates";
 
 /**
  * gh = hPrev·Wᵀ + b_hh (rows × 3H, W is 3H × H), then the GRU cell (forwardGRU).
@@ -42,16 +42,15 @@ export function stepGRU(rows: i32, H: i32, gi: usize, gh: usize, hPrev: usize, w
       storeLanes(qr, ar, lanes);
       storeLanes(qr + block, az, lanes);
       storeLanes(qr + 2 * block, an, lanes);
-      const pr = gi + g + jb;
-      const rg = sigmoid4(f32x4.add(v128.load(pr), ar));
-      const zg = sigmoid4(f32x4.add(v128.load(pr + block), az));
-      const ng = tanh4(f32x4.add(v128.load(pr + 2 * block), f32x4.mul(rg, an)));
-      storeLanes(pr, rg, lanes);
-      storeLanes(pr + block, zg, lanes);
-      storeLanes(pr + 2 * block, ng, lanes);
-      storeLanes(h + o + jb, f32x4.add(ng, f32x4.mul(zg, f32x4.sub(v128.load(hPrev + o + jb), ng))), lanes);
+      gruStepCell(gi + g + jb, block, ar, az, an, v128.load(hPrev + o + jb), h + o + jb, lanes);
     }
   }
+}
+
+/** The GRU cell of a step whose recurrent pre-activations ar, az, an are in registers; gi's are read at pr. */
+// @ts-ignore: decorator
+@inline function gruStepCell(pr: usize, block: usize, ar: v128, az: v128, an: v128, hPrev: v128, h: usize, lanes: i32): void {
+  gruCell(false, f32x4.add(v128.load(pr), ar), f32x4.add(v128.load(pr + block), az), v128.load(pr + 2 * block), an, hPrev, pr, block, h, lanes);
 }
 
 /**
@@ -84,90 +83,47 @@ export function stepGRU(rows: i32, H: i32, gi: usize, gh: usize, hPrev: usize, w
       const x3 = v128.load32_splat(hk + 3 * block);
       ar3 = madd(x3, wr, ar3); az3 = madd(x3, wz, az3); an3 = madd(x3, wn, an3);
     }
-    const q0 = gh + g + 0 * rowG, p0 = gi + g + 0 * rowG;
+    const q0 = gh + g + 0 * rowG, q1 = gh + g + 1 * rowG, q2 = gh + g + 2 * rowG, q3 = gh + g + 3 * rowG;
     storeLanes(q0, ar0, H); storeLanes(q0 + block, az0, H); storeLanes(q0 + 2 * block, an0, H);
-    const q1 = gh + g + 1 * rowG, p1 = gi + g + 1 * rowG;
     storeLanes(q1, ar1, H); storeLanes(q1 + block, az1, H); storeLanes(q1 + 2 * block, an1, H);
-    const q2 = gh + g + 2 * rowG, p2 = gi + g + 2 * rowG;
     storeLanes(q2, ar2, H); storeLanes(q2 + block, az2, H); storeLanes(q2 + 2 * block, an2, H);
-    const q3 = gh + g + 3 * rowG, p3 = gi + g + 3 * rowG;
     storeLanes(q3, ar3, H); storeLanes(q3 + block, az3, H); storeLanes(q3 + 2 * block, an3, H);
-    const rg0 = sigmoid4(f32x4.add(v128.load(p0), ar0));
-    const rg1 = sigmoid4(f32x4.add(v128.load(p1), ar1));
-    const rg2 = sigmoid4(f32x4.add(v128.load(p2), ar2));
-    const rg3 = sigmoid4(f32x4.add(v128.load(p3), ar3));
-    const zg0 = sigmoid4(f32x4.add(v128.load(p0 + block), az0));
-    const zg1 = sigmoid4(f32x4.add(v128.load(p1 + block), az1));
-    const zg2 = sigmoid4(f32x4.add(v128.load(p2 + block), az2));
-    const zg3 = sigmoid4(f32x4.add(v128.load(p3 + block), az3));
-    const ng0 = tanh4(f32x4.add(v128.load(p0 + 2 * block), f32x4.mul(rg0, an0)));
-    const ng1 = tanh4(f32x4.add(v128.load(p1 + 2 * block), f32x4.mul(rg1, an1)));
-    const ng2 = tanh4(f32x4.add(v128.load(p2 + 2 * block), f32x4.mul(rg2, an2)));
-    const ng3 = tanh4(f32x4.add(v128.load(p3 + 2 * block), f32x4.mul(rg3, an3)));
-    storeLanes(p0, rg0, H); storeLanes(p0 + block, zg0, H); storeLanes(p0 + 2 * block, ng0, H);
-    storeLanes(h + o + 0 * block, f32x4.add(ng0, f32x4.mul(zg0, f32x4.sub(v128.load(hPrev + o + 0 * block), ng0))), H);
-    storeLanes(p1, rg1, H); storeLanes(p1 + block, zg1, H); storeLanes(p1 + 2 * block, ng1, H);
-    storeLanes(h + o + 1 * block, f32x4.add(ng1, f32x4.mul(zg1, f32x4.sub(v128.load(hPrev + o + 1 * block), ng1))), H);
-    storeLanes(p2, rg2, H); storeLanes(p2 + block, zg2, H); storeLanes(p2 + 2 * block, ng2, H);
-    storeLanes(h + o + 2 * block, f32x4.add(ng2, f32x4.mul(zg2, f32x4.sub(v128.load(hPrev + o + 2 * block), ng2))), H);
-    storeLanes(p3, rg3, H); storeLanes(p3 + block, zg3, H); storeLanes(p3 + 2 * block, ng3, H);
-    storeLanes(h + o + 3 * block, f32x4.add(ng3, f32x4.mul(zg3, f32x4.sub(v128.load(hPrev + o + 3 * block), ng3))), H);
+    const p = gi + g, hp = hPrev + o, ho = h + o;
+    gruStepCell(p + 0 * rowG, block, ar0, az0, an0, v128.load(hp + 0 * block), ho + 0 * block, H);
+    gruStepCell(p + 1 * rowG, block, ar1, az1, an1, v128.load(hp + 1 * block), ho + 1 * block, H);
+    gruStepCell(p + 2 * rowG, block, ar2, az2, an2, v128.load(hp + 2 * block), ho + 2 * block, H);
+    gruStepCell(p + 3 * rowG, block, ar3, az3, an3, v128.load(hp + 3 * block), ho + 3 * block, H);
   }
   return r;
 }
 
-/** Lane q of v in every lane. */
-// @ts-ignore: decorator
-@inline function lane(v: v128, q: i32): v128 {
-  if (q == 0) return v128.shuffle<f32>(v, v, 0, 0, 0, 0);
-  if (q == 1) return v128.shuffle<f32>(v, v, 1, 1, 1, 1);
-  if (q == 2) return v128.shuffle<f32>(v, v, 2, 2, 2, 2);
-  return v128.shuffle<f32>(v, v, 3, 3, 3, 3);
-}
-
-/** The GRU cell's backward (backwardGRU), then dh += dGh·W (rows × H; W is 3H × H). */
+/**
+ * The GRU cell's backward (backwardGRU), then dh += dGh·W (rows × H; W is 3H × H), one
+ * accumulator per gate, the gate gradients read back one lane at a time. For H ≤ 4 one
+ * vector holds the row, and its d∘z stays in a register (reading back a ragged row
+ * stored lane by lane would miss store-to-load forwarding).
+ */
 export function stepBackGRU(rows: i32, H: i32, act: usize, gh: usize, hPrev: usize, w: usize, dh: usize, dGi: usize, dGh: usize): void {
-  if (H > 4) { stepBackWide(rows, H, act, gh, hPrev, w, dh, dGi, dGh); return; }
   const GH = 3 * H;
   const block = <usize>H << 2, wGate = <usize>(H * H) << 2;
   for (let r = 0; r < rows; r++) {
     const g = <usize>(r * GH) << 2;
     const o = <usize>(r * H) << 2;
-    const pa = act + g;
-    const rg = v128.load(pa), zg = v128.load(pa + block), ng = v128.load(pa + 2 * block);
-    const d = v128.load(dh + o);
-    const dn = gruDn(d, zg, ng);
-    const dz = gruDz(d, v128.load(hPrev + o), zg, ng);
-    const dr = gruDr(dn, v128.load(gh + g + 2 * block), rg);
-    const dnr = storeGruGateGradients(dGi + g, dGh + g, block, dr, dz, dn, rg, H);
-    // dh = d∘z + Σ_q dGh[q]·W[q], one accumulator per gate
-    let ar = f32x4.mul(d, zg), az = f32x4.splat(0), an = f32x4.splat(0);
-    for (let q = 0; q < H; q++) {
-      const pw = w + (<usize>(q * H) << 2);
-      ar = madd(lane(dr, q), v128.load(pw), ar);
-      az = madd(lane(dz, q), v128.load(pw + wGate), az);
-      an = madd(lane(dnr, q), v128.load(pw + 2 * wGate), an);
+    let direct = f32x4.splat(0);
+    for (let j = 0; j < H; j += 4) {
+      const jb = <usize>j << 2;
+      direct = gruCellGradient(v128.load(dh + o + jb), v128.load(hPrev + o + jb), v128.load(gh + g + 2 * block + jb),
+        act + g + jb, block, dGi + g + jb, dGh + g + jb, H - j);
+      if (H > 4) storeLanes(dh + o + jb, direct, H - j);
     }
-    storeLanes(dh + o, f32x4.add(ar, f32x4.add(az, an)), H);
-  }
-}
-
-/** stepBackGRU for H > 4: the cell row by row, then the product (its dh reload may miss store forwarding). */
-function stepBackWide(rows: i32, H: i32, act: usize, gh: usize, hPrev: usize, w: usize, dh: usize, dGi: usize, dGh: usize): void {
-  const GH = 3 * H;
-  const gate = <usize>H << 2, wGate = <usize>(H * H) << 2;
-  for (let r = 0; r < rows; r++) {
-    const g = <usize>(r * GH) << 2;
-    const o = <usize>(r * H) << 2;
-    gruRowBackward(H, act + g, gh + g, hPrev + o, dh + o, dGi + g, dGh + g);
     for (let k = 0; k < H; k += 4) {
       const kb = <usize>k << 2;
-      let ar = v128.load(dh + o + kb), az = f32x4.splat(0), an = f32x4.splat(0);
+      let ar = H > 4 ? v128.load(dh + o + kb) : direct, az = f32x4.splat(0), an = f32x4.splat(0);
       for (let q = 0; q < H; q++) {
         const d = dGh + g + (<usize>q << 2), pw = w + (<usize>(q * H) << 2) + kb;
         ar = madd(v128.load32_splat(d), v128.load(pw), ar);
-        az = madd(v128.load32_splat(d + gate), v128.load(pw + wGate), az);
-        an = madd(v128.load32_splat(d + 2 * gate), v128.load(pw + 2 * wGate), an);
+        az = madd(v128.load32_splat(d + block), v128.load(pw + wGate), az);
+        an = madd(v128.load32_splat(d + 2 * block), v128.load(pw + 2 * wGate), an);
       }
       storeLanes(dh + o + kb, f32x4.add(ar, f32x4.add(az, an)), H - k);
     }

@@ -1,13 +1,13 @@
 // Sparse feature-major kernels: the time loops of src/nn/wasm/assembly/column.ts for a
 // block whose W_ih / W_hh are pruned, plus the two products around them (dx = W_ihᵀ·dG
 // and the weight gradient on the kept entries, sparse.ts's sddmm). Same layout, same
-// cell math (imported from there), same ragged-vector rules (4 floats of slack after
-// every sequence buffer).
+// cell math (src/nn/wasm/assembly/gates.ts), same ragged-vector rules (4 floats of slack
+// after every sequence buffer).
 //
 // Why this layout for sparse weights: feature k of a sequence is one run of the batch's
 // rows, so every kept weight multiplies whole vectors of strings — 2 vectors (8 rows)
-// per weight load in the forward, 4 (16 rows) in the backward — and no transposes are needed. The gate arithmetic is
-// unchanged; only the products shrink with the density.
+// per weight load in the forward, 4 (16 rows) in the backward — and no transposes are
+// needed. The gate arithmetic is gates.ts's; only the products shrink with the density.
 //
 // Entries: a pattern's kept weights, in CSR (rows of W: the forward products) or CSC
 // (columns: the products with Wᵀ), are packed before each call by `pack` into pairs
@@ -15,9 +15,10 @@
 // loop then does one offset load, one weight broadcast and a load + multiply-add per
 // vector. Packing per call costs O(kept entries); it picks up the optimizer's new
 // weights and the batch's row stride.
-import { madd, storeLanes, tanh4 } from "../../../nn/wasm/assembly/simd";
+import { madd, storeLanes } from "../../../nn/wasm/assembly/simd";
+import { lstmCell, rnnCell } from "../../../nn/wasm/assembly/gates";
 import {
-  GRU, LSTM, RELU, ZERO, cellGradients, gruCell, lstmCell, stepColumn, stepRows, storePrevious,
+  GRU, LSTM, RELU, ZERO, cellGradients, gruColumnCell, stepColumn, stepRows, storePrevious,
 } from "../../../nn/wasm/assembly/column";
 
 /** out[e] = (idx[e]·stride as i32, w[pos[e]] as f32) for e < nnz: 8 bytes per entry. */
@@ -92,15 +93,13 @@ export function sparseColumnForward(mode: i32, H: i32, T: i32, R: i32, steps: us
   }
 }
 
-/** pairSum's sum for the second vector (a function returns one value) */
-let second: v128 = i32x4.splat(0);
-
 /**
- * init0 + Σ_{e ∈ [e0, e1)} w_e · src[off_e] over one vector of rows; with `pair` also
- * init1 + … over the next vector, left in `second`.
+ * init0 + Σ_{e ∈ [e0, e1)} w_e · src[off_e] over one vector of rows, returned; with `pair`
+ * also init1 + … over the next vector (src + 16), stored at `park` (a full vector's room in
+ * an output the caller fills later): each weight entry loaded serves both vectors.
  */
 // @ts-ignore: decorator
-@inline function pairSum(pair: bool, entries: usize, e0: i32, e1: i32, src: usize, init0: v128, init1: v128): v128 {
+@inline function pairSum(pair: bool, entries: usize, e0: i32, e1: i32, src: usize, init0: v128, init1: v128, park: usize): v128 {
   let a0 = init0, a1 = init1;
   for (let e = e0; e < e1; e++) {
     const p = entries + (<usize>e << 3);
@@ -108,11 +107,24 @@ let second: v128 = i32x4.splat(0);
     a0 = madd(w, v128.load(s), a0);
     if (pair) a1 = madd(w, v128.load(s, 16), a1);
   }
-  if (pair) second = a1;
+  if (pair) v128.store(park, a1);
   return a0;
 }
 
-/** One step of one vector of rows at column byte offset `at` (its first `lanes` valid), or of two (`pair`). */
+/** b_ih[q] + b_hh[q] + W_ih[q]·x + W_hh[q]·h_{t−1} over one vector (returned), or two (the second's at `park`, as pairSum) */
+// @ts-ignore: decorator
+@inline function gateSum(pair: bool, q: i32, bih: usize, bhh: usize, ihPtr: usize, ih: usize, hhPtr: usize, hh: usize,
+                         xs: usize, hs: usize, park: usize): v128 {
+  const qb = <usize>q << 2, b = f32x4.add(v128.load32_splat(bih + qb), v128.load32_splat(bhh + qb));
+  const a0 = pairSum(pair, ih, first(ihPtr, q), end(ihPtr, q), xs, b, b, park);
+  return pairSum(pair, hh, first(hhPtr, q), end(hhPtr, q), hs, a0, pair ? v128.load(park) : ZERO, park);
+}
+
+/**
+ * One step of one vector of rows at column byte offset `at` (its first `lanes` valid), or of
+ * two (`pair`): each unit's gate sums, then its cell (gates.ts). The second vector's sums
+ * wait in its own output slots (act, ghn or h at +16) and are read back for its cell.
+ */
 // @ts-ignore: decorator
 @inline function forwardRows(pair: bool, lanes: i32, mode: i32, H: i32, stride: usize, at: usize, from: usize, cFrom: usize, mask: v128,
                              x: usize, bih: usize, bhh: usize, act: usize, hp: usize, h: usize, c: usize, ghn: usize,
@@ -120,41 +132,33 @@ let second: v128 = i32x4.splat(0);
   storePrevious(pair ? 2 : 1, H, stride, at, lanes, from, mask, hp);
   const xs = x + at, hs = hp + at, gate = <usize>H * stride;
   for (let j = 0; j < H; j++) {
-    const o = <usize>j * stride + at;
+    const o = <usize>j * stride + at, a = act + o + 16;
     if (mode == GRU) {
-      let r1 = ZERO, z1 = ZERO, i1 = ZERO, n1 = ZERO;
-      let r0 = gateSum(pair, j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs); if (pair) r1 = second;
-      let z0 = gateSum(pair, H + j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs); if (pair) z1 = second;
+      const r0 = gateSum(pair, j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs, a);
+      const z0 = gateSum(pair, H + j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs, a + gate);
       // the n gate keeps its parts apart: n = tanh(W_in·x + b_in + r∘(W_hn·h + b_hn))
       const q = 2 * H + j, bin = v128.load32_splat(bih + (<usize>q << 2)), bhn = v128.load32_splat(bhh + (<usize>q << 2));
-      const i0 = pairSum(pair, ih, first(ihPtr, q), end(ihPtr, q), xs, bin, bin); if (pair) i1 = second;
-      const n0 = pairSum(pair, hh, first(hhPtr, q), end(hhPtr, q), hs, bhn, bhn); if (pair) n1 = second;
-      gruCell(gate, act + o, h + o, ghn + o, hp + o, lanes, r0, z0, i0, n0);
-      if (pair) gruCell(gate, act + o + 16, h + o + 16, ghn + o + 16, hp + o + 16, 4, r1, z1, i1, n1);
+      const i0 = pairSum(pair, ih, first(ihPtr, q), end(ihPtr, q), xs, bin, bin, a + 2 * gate);
+      const n0 = pairSum(pair, hh, first(hhPtr, q), end(hhPtr, q), hs, bhn, bhn, ghn + o + 16);
+      gruColumnCell(gate, o, lanes, r0, z0, i0, n0, act, hp, h, ghn);
+      if (pair) gruColumnCell(gate, o + 16, 4, v128.load(a), v128.load(a + gate), v128.load(a + 2 * gate), v128.load(ghn + o + 16), act, hp, h, ghn);
     } else if (mode == LSTM) {
-      let i1 = ZERO, f1 = ZERO, g1 = ZERO, o1 = ZERO;
-      const i0 = gateSum(pair, j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs); if (pair) i1 = second;
-      const f0 = gateSum(pair, H + j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs); if (pair) f1 = second;
-      const g0 = gateSum(pair, 2 * H + j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs); if (pair) g1 = second;
-      const o0 = gateSum(pair, 3 * H + j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs); if (pair) o1 = second;
+      const i0 = gateSum(pair, j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs, a);
+      const f0 = gateSum(pair, H + j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs, a + gate);
+      const g0 = gateSum(pair, 2 * H + j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs, a + 2 * gate);
+      const o0 = gateSum(pair, 3 * H + j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs, a + 3 * gate);
       const cPrev = cFrom + <usize>j * stride;
-      lstmCell(gate, act + o, h + o, c + o, cPrev, lanes, mask, i0, f0, g0, o0);
-      if (pair) lstmCell(gate, act + o + 16, h + o + 16, c + o + 16, cPrev + 16, 4, mask, i1, f1, g1, o1);
+      lstmCell(true, i0, f0, g0, o0, v128.and(v128.load(cPrev), mask), act + o, gate, c + o, h + o, lanes);
+      if (pair) {
+        lstmCell(true, v128.load(a), v128.load(a + gate), v128.load(a + 2 * gate), v128.load(a + 3 * gate),
+          v128.and(v128.load(cPrev + 16), mask), a, gate, c + o + 16, h + o + 16, 4);
+      }
     } else {
-      const a0 = gateSum(pair, j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs);
-      storeLanes(h + o, mode == RELU ? f32x4.pmax(a0, ZERO) : tanh4(a0), lanes);
-      if (pair) v128.store(h + o + 16, mode == RELU ? f32x4.pmax(second, ZERO) : tanh4(second));
+      const a0 = gateSum(pair, j, bih, bhh, ihPtr, ih, hhPtr, hh, xs, hs, h + o + 16);
+      storeLanes(h + o, rnnCell(mode == RELU, a0), lanes);
+      if (pair) v128.store(h + o + 16, rnnCell(mode == RELU, v128.load(h + o + 16)));
     }
   }
-}
-
-/** b_ih[q] + b_hh[q] + W_ih[q]·x + W_hh[q]·h_{t−1} (one vector, or two: the second in `second`) */
-// @ts-ignore: decorator
-@inline function gateSum(pair: bool, q: i32, bih: usize, bhh: usize, ihPtr: usize, ih: usize, hhPtr: usize, hh: usize,
-                         xs: usize, hs: usize): v128 {
-  const qb = <usize>q << 2, b = f32x4.add(v128.load32_splat(bih + qb), v128.load32_splat(bhh + qb));
-  const a0 = pairSum(pair, ih, first(ihPtr, q), end(ihPtr, q), xs, b, b), a1 = second;
-  return pairSum(pair, hh, first(hhPtr, q), end(hhPtr, q), hs, a0, a1);
 }
 
 /**
