@@ -59,6 +59,8 @@ interface Context {
   pool: WorkerPool<unknown, unknown>;
   running: number;
   used: number;
+  /** dropped by trim(): a job that got it just before loads the data again */
+  retired: boolean;
 }
 
 /** Data sets kept in memory at once (each with its own thread pool). */
@@ -97,7 +99,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         const kind = taskKind(kindName);
         const pool = createPool<unknown, unknown>({ module: kind.module, workers: concurrency, shared });
         say(`data ${data.fingerprint.slice(0, 12)}… loaded (${shared.train.length} train, ${shared.test.length} test strings) for ${kindName}`);
-        return { pool, running: 0, used: Date.now() };
+        return { pool, running: 0, used: Date.now(), retired: false };
       })();
       ctx.catch(() => contexts.delete(id));
       contexts.set(id, ctx);
@@ -111,7 +113,9 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     const settled = await Promise.all([...contexts].map(async ([id, p]) => [id, await p.catch(() => undefined)] as const));
     const idle = settled.filter(([, c]) => c && c.running === 0).sort((a, b) => a[1]!.used - b[1]!.used);
     for (const [id, c] of idle.slice(0, contexts.size - MAX_CONTEXTS)) {
+      if (c!.running > 0 || contexts.get(id) === undefined) continue;
       contexts.delete(id);
+      c!.retired = true;
       await c!.pool.destroy();
     }
   };
@@ -135,6 +139,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
       try {
         const cacheKey = canonicalJson(p.task);
         own = numericsCache.get(cacheKey) ?? canonicalJson(kind.numerics(p.task));
+        if (numericsCache.size > 10_000) numericsCache.clear();
         numericsCache.set(cacheKey, own);
       } catch (error) {
         throw new UnrecoverableError(`task ${p.key}: ${(error as Error).message}`);
@@ -144,7 +149,8 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
         throw refuse(`job ${job.id} (task ${p.key}) needs engine numerics ${formatNumerics(p.numerics)}; this worker computes with ${formatNumerics(mine)} ` +
           `(NUMERICS_VERSION ${NUMERICS_VERSION} in src/nn/numerics.ts): run the same commit, on the same kind of CPU, as the notebook`);
       }
-      const ctx = await loadContext(p.kind, p.data);
+      let ctx = await loadContext(p.kind, p.data);
+      while (ctx.retired) ctx = await loadContext(p.kind, p.data);
       ctx.running++;
       ctx.used = Date.now();
       let result: unknown;
