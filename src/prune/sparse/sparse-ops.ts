@@ -57,9 +57,8 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
   private masks: F | null = null;
   /** per matrix of the layout: its pattern, built on first use after its mask last changed */
   private patterns: Array<SparsePattern | undefined> = [];
-  /** per matrix: its pattern in wasm memory (kept across mask changes so its memory is reused), and whether it is older than the mask */
-  private wasmPatterns: Array<WasmPattern | undefined> = [];
-  private staleWasm: boolean[] = [];
+  /** per matrix: its pattern in wasm memory (kept across mask changes so its memory is reused) and whether it is older than the mask */
+  private wasmPatterns: Array<{ copy: WasmPattern; stale: boolean } | undefined> = [];
   /**
    * Numerics version 2: a weight gradient is formed on its pattern only after the engine
    * has masked a gradient once, so every engine's first backward pass forms them dense
@@ -94,19 +93,17 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
   readonly scatterAddColumns?: KernelOps<F>["scatterAddColumns"];
 
   bindParameters(layout: ParameterLayout, masks: F): void {
+    this.unbind();
     this.layout = layout;
     this.masks = masks;
-    this.patterns = [];
-    this.wasmPatterns = [];
-    this.staleWasm = [];
-    this.gradientsOnPattern = false;
   }
 
   maskChanged(block: number): void {
     this.layout?.matrices.forEach((m, i) => {
       if (m.block !== block) return;
       this.patterns[i] = undefined;
-      if (this.wasmPatterns[i]) this.staleWasm[i] = true;
+      const uploaded = this.wasmPatterns[i];
+      if (uploaded) uploaded.stale = true;
     });
   }
 
@@ -165,13 +162,12 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
 
   /** The wasm copy of matrix i's pattern p, uploaded again when the mask changed. */
   private wasmPattern(p: SparsePattern, i: number): WasmPattern {
-    let w = this.wasmPatterns[i];
-    if (!w || w.nnz !== p.nnz || this.staleWasm[i]) {
-      w = this.kernels!.upload(p, w);
-      this.wasmPatterns[i] = w;
-      this.staleWasm[i] = false;
+    let uploaded = this.wasmPatterns[i];
+    if (!uploaded || uploaded.copy.nnz !== p.nnz || uploaded.stale) {
+      uploaded = { copy: this.kernels!.upload(p, uploaded?.copy), stale: false };
+      this.wasmPatterns[i] = uploaded;
     }
-    return w;
+    return uploaded.copy;
   }
 
   gemmNT(q: Product<F>): void {
@@ -280,14 +276,18 @@ export class SparseWeightOps<F extends Floats = Floats> implements KernelOps<F> 
   }
 
   private forget(): void {
+    this.unbind();
+    this.kernels = null;
+    this.reserved = 0;
+  }
+
+  /** Drop the bound layout and everything built from it. */
+  private unbind(): void {
     this.layout = null;
     this.masks = null;
     this.patterns = [];
     this.wasmPatterns = [];
-    this.staleWasm = [];
     this.gradientsOnPattern = false;
-    this.kernels = null;
-    this.reserved = 0;
   }
 
   // ---- everything else is the wrapped backend's ----
