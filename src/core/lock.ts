@@ -43,8 +43,19 @@ export function ownerAlive(owner: Owner): boolean {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ESRCH") return false;
   }
+  // a killed process its parent has not reaped yet (a zombie) still answers kill(pid, 0)
+  if (["Z", "X"].includes(processState(owner.pid) ?? "")) return false;
   const start = processStart(owner.pid);
   return owner.start === undefined || start === undefined || start === owner.start;
+}
+
+function processState(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[0];
+  } catch {
+    return undefined;
+  }
 }
 
 export function describeOwner(owner: Owner): string {
@@ -60,7 +71,9 @@ export function readOwner(file: string): Owner | undefined {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
     throw error;
   }
-  if (text === "") return { host: os.hostname(), pid: -1, since: "(being written)" }; // created a moment ago, content follows
+  // Owner files are linked into place whole (tryTake), so an empty one comes from an older
+  // version killed between creating and writing it: nobody owns it.
+  if (text === "") return { host: os.hostname(), pid: 0, start: -1, since: "(empty file)" };
   const owner = parseJson(text, `lock file ${file}`) as Owner;
   if (typeof owner?.pid !== "number" || typeof owner.host !== "string") throw new Error(`lock file ${file}: not a lock (no host and pid); remove it by hand`);
   return owner;
@@ -72,18 +85,32 @@ export function readOwner(file: string): Owner | undefined {
  */
 export function tryTake(file: string): Owner | undefined {
   for (let attempt = 0; attempt < 5; attempt++) {
-    try {
-      fs.writeFileSync(file, JSON.stringify(currentOwner()), { flag: "wx" });
-      return undefined;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-    }
+    if (linkOwnerFile(file)) return undefined;
     const owner = readOwner(file);
     if (!owner) continue; // released meanwhile
-    if (owner.pid === -1 || ownerAlive(owner)) return owner;
+    if (owner.pid !== 0 && ownerAlive(owner)) return owner;
     breakStale(file, owner);
   }
   throw new Error(`${file}: could not take it after 5 attempts (other processes keep taking it)`);
+}
+
+/**
+ * Create `file` holding this process as owner, content and all in one step: the owner is
+ * written to a private temporary file that is then hard-linked to `file` (link fails with
+ * EEXIST when `file` exists), so no other process ever sees it empty.
+ */
+function linkOwnerFile(file: string): boolean {
+  const tmp = `${file}.owner-${process.pid}-${Date.now()}`;
+  fs.writeFileSync(tmp, JSON.stringify(currentOwner()));
+  try {
+    fs.linkSync(tmp, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return false;
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
 }
 
 /**

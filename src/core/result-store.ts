@@ -80,7 +80,8 @@ export class ResultStore {
     const store = new ResultStore(file, options.identity, options.columns);
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     withLock(store.lockFile, `result store ${file}`, () => {
-      if (!fs.existsSync(file)) {
+      // no complete first line (never written, or cut inside the header by a kill): no task can be in it
+      if (!fs.existsSync(file) || !fs.readFileSync(file).includes(10)) {
         const header: Header = { format: FORMAT, identity: options.identity, id: store.id, columns: [...options.columns] };
         writeAtomically(file, JSON.stringify(header) + "\n");
       }

@@ -19,13 +19,13 @@ import type { Sample } from "../data/types";
 import { dataFingerprint } from "../data/fingerprint";
 import { Network } from "../nn/network";
 import { train, evaluate, EpochRecord } from "../nn/train";
-import { ResumableRun } from "../nn/resumable";
+import { finishedRun, ResumableRun } from "../nn/resumable";
 import { numericsOf, Numerics } from "../nn/numerics";
 import type { BackendName } from "../nn/backend";
 import { CELL_MODES, CellMode, NetworkSpec, Padding } from "../nn/spec";
 import {
   PruneKind, ThresholdScope, PruneRecord, PRUNE_COLUMNS, PRUNE_KINDS, baseMode, pruneMode, gradualMode, pruneNetwork, toPruneRecords,
-  maskViolations, gradualPruningHook,
+  maskViolations, gradualPruningHook, sparseBackend,
 } from "../prune";
 import { ResultStore, Row, writeAtomically } from "../core/result-store";
 import { shortHash } from "../core/hash";
@@ -135,6 +135,14 @@ export interface PruningResults {
 const PROTOCOL_VERSION = 2;
 
 /**
+ * How the project runs the protocol (the results of record, notebooks 02 and 03): pruned
+ * networks on the sparse kernels where sparse enough (src/prune/sparse), dense ones as usual.
+ */
+export function pruningExecution(settings: Pick<PruningSettings, "backend">): { backend: string } {
+  return { backend: sparseBackend(settings.backend) };
+}
+
+/**
  * Everything that determines a task's numbers. Which variants, kinds and levels are
  * run is not part of it (every task is keyed by its mode and level), so a run of a
  * subset reuses and extends the same cache; the gradual schedule is in its tasks' keys.
@@ -187,15 +195,11 @@ export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, se
   const stepsPerEpoch = Math.ceil(data.train.length / settings.batchSize);
   const baseRun = (variant: CellMode, epochs: number) =>
     new ResumableRun({ dir: path.join(dir, "base"), name: variant }, specOf(settings, variant), settings.seed, data, { ...training, epochs });
-  /** the trained base model of a variant (its run is complete once its rows are in the store) */
+  /** the trained base model of a variant (its run is complete once its rows are in the store), read without its lock */
   const baseModel = (variant: CellMode): Network => {
-    const run = baseRun(variant, settings.baseEpochs);
-    try {
-      if (!run.done) throw new Error(`pruning cache ${dir}: the base model of ${variant} has rows but its run ${run.file} is incomplete; move the cache folder away to start afresh`);
-      return run.net;
-    } finally {
-      run.close();
-    }
+    const finished = finishedRun({ dir: path.join(dir, "base"), name: variant }, specOf(settings, variant), settings.seed, data, { ...training, epochs: settings.baseEpochs });
+    if (!finished) throw new Error(`pruning cache ${dir}: the base model of ${variant} has rows but no finished run in ${path.join(dir, "base")}; move the cache folder away to start afresh`);
+    return finished.net;
   };
 
   const tasks: PlannedTask[] = [];

@@ -89,7 +89,7 @@ export class ResumableRun {
         throw new Error(`${this.file} already holds ${saved.records.length} epochs of this run, more than the ${options.epochs} asked for: ask for ≥ ${saved.records.length} epochs`);
       }
       this.records = saved ? saved.records : [];
-      this.trainer = saved ? Trainer.resume(saved.checkpoint, data, options) : new Trainer(Network.create(spec, { seed: initSeed }), data, options);
+      this.trainer = saved ? Trainer.resume(saved.checkpoint, data, options, `training run ${this.file}: checkpoint`) : new Trainer(Network.create(spec, { seed: initSeed }), data, options);
       this.resumedFrom = this.records.length;
     } catch (error) {
       release(`${this.file}.lock`);
@@ -121,6 +121,20 @@ export class ResumableRun {
     this.trainer.close();
     release(`${this.file}.lock`);
   }
+}
+
+/**
+ * A finished run's network and log, read without taking its lock (the file is replaced
+ * whole by a rename, so reading it is safe while another process holds the run open);
+ * undefined when the run has no file or fewer than `options.epochs` epochs.
+ */
+export function finishedRun(where: RunLocation, spec: NetworkSpec, initSeed: number, data: { train: Sample[]; test: Sample[] }, options: TrainOptions):
+  { net: Network; records: EpochRecord[]; file: string } | undefined {
+  const file = runFile(where, runIdentity(spec, initSeed, data, options));
+  if (!fs.existsSync(file)) return undefined;
+  const run = readRun(file);
+  if (run.records.length < options.epochs) return undefined;
+  return { net: Network.load(run.checkpoint.network, `training run ${file}: checkpoint`), records: run.records, file };
 }
 
 /** Run a ResumableRun to the end (synchronously). */

@@ -13,6 +13,7 @@ import { createEngine, EngineLayout } from "./create-engine";
 import { DataParallel } from "./wasm/data-parallel";
 import { ShardedRunner } from "./sharded-runner";
 import * as fs from "fs";
+import { readJsonFile } from "../core/json";
 import { Network, NetworkJSON } from "./network";
 import { Random } from "../data/random";
 import type { Padding } from "./spec";
@@ -183,9 +184,9 @@ export class Trainer {
    * (available as `trainer.net`) and the next runEpoch() gives exactly the numbers the
    * uninterrupted run would have. `options.epochs` still only has to be positive.
    */
-  static resume(checkpoint: TrainerCheckpoint | string, data: { train: Sample[]; test: Sample[] }, options: TrainOptions): Trainer {
-    const where = typeof checkpoint === "string" ? checkpoint : "checkpoint";
-    const cp: TrainerCheckpoint = typeof checkpoint === "string" ? JSON.parse(fs.readFileSync(checkpoint, "utf8")) : checkpoint;
+  static resume(checkpoint: TrainerCheckpoint | string, data: { train: Sample[]; test: Sample[] }, options: TrainOptions,
+    where = typeof checkpoint === "string" ? `trainer checkpoint ${checkpoint}` : "checkpoint"): Trainer {
+    const cp = (typeof checkpoint === "string" ? readJsonFile(checkpoint, "trainer checkpoint") : checkpoint) as TrainerCheckpoint;
     if (!cp || cp.format !== "sparse-rnn-lab/trainer" || cp.version !== 1) throw new Error(`${where}: not a sparse-rnn-lab trainer checkpoint`);
     const trainer = new Trainer(Network.load(cp.network, where), data, { ...options, startEpoch: cp.epoch });
     trainer.engine.importOptimizer(cp.adam);

@@ -187,7 +187,7 @@ export function ownerPid(file: string): number | undefined {
 export function leftBehind(file: string, pid: number): { claims: string[]; lock: boolean; tmp: string[] } {
   const claimDir = `${file}.claims`;
   const claims = fs.existsSync(claimDir)
-    ? fs.readdirSync(claimDir).filter((f) => ownerPid(path.join(claimDir, f)) === pid)
+    ? fs.readdirSync(claimDir).filter((f) => !f.includes(".owner-") && ownerPid(path.join(claimDir, f)) === pid)
     : [];
   const lock = ownerPid(`${file}.lock`) === pid;
   const dir = path.dirname(file);

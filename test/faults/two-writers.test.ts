@@ -17,7 +17,7 @@ import { SWEEP_CONFIG, PRUNING_SETTINGS, faultData, storeFileOf, expectedKeys, t
 import { Driver, Scope, checkStore, ownerPid, report, tasksOf, until } from "./harness";
 
 type Protocol = "sweep" | "pruning";
-const figures = { "two-writer runs": 0, "tasks shared": 0, "tasks computed twice": 0, "rows lost": 0, "rows duplicated": 0, "stale claims taken over": 0 };
+const figures: Record<string, number> = { "two-writer runs": 0, "tasks shared": 0, "tasks computed twice": 0, "rows lost": 0, "rows duplicated": 0, "stale claims taken over": 0 };
 
 const references = new Map<Protocol, Map<string, Row[]>>();
 async function referenceOf(kind: Protocol): Promise<Map<string, Row[]>> {
@@ -80,21 +80,25 @@ for (const kind of ["sweep", "pruning"] as const) {
       survivor.go();
       // SIGKILL the victim the moment it is seen holding a claim (the pruning protocol's first is its base
       // model, which every other task waits for); the survivor runs on meanwhile
-      const claimsOfVictim = () => (fs.existsSync(claimDir) ? fs.readdirSync(claimDir).filter((f) => ownerPid(path.join(claimDir, f)) === victim.pid) : []);
+      const claimsOfVictim = () => (fs.existsSync(claimDir) ? fs.readdirSync(claimDir).filter((f) => !f.includes(".owner-") && ownerPid(path.join(claimDir, f)) === victim.pid) : []);
+      // the claim is named at the moment of the kill: the survivor may take it over before we look again
+      let held: string | undefined;
       const seen = await until(() => {
-        if (claimsOfVictim().length === 0) return false;
+        held = claimsOfVictim()[0];
+        if (held === undefined) return false;
         victim.child.kill("SIGKILL");
         return true;
       }, () => !victim.running);
       assert.ok(seen, `the victim finished before it was seen holding a claim: ${victim.lines.join(" | ")}`);
       await victim.kill();
-      const held = claimsOfVictim()[0];
-      assert.ok(held, "the dead victim's claim is still there (stale)");
       await survivor.finished();
       const heldKey = expectedKeys(kind).find((k) => shortHash(k) === held)!;
       assert.ok(heldKey, `the claim ${held} is one of the tasks`);
-      assert.ok(survivor.trained().includes(heldKey), `the survivor computed the task the victim held (${heldKey})`);
-      figures["stale claims taken over"]++;
+      // the signal may land just after the victim appended that task and released its claim: then it is simply done
+      const victimFinishedIt = !survivor.trained().includes(heldKey) && ResultStore.read(file).has(heldKey) && victim.trained().includes(heldKey);
+      assert.ok(survivor.trained().includes(heldKey) || victimFinishedIt, `the survivor computed the task the victim held (${heldKey})`);
+      if (victimFinishedIt) figures["kills after the claim was released"] = (figures["kills after the claim was released"] ?? 0) + 1;
+      else figures["stale claims taken over"]++;
       const victimDone = victim.trained().filter((k) => k !== heldKey && ResultStore.read(file).has(k));
       assert.deepEqual(victimDone.filter((k) => survivor.trained().includes(k)), [], "no task finished by the victim was computed again");
       const check = checkStore(file, reference, `${kind}, victim killed`);
