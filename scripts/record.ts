@@ -20,9 +20,8 @@ import * as path from "path";
 import { spawn } from "child_process";
 import { parseArgs } from "util";
 import type { CellMode } from "../src/nn/spec";
-import { pruningData, pruningSettings, runPruningProtocol } from "../src/experiments/pruning";
+import { pruningData, pruningExecution, pruningSettings, runPruningProtocol } from "../src/experiments/pruning";
 import { runSweep, sweepProfile, SweepConfig } from "../src/experiments/sweep";
-import { sparseBackend } from "../src/prune";
 import { generateDataset } from "../src/data";
 import { addRecordTimings, exportRecord, promoteRecord, RECORD_DIR, recordPlan } from "../src/experiments/record";
 
@@ -50,7 +49,7 @@ async function runJob(name: string): Promise<void> {
     const settings = { ...pruningSettings("thesis"), variants: [job.variant as CellMode] };
     const result = runPruningProtocol(pruningData("thesis"), settings, {
       cacheDir: path.join(ROOT, "out", "cache", "pruning"),
-      execution: { backend: sparseBackend(settings.backend) },
+      execution: pruningExecution(settings),
       onTaskStart: (task, index, total) => log(`[${index + 1}/${total}] ${task.mode} p=${task.prune}`),
     });
     log(`done: ${result.computed.length} tasks computed in ${((Date.now() - start) / 60000).toFixed(1)} min (${result.dir})`);

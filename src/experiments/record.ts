@@ -12,11 +12,13 @@ import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { CELL_MODES, CellMode } from "../nn/spec";
 import { numericsOf } from "../nn/numerics";
-import { sparseBackend, PRUNE_COLUMNS } from "../prune";
+import { baseMode, toPruneRecords, PRUNE_COLUMNS, PruneRecord } from "../prune";
+import type { EpochRecord } from "../nn/train";
+import { readThesisBaseLog, ThesisEpoch } from "../nn/thesis-log";
 import { generateDataset } from "../data";
 import { ResultStore, Row, writeAtomically } from "../core/result-store";
 import { contentHash, shortHash } from "../core/hash";
-import { pruningData, pruningIdentity, pruningSettings } from "./pruning";
+import { pruningData, pruningExecution, pruningIdentity, pruningSettings } from "./pruning";
 import { STRUCTURE_COLUMNS, SweepConfig, sweepIdentity, sweepProfile } from "./sweep";
 import { PREDICTION_TABLE_FILES, recordPredictionTables } from "./prediction";
 
@@ -48,7 +50,7 @@ export function recordPlan(): { jobs: RecordJob[]; schedule: string[]; tile: Par
 /** The cache folders the record's jobs fill (computed from their identities, as the protocols do). */
 function recordSources(): { pruning: { dir: string; identity: unknown }; sweep: { dir: string; identity: unknown }; tile: { dir: string; identity: unknown } } {
   const settings = pruningSettings("thesis");
-  const pruningIdentityValue = pruningIdentity(settings, pruningData("thesis"), numericsOf(sparseBackend(settings.backend)));
+  const pruningIdentityValue = pruningIdentity(settings, pruningData("thesis"), numericsOf(pruningExecution(settings).backend));
   const profile = sweepProfile("thesis");
   const data = generateDataset({ size: profile.datasetSize, seed: profile.seed });
   const sweep = sweepIdentity(profile, data);
@@ -239,4 +241,29 @@ export function recordNote(files: readonly string[]): string {
   const rows = files.map((f) => `${RESULTS_DIR}/${f} (${p.files[f]?.rows ?? "?"} rows)`).join(", ");
   return `Results of record: ${rows}; computed with \`${p.command}\` (thesis profile) at commit ${p.commit.slice(0, 7)} on ${p.date.slice(0, 10)}, ` +
     `${p.machine.cores} cores (${p.machine.cpu}), ${(p.wallSeconds / 3600).toFixed(1)} h wall clock for the whole record.`;
+}
+
+/** The pruning log of record, every variant (results/pruning/<variant>.csv, the thesis's schema). */
+export function pruningOfRecord(): PruneRecord[] {
+  return CELL_MODES.flatMap((v) => toPruneRecords(readRecordCsv(`pruning/${v.toLowerCase()}.csv`), `${RESULTS_DIR}/pruning/${v.toLowerCase()}.csv`));
+}
+
+/**
+ * A base model's training log as the engine's epoch records, from pruning rows of its
+ * mode (prune 0): losses are sums over batches, so their means divide by the batch counts.
+ */
+export function baseEpochRecords(records: readonly PruneRecord[], variant: CellMode, batches: { train: number; test: number }): EpochRecord[] {
+  return records.filter((r) => r.mode === baseMode(variant) && r.prune === 0).sort((a, b) => a.epoch - b.epoch).map((r) => ({
+    epoch: r.epoch, trainLoss: r.train_loss, trainLossMean: r.train_loss / batches.train, trainAcc: r.train_acc,
+    testLoss: r.test_loss, testLossMean: r.test_loss / batches.test, testAcc: r.test_acc, seconds: r.time,
+  }));
+}
+
+/** The four base models of record (the thesis profile's base stage) with the thesis's logs beside them. */
+export function baseModelsOfRecord(): Array<{ mode: CellMode; records: EpochRecord[]; thesis: ThesisEpoch[] }> {
+  const settings = pruningSettings("thesis");
+  const data = pruningData("thesis");
+  const batches = { train: Math.ceil(data.train.length / settings.batchSize), test: Math.ceil(data.test.length / settings.batchSize) };
+  const records = pruningOfRecord();
+  return CELL_MODES.map((mode) => ({ mode, records: baseEpochRecords(records, mode, batches), thesis: readThesisBaseLog(mode) }));
 }
