@@ -3,7 +3,8 @@
 # environment/kernel/env.sh (sourced by the Makefile and .ci/run).
 #
 #   node_modules  `npm ci`, redone only when package-lock.json changes (stamp file)
-#   Jupyter       Debian/Ubuntu: apt packages from versions.env; elsewhere: a
+#   Jupyter       Debian/Ubuntu: apt packages from versions.env (with poppler-utils,
+#                 whose pdfinfo/pdffonts the figure-export tests use); elsewhere: a
 #                 virtualenv in .venv/ from requirements.txt
 #   Chromium      $CHROMIUM_PATH or $BROWSER_PATH if set, else a system
 #                 Chromium/Chrome, else Debian's `chromium` package
