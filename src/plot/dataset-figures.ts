@@ -2,7 +2,7 @@
  * Figure builders for notebook 01 (the dataset). Pure functions returning PlotlyFigure;
  * each optionally overlays the thesis's numbers for comparison.
  */
-import type { PlotlyFigure } from "./figure";
+import { applyFigureOptions, type FigureOptions, type PlotlyFigure } from "./figure";
 import type { Grammar } from "../data/grammar";
 import type { SplitCounts } from "../data/stats";
 
@@ -16,7 +16,7 @@ const THESIS_COLOR = "#222222";
  * The automaton as a diagram: states as circles at their drawing positions,
  * transitions as labelled arrows, self-loops as small circles above or below.
  */
-export function automatonFigure(grammar: Grammar, options: { title?: string; width?: number; height?: number } = {}): PlotlyFigure {
+export function automatonFigure(grammar: Grammar, options: FigureOptions = {}): PlotlyFigure {
   const byId = new Map(grammar.states.map((s) => [s.id, s]));
   const xs = grammar.states.map((s) => s.x);
   const ys = grammar.states.map((s) => s.y);
@@ -54,7 +54,7 @@ export function automatonFigure(grammar: Grammar, options: { title?: string; wid
   const isEnd = (id: number) => id === grammar.start || id === grammar.accept;
   const xRange = [Math.min(...xs) - 0.5, Math.max(...xs) + 0.5];
   const yRange = [Math.min(...ys) - 0.8, Math.max(...ys) + 0.8];
-  return {
+  return applyFigureOptions({
     data: [{
       type: "scatter", mode: "markers+text", x: xs, y: ys,
       text: grammar.states.map((s) => s.name), textposition: "middle center",
@@ -62,18 +62,18 @@ export function automatonFigure(grammar: Grammar, options: { title?: string; wid
       hovertemplate: "state %{text}<extra></extra>", showlegend: false,
     }],
     layout: {
-      title: { text: options.title ?? `The ${grammar.name} automaton` },
-      width: options.width ?? Math.round(unit * (xRange[1] - xRange[0])) + 20,
-      height: options.height ?? Math.round(unit * (yRange[1] - yRange[0])) + 60,
+      title: { text: `The ${grammar.name} automaton` },
+      width: Math.round(unit * (xRange[1] - xRange[0])) + 20,
+      height: Math.round(unit * (yRange[1] - yRange[0])) + 60,
       xaxis: { visible: false, range: xRange },
       yaxis: { visible: false, range: yRange, scaleanchor: "x" },
       annotations, shapes, plot_bgcolor: "white", margin: { l: 10, r: 10, t: 50, b: 10 },
     },
-  };
+  }, options);
 }
 
 /** Valid/invalid counts per split as grouped bars; the thesis's counts as markers when given. */
-export function classCountsFigure(splits: readonly SplitCounts[], thesis?: readonly SplitCounts[]): PlotlyFigure {
+export function classCountsFigure(splits: readonly SplitCounts[], thesis?: readonly SplitCounts[], options: FigureOptions = {}): PlotlyFigure {
   const names = splits.map((s) => s.split);
   const data: any[] = [];
   for (const [key, color] of [["valid", VALID_COLOR], ["invalid", INVALID_COLOR]] as const) {
@@ -90,13 +90,13 @@ export function classCountsFigure(splits: readonly SplitCounts[], thesis?: reado
       });
     }
   }
-  return {
+  return applyFigureOptions({
     data,
     layout: {
       title: { text: "Valid and invalid strings per split" }, barmode: "group", scattermode: "group",
       xaxis: { title: { text: "split" } }, yaxis: { title: { text: "strings" } }, legend: { orientation: "h", y: -0.22 }, width: 620,
     },
-  };
+  }, options);
 }
 
 /**
@@ -106,6 +106,7 @@ export function classCountsFigure(splits: readonly SplitCounts[], thesis?: reado
  */
 export function lengthDistributionFigure(
   sets: ReadonlyArray<{ name: string; histogram: readonly number[]; thesis?: readonly number[] }>,
+  options: FigureOptions = {},
 ): PlotlyFigure {
   const data: any[] = [];
   const layout: any = {
@@ -130,7 +131,7 @@ export function lengthDistributionFigure(
     layout[`xaxis${axis}`] = { title: { text: "string length" }, dtick: 5 };
     layout[`yaxis${axis}`] = { title: { text: set.name } };
   });
-  return { data, layout };
+  return applyFigureOptions({ data, layout }, options);
 }
 
 /**
@@ -139,7 +140,7 @@ export function lengthDistributionFigure(
  */
 export function charCountsFigure(
   counts: Readonly<Record<string, number>>,
-  options: { reberLetters?: string; thesis?: Readonly<Record<string, number>> } = {},
+  options: FigureOptions & { reberLetters?: string; thesis?: Readonly<Record<string, number>> } = {},
 ): PlotlyFigure {
   const reber = options.reberLetters ?? "BEPSTVX";
   const letters = [...new Set([..."ABCDEFGHIJKLMNOPQRSTUVWXYZ", ...Object.keys(counts), ...Object.keys(options.thesis ?? {})])].sort();
@@ -154,22 +155,22 @@ export function charCountsFigure(
       marker: { symbol: "line-ew-open", size: 16, color: THESIS_COLOR, line: { width: 2 } }, hovertemplate: "thesis %{x}: %{y}<extra></extra>",
     });
   }
-  return {
+  return applyFigureOptions({
     data,
     layout: {
       title: { text: `Character counts (Reber letters ${reber.split("").join(" ")} in blue)` },
       xaxis: { title: { text: "character" }, type: "category" },
       yaxis: { title: { text: "occurrences" } }, legend: { orientation: "h", y: -0.2 },
     },
-  };
+  }, options);
 }
 
-/** Several length distributions as lines on one chart, each scaled to shares of its total. */
+/** Several length distributions as lines on one chart, each scaled to shares of its total (a string as the last argument: the title). */
 export function lengthModelsFigure(
   curves: ReadonlyArray<{ name: string; histogram: ArrayLike<number>; dash?: string; color?: string }>,
-  title = "Length distributions",
+  options: FigureOptions | string = {},
 ): PlotlyFigure {
-  return {
+  return applyFigureOptions({
     data: curves.map((c) => {
       const counts = Array.from(c.histogram);
       const total = counts.reduce((a, b) => a + b, 0);
@@ -181,8 +182,8 @@ export function lengthModelsFigure(
       };
     }),
     layout: {
-      title: { text: title }, xaxis: { title: { text: "string length" }, dtick: 5 },
+      title: { text: "Length distributions" }, xaxis: { title: { text: "string length" }, dtick: 5 },
       yaxis: { title: { text: "share of strings" }, tickformat: ".0%" }, legend: { orientation: "h", y: -0.2 },
     },
-  };
+  }, options);
 }

@@ -1,15 +1,22 @@
 /** Write a figure to files for papers: basePath.svg, basePath.png, basePath.pdf. */
 import * as fs from "fs";
 import * as path from "path";
-import { figureSize, withPlatformDefaults, type PlotlyFigure } from "./figure";
+import {
+  FIGURE_OPTION_KEYS, applyFigureOptions, checkFigureOptions, figureSize, suggest, withPlatformDefaults, PX_PER_IN,
+  type FigureOptions, type PlotlyFigure,
+} from "./figure";
 import { IMAGE_FORMATS, renderFigure, type ImageFormat } from "./render";
 
-export type ExportOptions = {
+export type ExportOptions = FigureOptions & {
   /** Which files to write; default all of svg, png, pdf. */
   formats?: readonly ImageFormat[];
-  /** PNG pixel-density multiplier; default 2 (use 3 for print). */
+  /** PNG pixel-density multiplier; default 2, or 300 dpi (3.125) for the paper templates and sizes in in/pt. */
   scale?: number;
 };
+
+export const EXPORT_OPTION_KEYS: readonly string[] = ["formats", "scale", ...FIGURE_OPTION_KEYS];
+/** PNG scale giving 300 dots per inch of the printed figure. */
+export const PRINT_SCALE = 300 / PX_PER_IN;
 
 /** Largest figure side in CSS pixels, and largest PNG side in device pixels (width or height × scale). */
 export const MAX_FIGURE_SIDE = 20_000;
@@ -27,6 +34,10 @@ export const MAX_SCALE = 10;
  */
 export async function exportFigure(figure: PlotlyFigure, basePath: string, options: ExportOptions = {}): Promise<string[]> {
   if (options === null || typeof options !== "object") throw new Error(`exportFigure: options must be an object, got ${String(options)}`);
+  for (const key of Object.keys(options)) {
+    if (!EXPORT_OPTION_KEYS.includes(key)) throw new Error(`exportFigure: unknown option ${JSON.stringify(key)}${suggest(key, EXPORT_OPTION_KEYS)}; options are ${EXPORT_OPTION_KEYS.join(", ")}`);
+  }
+  checkFigureOptions(options, "exportFigure");
   const formats = options.formats ?? IMAGE_FORMATS;
   if (!Array.isArray(formats)) throw new Error(`exportFigure: options.formats must be an array of ${IMAGE_FORMATS.join(", ")}, got ${JSON.stringify(formats)}`);
   if (formats.length === 0) throw new Error("exportFigure: options.formats is empty");
@@ -34,11 +45,15 @@ export async function exportFigure(figure: PlotlyFigure, basePath: string, optio
     if (!IMAGE_FORMATS.includes(format)) throw new Error(`exportFigure: options.formats[${i}] is ${JSON.stringify(format)}; expected one of ${IMAGE_FORMATS.join(", ")}`);
     if (formats.indexOf(format) !== i) throw new Error(`exportFigure: options.formats lists "${format}" twice`);
   });
-  const scale = options.scale ?? 2;
+  const printSized = options.template === "paper" || options.template === "paper-wide" || options.units === "in" || options.units === "pt" ||
+    (options.template === undefined && (figure?.sizing?.template === "paper" || figure?.sizing?.template === "paper-wide"));
+  const scale = options.scale ?? (printSized ? PRINT_SCALE : 2);
   if (typeof scale !== "number" || !Number.isFinite(scale) || !(scale > 0 && scale <= MAX_SCALE)) {
     throw new Error(`exportFigure: options.scale must be a finite number in (0, ${MAX_SCALE}], got ${JSON.stringify(scale) ?? String(scale)}`);
   }
   checkBasePath(basePath);
+  checkedSize(figure);
+  figure = staticFigure(applyFigureOptions(figure, options));
   const { width, height } = checkedSize(figure);
   const png = { width: Math.round(width * scale), height: Math.round(height * scale) };
   if (formats.includes("png") && (png.width > MAX_FIGURE_SIDE || png.height > MAX_FIGURE_SIDE || png.width < 1 || png.height < 1)) {
@@ -60,6 +75,17 @@ export async function exportFigure(figure: PlotlyFigure, basePath: string, optio
     written.push(file);
   }
   return written;
+}
+
+/**
+ * The figure as a still image shows it: the state its sliders and menus start in, without the controls
+ * (they are live-chart widgets; on paper the figure's title and annotations say which state it is).
+ */
+export function staticFigure(figure: PlotlyFigure): PlotlyFigure {
+  const layout = figure.layout;
+  if (!layout || (layout.sliders === undefined && layout.updatemenus === undefined)) return figure;
+  const { sliders: _sliders, updatemenus: _menus, ...rest } = layout;
+  return { ...figure, layout: rest };
 }
 
 function checkBasePath(basePath: unknown): asserts basePath is string {

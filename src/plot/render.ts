@@ -82,5 +82,6 @@ async function printPdf(page: Page, svgUrl: string, figure: PlotlyFigure): Promi
       decodeSvg(svgUrl) +
       "</body></html>",
   );
-  return page.pdf({ width: `${width}px`, height: `${height}px`, printBackground: true, pageRanges: "1" });
+  // The page in inches (CSS: 96 px per inch), so a 3.3 in figure is a 237.6 pt page; text stays text, with its font embedded.
+  return page.pdf({ width: `${width / 96}in`, height: `${height / 96}in`, printBackground: true, pageRanges: "1", tagged: false });
 }

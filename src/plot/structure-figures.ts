@@ -1,7 +1,7 @@
 /**
  * Figure builders for notebook 04 (random structures). Pure functions returning PlotlyFigure.
  */
-import type { PlotlyFigure } from "./figure";
+import { applyFigureOptions, figureOptionsOf, type FigureOptions, type PlotlyFigure } from "./figure";
 import type { Edge, Layering, GateLayout } from "../graph";
 import { expandGateMask, vertexMask } from "../graph";
 import type { NetworkSpec } from "../nn/spec";
@@ -29,15 +29,18 @@ function nodeTrace(ids: readonly number[], xs: readonly number[], ys: readonly n
   };
 }
 
-/** The undirected graph on a circle (node 0 at the top, ids clockwise). */
-export function graphFigure(n: number, edges: readonly Edge[], title = `Undirected graph (${n} nodes, ${edges.length} edges)`): PlotlyFigure {
+/** The undirected graph on a circle (node 0 at the top, ids clockwise). A string as the last argument is the title. */
+export function graphFigure(n: number, edges: readonly Edge[], options: FigureOptions | string = {}): PlotlyFigure {
   const angle = (v: number) => Math.PI / 2 - (2 * Math.PI * v) / n;
   const px = (v: number) => Math.cos(angle(v)), py = (v: number) => Math.sin(angle(v));
   const ids = Array.from({ length: n }, (_, v) => v);
-  return {
+  return applyFigureOptions({
     data: [segments(edges.map(([u, v]) => [[px(u), py(u)], [px(v), py(v)]]), { color: EDGE_COLOR }), nodeTrace(ids, ids.map(px), ids.map(py))],
-    layout: { title: { text: title }, xaxis: hiddenAxis, yaxis: { ...hiddenAxis, scaleanchor: "x" }, width: 520, height: 520, showlegend: false },
-  };
+    layout: {
+      title: { text: `Undirected graph (${n} nodes, ${edges.length} edges)` },
+      xaxis: hiddenAxis, yaxis: { ...hiddenAxis, scaleanchor: "x" }, width: 520, height: 520, showlegend: false,
+    },
+  }, options);
 }
 
 /** Points of the quadratic Bézier curve from p to q bulging by `bend` (fraction of the length) to the left of p→q. */
@@ -57,7 +60,7 @@ function arc([x0, y0]: [number, number], [x1, y1]: [number, number], bend: numbe
  * points from the lower id to the higher, i.e. rightwards; edges between adjacent layers
  * are grey lines, edges skipping layers (t − s ≥ 2) orange arcs.
  */
-export function dagFigure(layering: Layering, title = "Layered DAG (edges point right: lower id → higher id)"): PlotlyFigure {
+export function dagFigure(layering: Layering, options: FigureOptions | string = {}): PlotlyFigure {
   const { layerOf, indexInLayer, layers } = layering;
   const n = layerOf.length;
   const pos = (v: number): [number, number] => [layerOf[v], indexInLayer[v] - (layers[layerOf[v]].length - 1) / 2];
@@ -70,18 +73,19 @@ export function dagFigure(layering: Layering, title = "Layered DAG (edges point 
   }
   const ids = Array.from({ length: n }, (_, v) => v);
   const tallest = Math.max(...layers.map((l) => l.length));
-  return {
+  return applyFigureOptions({
     data: [
       segments(layering.edges.filter((e) => !isSkip(e)).map(([u, v]) => [pos(u), pos(v)]), { color: EDGE_COLOR, name: "edge to the next layer" }),
       { type: "scatter", mode: "lines", x: skipX, y: skipY, line: { color: SKIP_COLOR, width: 1.5 }, opacity: 0.75, hoverinfo: "skip", name: "skip edge" },
       nodeTrace(ids, ids.map((v) => pos(v)[0]), ids.map((v) => pos(v)[1]), "#fff", ids.map((v) => `node ${v}: layer ${layerOf[v]}`)),
     ],
     layout: {
-      title: { text: title }, showlegend: true, legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom" },
+      title: { text: "Layered DAG (edges point right: lower id → higher id)" }, showlegend: true,
+      legend: { orientation: "h", x: 1, xanchor: "right", y: 1.02, yanchor: "bottom" },
       xaxis: { title: { text: "layer" }, dtick: 1, zeroline: false, showgrid: false, range: [-0.5, layers.length - 0.5] },
       yaxis: hiddenAxis, height: Math.min(900, 220 + 42 * tallest), width: Math.min(1100, 260 + 90 * layers.length),
     },
-  };
+  }, options);
 }
 
 /** One row per layer: index, size, its nodes, and the layers it reads through skips. */
@@ -97,8 +101,10 @@ export function layerTable(layering: Layering): Array<Record<string, unknown>> {
 /**
  * The recurrent network a spec describes: embedding → recurrent layers (box size ∝ units,
  * label "units · kept/total input weights") → linear head; skip blocks as orange arcs.
+ * The title (options.title, or a string as the last argument) is followed by the number of skip blocks.
  */
-export function networkFigure(spec: NetworkSpec, title = `${spec.mode} network from the graph`): PlotlyFigure {
+export function networkFigure(spec: NetworkSpec, options: FigureOptions | string = {}): PlotlyFigure {
+  const { title = `${spec.mode} network from the graph`, ...sizing } = figureOptionsOf(options);
   const L = spec.layers.length;
   const G = GATES[spec.mode];
   const kept = (mask: Uint8Array | undefined, total: number) => (mask ? mask.reduce((a, b) => a + b, 0) : total);
@@ -124,7 +130,7 @@ export function networkFigure(spec: NetworkSpec, title = `${spec.mode} network f
       hoverinfo: "text", hovertext: `skip ${s.from}→${s.to}: ${kept(s.maskIH, total)}/${total} weights`,
     };
   });
-  return {
+  return applyFigureOptions({
     data: [
       segments(xs.slice(1).map((x, i) => [[xs[i], 0], [x, 0]]), { color: EDGE_COLOR, width: 2 }),
       ...arcs,
@@ -139,14 +145,14 @@ export function networkFigure(spec: NetworkSpec, title = `${spec.mode} network f
       xaxis: { ...hiddenAxis, range: [-1.6, L + 0.6] }, yaxis: { ...hiddenAxis, range: [-1.4, 0.8 + 0.25 * L] },
       width: Math.min(1100, 260 + 80 * L), height: 420,
     },
-  };
+  }, sizing);
 }
 
 /**
  * A vertex mask and its two gate expansions side by side (rows = weight rows, gate
  * blocks stacked; columns = inputs): `repeat` (the thesis) and `tile` (the graph).
  */
-export function gateMaskFigure(layering: Layering, from: number, to: number, gates: number, title = `Mask of layer ${from} → ${to}`): PlotlyFigure {
+export function gateMaskFigure(layering: Layering, from: number, to: number, gates: number, options: FigureOptions | string = {}): PlotlyFigure {
   const rows = layering.layers[to].length, cols = layering.layers[from].length;
   const vertex = vertexMask(layering, from, to);
   const grid = (mask: Uint8Array, r: number) => Array.from({ length: r }, (_, i) => Array.from(mask.subarray(i * cols, (i + 1) * cols)));
@@ -155,7 +161,7 @@ export function gateMaskFigure(layering: Layering, from: number, to: number, gat
     ...(["repeat", "tile"] as GateLayout[]).map((layout): [string, number[][]] => [`${layout}: ${gates} gate blocks`, grid(expandGateMask(vertex, rows, cols, gates, layout), gates * rows)]),
   ];
   const colNames = layering.layers[from].map((v) => `n${v}`);
-  return {
+  return applyFigureOptions({
     data: panels.map(([, z], i) => ({
       type: "heatmap", z, x: colNames, xaxis: `x${i + 1}`, yaxis: `y${i + 1}`, zmin: 0, zmax: 1, showscale: false,
       colorscale: [[0, "#f7f7f7"], [1, "#08519c"]], xgap: 1, ygap: 1,
@@ -163,7 +169,7 @@ export function gateMaskFigure(layering: Layering, from: number, to: number, gat
       hovertemplate: "row %{y}, input %{x}: %{z}<extra></extra>",
     })),
     layout: {
-      title: { text: title }, grid: { rows: 1, columns: 3, pattern: "independent", xgap: 0.35 },
+      title: { text: `Mask of layer ${from} → ${to}` }, grid: { rows: 1, columns: 3, pattern: "independent", xgap: 0.35 },
       annotations: panels.map(([name], i) => ({ text: name, xref: `x${i + 1} domain`, yref: `y${i + 1} domain`, x: 0.5, y: 1, yanchor: "bottom", yshift: 6, showarrow: false })),
       ...Object.fromEntries(panels.flatMap((_, i) => [
         [`xaxis${i === 0 ? "" : i + 1}`, { title: { text: `input: layer ${from} node` } }],
@@ -171,15 +177,15 @@ export function gateMaskFigure(layering: Layering, from: number, to: number, gat
       ])),
       height: 220 + 14 * gates * rows, width: 900, margin: { t: 110 },
     },
-  };
+  }, options);
 }
 
 type ResultLike = Readonly<Record<string, unknown>>;
 
 /** Box plots of test accuracy per variant, Barabási–Albert vs Watts–Strogatz (the thesis's figures 6.x). */
-export function accuracyByFamilyFigure(rows: readonly ResultLike[], title = "Test accuracy of graph-based networks"): PlotlyFigure {
+export function accuracyByFamilyFigure(rows: readonly ResultLike[], options: FigureOptions | string = {}): PlotlyFigure {
   const families = [...new Set(rows.map((r) => String(r.graph)))];
-  return {
+  return applyFigureOptions({
     data: families.map((g) => {
       const mine = rows.filter((r) => r.graph === g);
       return {
@@ -187,12 +193,12 @@ export function accuracyByFamilyFigure(rows: readonly ResultLike[], title = "Tes
         marker: { color: FAMILY_COLORS[g] }, boxpoints: "all", jitter: 0.4, pointpos: 0,
       };
     }),
-    layout: { title: { text: title }, boxmode: "group", yaxis: { title: { text: "test accuracy" } }, xaxis: { title: { text: "variant" } } },
-  };
+    layout: { title: { text: "Test accuracy of graph-based networks" }, boxmode: "group", yaxis: { title: { text: "test accuracy" } }, xaxis: { title: { text: "variant" } } },
+  }, options);
 }
 
 /** Scatter of graph properties (columns) against test accuracy, one row of panels per variant. */
-export function propertyScatterFigure(rows: readonly ResultLike[], properties: readonly string[], title = "Graph properties vs test accuracy"): PlotlyFigure {
+export function propertyScatterFigure(rows: readonly ResultLike[], properties: readonly string[], options: FigureOptions | string = {}): PlotlyFigure {
   const modes = [...new Set(rows.map((r) => String(r.mode)))];
   const families = [...new Set(rows.map((r) => String(r.graph)))];
   const data: any[] = [];
@@ -214,21 +220,21 @@ export function propertyScatterFigure(rows: readonly ResultLike[], properties: r
     axes[`xaxis${axis === 1 ? "" : axis}`] = { title: { text: p } };
     axes[`yaxis${axis === 1 ? "" : axis}`] = { title: { text: `${mode} accuracy` } };
   }));
-  return {
+  return applyFigureOptions({
     data,
     layout: {
-      title: { text: title }, grid: { rows: modes.length, columns: properties.length, pattern: "independent", ygap: 0.35, xgap: 0.25 }, ...axes,
+      title: { text: "Graph properties vs test accuracy" }, grid: { rows: modes.length, columns: properties.length, pattern: "independent", ygap: 0.35, xgap: 0.25 }, ...axes,
       height: 160 + 230 * modes.length, width: Math.max(720, 220 * properties.length),
     },
-  };
+  }, options);
 }
 
 /** Paired accuracies of the same graphs and seeds under the two gate layouts (diagonal = no difference). */
-export function layoutComparisonFigure(pairs: ReadonlyArray<{ mode: string; graph: string; repeat: number; tile: number }>): PlotlyFigure {
+export function layoutComparisonFigure(pairs: ReadonlyArray<{ mode: string; graph: string; repeat: number; tile: number }>, options: FigureOptions = {}): PlotlyFigure {
   const modes = [...new Set(pairs.map((p) => p.mode))];
   const all = pairs.flatMap((p) => [p.repeat, p.tile]);
   const lo = Math.min(...all), hi = Math.max(...all);
-  return {
+  return applyFigureOptions({
     data: [
       { type: "scatter", mode: "lines", x: [lo, hi], y: [lo, hi], line: { color: "#aaa", dash: "dot" }, showlegend: false, hoverinfo: "skip" },
       ...modes.map((mode) => {
@@ -243,5 +249,50 @@ export function layoutComparisonFigure(pairs: ReadonlyArray<{ mode: string; grap
       title: { text: "Same graphs, same seeds: thesis gate layout (repeat) vs graph-faithful (tile)" },
       xaxis: { title: { text: "test accuracy, repeat (thesis)" } }, yaxis: { title: { text: "test accuracy, tile" } }, width: 620, height: 560,
     },
-  };
+  }, options);
+}
+
+/**
+ * Interactive: one scatter of a graph property against test accuracy, Barabási–Albert and Watts–Strogatz coloured,
+ * with two dropdowns — the property and the variant — over precomputed rows (plotly.js menus: live in the notebook and
+ * the offline HTML without the kernel). A still image shows the first property of the first variant.
+ */
+export function propertyScatterExplorer(rows: readonly ResultLike[], properties: readonly string[], variants?: readonly string[],
+  options: FigureOptions = {}): PlotlyFigure {
+  const modes = variants ?? [...new Set(rows.map((r) => String(r.mode)))];
+  if (properties.length === 0) throw new Error("propertyScatterExplorer: no properties to offer");
+  if (modes.length === 0) throw new Error("propertyScatterExplorer: no variants in the rows");
+  const missing = properties.filter((p) => !rows.some((r) => r[p] !== undefined));
+  if (missing.length > 0) throw new Error(`propertyScatterExplorer: no row has the propert${missing.length === 1 ? "y" : "ies"} ${missing.join(", ")}`);
+  const families = [...new Set(rows.map((r) => String(r.graph)))];
+  const slots = modes.flatMap((mode) => families.map((graph) => ({ mode, graph, rows: rows.filter((r) => r.mode === mode && r.graph === graph) })));
+  const hover = (p: string) => slots.map((s) => `${s.mode} ${familyName(s.graph)}<br>${p} = %{x:.4g}<br>accuracy %{y:.3f}<extra></extra>`);
+  const xs = (p: string) => slots.map((s) => s.rows.map((r) => Number(r[p])));
+  const first = properties[0];
+  const data = slots.map((s, i) => ({
+    type: "scatter", mode: "markers", name: familyName(s.graph), legendgroup: s.graph, visible: s.mode === modes[0],
+    showlegend: s.mode === modes[0], x: xs(first)[i], y: s.rows.map((r) => Number(r.test_acc)),
+    marker: { color: FAMILY_COLORS[s.graph], size: 7, opacity: 0.75 }, hovertemplate: hover(first)[i],
+  }));
+  return applyFigureOptions({
+    data,
+    layout: {
+      title: { text: "Graph property vs test accuracy (choose the property and the variant)" },
+      width: 760, height: 520, legend: { orientation: "h", y: -0.22 },
+      xaxis: { title: { text: first } }, yaxis: { title: { text: `${modes[0]} test accuracy` } },
+      updatemenus: [
+        {
+          type: "dropdown", x: 0, xanchor: "left", y: 1, yanchor: "bottom", pad: { b: 4 }, active: 0,
+          buttons: properties.map((p) => ({ label: p, method: "update", args: [{ x: xs(p), hovertemplate: hover(p) }, { "xaxis.title.text": p }] })),
+        },
+        {
+          type: "dropdown", x: 0.42, xanchor: "left", y: 1, yanchor: "bottom", pad: { b: 4 }, active: 0,
+          buttons: modes.map((mode) => ({
+            label: mode, method: "update",
+            args: [{ visible: slots.map((s) => s.mode === mode), showlegend: slots.map((s) => s.mode === mode) }, { "yaxis.title.text": `${mode} test accuracy` }],
+          })),
+        },
+      ],
+    },
+  }, options);
 }

@@ -4,7 +4,7 @@
  * the test-accuracy comparison table rows, and the engine benchmark chart.
  * Pure functions returning PlotlyFigure / plain rows.
  */
-import type { PlotlyFigure } from "./figure";
+import { applyFigureOptions, type FigureOptions, type PlotlyFigure } from "./figure";
 import type { EpochRecord } from "../nn/train";
 import type { ThesisEpoch } from "../nn/thesis-log";
 import type { CellMode } from "../nn/spec";
@@ -22,7 +22,8 @@ function epochAxis(maxEpoch: number, extra: Record<string, unknown> = {}): Recor
  * One mode's learning curves: loss (left; sum over batches, as the thesis logs it)
  * and accuracy (right), train and test, with the thesis's curves dashed when given.
  */
-export function learningCurvesFigure(mode: CellMode, records: readonly EpochRecord[], thesis: readonly ThesisEpoch[] = []): PlotlyFigure {
+export function learningCurvesFigure(mode: CellMode, records: readonly EpochRecord[], thesis: readonly ThesisEpoch[] = [],
+  options: FigureOptions = {}): PlotlyFigure {
   const epochs = records.map((r) => r.epoch);
   const line = (name: string, x: number[], y: number[], color: string, axis: 1 | 2, dash = "solid", show = true) => ({
     type: "scatter", mode: x.length > 1 ? "lines+markers" : "markers", name, x, y,
@@ -45,7 +46,7 @@ export function learningCurvesFigure(mode: CellMode, records: readonly EpochReco
       line("thesis test", x, th.map((t) => t.testAcc), THESIS_COLOR, 2, "dash", false),
     );
   }
-  return {
+  return applyFigureOptions({
     data,
     layout: {
       title: { text: `${mode}: learning curves` },
@@ -58,11 +59,12 @@ export function learningCurvesFigure(mode: CellMode, records: readonly EpochReco
       legend: { orientation: "h", y: -0.22 },
       margin: { t: 50, b: 80 },
     },
-  };
+  }, options);
 }
 
 /** Test accuracy of all modes on one chart (ours solid, thesis dashed). */
-export function testAccuracyFigure(runs: ReadonlyArray<{ mode: CellMode; records: readonly EpochRecord[]; thesis?: readonly ThesisEpoch[] }>): PlotlyFigure {
+export function testAccuracyFigure(runs: ReadonlyArray<{ mode: CellMode; records: readonly EpochRecord[]; thesis?: readonly ThesisEpoch[] }>,
+  options: FigureOptions = {}): PlotlyFigure {
   const colors: Record<CellMode, string> = { RNN_TANH: "#1f77b4", RNN_RELU: "#2ca02c", GRU: "#d62728", LSTM: "#9467bd" };
   const data: any[] = [];
   for (const run of runs) {
@@ -72,7 +74,9 @@ export function testAccuracyFigure(runs: ReadonlyArray<{ mode: CellMode; records
     if (th.length) data.push({ type: "scatter", mode: "lines", name: `${run.mode} (thesis)`, x: th.map((t) => t.epoch), y: th.map((t) => t.testAcc), line: { color: colors[run.mode], dash: "dash" } });
   }
   const maxEpoch = Math.max(1, ...runs.map((r) => r.records.length ? r.records[r.records.length - 1].epoch : 1));
-  return { data, layout: { title: { text: "Test accuracy per epoch" }, width: 800, height: 420, xaxis: epochAxis(maxEpoch), yaxis: { title: { text: "test accuracy" } } } };
+  return applyFigureOptions(
+    { data, layout: { title: { text: "Test accuracy per epoch" }, width: 800, height: 420, xaxis: epochAxis(maxEpoch), yaxis: { title: { text: "test accuracy" } } } },
+    options);
 }
 
 /** Rows for showTable: our test accuracy after the first and the last epoch beside the thesis's at the same epochs. */
@@ -103,14 +107,14 @@ export interface EngineBenchResult {
 }
 
 /** Seconds per epoch of the thesis's base configuration, per mode: each backend of ours beside PyTorch (one thread). */
-export function benchmarkFigure(result: EngineBenchResult): PlotlyFigure {
+export function benchmarkFigure(result: EngineBenchResult, options: FigureOptions = {}): PlotlyFigure {
   const modes = Object.keys(Object.values(result.ours)[0] ?? result.torch);
   const data: any[] = Object.entries(result.ours).map(([backend, byMode]) => ({
     type: "bar", name: backend, x: modes, y: modes.map((m) => byMode[m]),
     text: modes.map((m) => (result.torch[m] ? `${(byMode[m] / result.torch[m]).toFixed(2)}×` : "")), textposition: "outside",
   }));
   if (Object.keys(result.torch).length) data.push({ type: "bar", name: "PyTorch (1 thread)", x: modes, y: modes.map((m) => result.torch[m]), marker: { color: "#444" } });
-  return {
+  return applyFigureOptions({
     data,
     layout: {
       title: { text: "Seconds per epoch, thesis base configuration (586 batches of 32, 3×50, post padding)" },
@@ -119,5 +123,5 @@ export function benchmarkFigure(result: EngineBenchResult): PlotlyFigure {
       yaxis: { title: { text: "seconds per epoch (log scale)" }, type: "log" },
       annotations: [{ text: `labels: ratio to PyTorch · measured ${result.date.slice(0, 16)} on a shared machine (noisy)`, xref: "paper", yref: "paper", x: 0, y: -0.15, showarrow: false }],
     },
-  };
+  }, options);
 }

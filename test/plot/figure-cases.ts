@@ -76,6 +76,11 @@ const speedRows: SparseSpeedRow[] = (["GRU", "LSTM"] as CellMode[]).flatMap((mod
   trainSpeedup: 6 / (6 * density + 1), inferSpeedup: 1.2 / (1.2 * density + 0.2),
 })));
 
+/** A 4×6 weight matrix per variant for the pruning explorer. */
+export const explorerWeights = Object.fromEntries((["GRU", "LSTM"] as const).map((v, k) => [v, {
+  rows: 4, cols: 6, label: "layer 0, h2h", values: Array.from({ length: 24 }, (_, i) => Math.sin(1.7 * i + k) * (0.2 + 0.03 * i)),
+}]));
+
 const worked = layerEdges(6, [[0, 2], [1, 3], [0, 3], [2, 4], [3, 5], [2, 5]] as Edge[]);
 
 const sweepRows = (["GRU", "LSTM"] as const).flatMap((mode) => ["barabasi_albert", "watts_strogatz"].flatMap((graph, g) =>
@@ -163,6 +168,14 @@ export const CASES: readonly FigureCase[] = [
     build: () => pruning.gradualComparisonFigure("RNN_TANH", "both", pruneRecords("RNN_TANH", true), [50, 90]),
   },
   { module: "pruning-figures.ts", builder: "sparseSpeedFigure", label: "two modes", build: () => pruning.sparseSpeedFigure(speedRows) },
+  {
+    module: "pruning-figures.ts", builder: "pruningLevelExplorer", label: "two variants with weight masks",
+    build: () => pruning.pruningLevelExplorer([...pruneRecords("GRU", false), ...pruneRecords("LSTM", false)], { weights: explorerWeights }),
+  },
+  {
+    module: "pruning-figures.ts", builder: "pruningLevelExplorer", label: "accuracy only, paper template",
+    build: () => pruning.pruningLevelExplorer(pruneRecords("RNN_TANH", false), { template: "paper", title: "RNN_TANH pruning levels" }),
+  },
 
   { module: "structure-figures.ts", builder: "graphFigure", label: "worked graph", build: () => structure.graphFigure(6, worked.edges) },
   { module: "structure-figures.ts", builder: "dagFigure", label: "worked DAG", build: () => structure.dagFigure(worked) },
@@ -180,11 +193,17 @@ export const CASES: readonly FigureCase[] = [
     ]),
   },
 
+  {
+    module: "structure-figures.ts", builder: "propertyScatterExplorer", label: "2 properties × 2 variants",
+    build: () => structure.propertyScatterExplorer(sweepRows, ["source_nodes", "density"], ["GRU", "LSTM"]),
+  },
+
   { module: "prediction-figures.ts", builder: "correlationHeatmap", label: "3 properties × 2 variants", build: () => prediction.correlationHeatmap(correlations) },
   { module: "prediction-figures.ts", builder: "correlationBars", label: "3 properties × 2 variants", build: () => prediction.correlationBars(correlations) },
   { module: "prediction-figures.ts", builder: "predictedVsActual", label: "2 variants × 2 regressors", build: () => prediction.predictedVsActual(splitResults) },
   { module: "prediction-figures.ts", builder: "r2Comparison", label: "with the thesis", build: () => prediction.r2Comparison(splitResults, thesisR2) },
   { module: "prediction-figures.ts", builder: "cvBars", label: "with the thesis", build: () => prediction.cvBars(cvRows, "all", thesisR2) },
   { module: "prediction-figures.ts", builder: "importanceBars", label: "random forest", build: () => prediction.importanceBars(splitResults[1]) },
+  { module: "prediction-figures.ts", builder: "cvExplorer", label: "two feature sets with the thesis", build: () => prediction.cvExplorer(cvRows, { thesis: thesisR2, featureSetLabels: { all: "all properties", degree: "degree only" } }) },
   { module: "prediction-figures.ts", builder: "featureSetHeatmap", label: "two feature sets", build: () => prediction.featureSetHeatmap(cvRows, { all: "all properties", degree: "degree only" }) },
 ];

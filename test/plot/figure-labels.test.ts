@@ -17,7 +17,7 @@ import { bareStringTitles, labelProblems, missingSvgLabels, normalize, svgTexts 
 
 const SRC_PLOT = path.join(__dirname, "../../src/plot");
 /** Functions outside *-figures.ts that return a PlotlyFigure but build none of their own. */
-const FIGURE_TRANSFORMS = new Set(["figure.ts:withPlatformDefaults"]);
+const FIGURE_TRANSFORMS = new Set(["figure.ts:withPlatformDefaults", "figure.ts:applyFigureOptions", "export.ts:staticFigure"]);
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sparse-rnn-figure-labels-"));
 after(async () => {
