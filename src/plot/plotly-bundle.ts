@@ -44,3 +44,42 @@ export function plotlyScriptTag(): string {
   const safe = plotlyBundle().replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
   return `<script type="text/javascript">if (!window.Plotly) { (function (module, exports, define) {\n${safe}\n}).call(window); }</script>`;
 }
+
+/** The project's kernel spec (environment/install.sh); Jupyter serves files of its folder at <base>kernelspecs/<name>/<file>. */
+export const KERNEL_SPEC_NAME = "tslab-sparse-rnn";
+
+/** File name of the bundle in the kernel spec's folder (see ensurePlotlyResource). */
+export function plotlyResourceName(): string {
+  return `sparse-rnn-plotly-${plotlyVersion()}.js`;
+}
+
+/** The script a page loads from the kernel spec's folder: the bundle, shielded like plotlyScriptTag's. */
+export function plotlyResourceScript(): string {
+  return `if (!window.Plotly) { (function (module, exports, define) {\n${plotlyBundle()}\n}).call(window); }\n`;
+}
+
+/**
+ * Put the bundle into the kernel spec's folder (found on JUPYTER_PATH) unless it is there, so that a notebook page
+ * that lost window.Plotly (the browser tab was reloaded, or a saved notebook was opened) can fetch it from the
+ * Jupyter server: `<base_url>kernelspecs/tslab-sparse-rnn/sparse-rnn-plotly-<version>.js`. Returns the file, or
+ * undefined when no kernel spec folder is found (the page then keeps the static image).
+ */
+export function ensurePlotlyResource(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  for (const dir of (env.JUPYTER_PATH ?? "").split(path.delimiter).filter(Boolean)) {
+    const spec = path.join(dir, "kernels", KERNEL_SPEC_NAME);
+    if (!fs.existsSync(path.join(spec, "kernel.json"))) continue;
+    const target = path.join(spec, plotlyResourceName());
+    try {
+      const script = plotlyResourceScript();
+      if (!fs.existsSync(target) || fs.statSync(target).size !== Buffer.byteLength(script)) {
+        const partial = `${target}.${process.pid}.tmp`;
+        fs.writeFileSync(partial, script);
+        fs.renameSync(partial, target);
+      }
+      return target;
+    } catch {
+      return undefined; // a read-only folder: the page keeps the static image after a reload
+    }
+  }
+  return undefined;
+}
