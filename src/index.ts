@@ -7,6 +7,7 @@ export * as thesis from "./thesis";
 export * as data from "./data";
 export * as nn from "./nn";
 export * as prune from "./prune";
+export * as sparsity from "./sparsity";
 export * as graph from "./graph";
 export * as experiments from "./experiments";
 export * as predict from "./predict";

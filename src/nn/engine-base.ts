@@ -284,6 +284,34 @@ export abstract class EngineBase {
     return result;
   }
 
+  /**
+   * Loss and the DENSE gradient of one batch, for growth criteria of dynamic sparse training (RigL):
+   * every recurrent mask is opened for this one pass, so the gradient's masked entries hold ∂L/∂w at
+   * w = 0 instead of 0. θ's masked entries are zeroed first (Adam's momentum may have moved them since
+   * the last load), so the loss is the masked network's. The masks are restored afterwards; both
+   * changes go through the seam (maskChanged), so a sparse backend runs this pass dense and rebuilds
+   * the masked blocks' patterns on its next use. Adam's state is untouched; the gradient is not clipped.
+   */
+  denseLossAndGradient(batch: Batch, padding: Padding): BatchResult {
+    this.ops.multiply(this.parameterCount, at(this.mask), at(this.theta));
+    const saved = this.mask.slice();
+    const opened: number[] = [];
+    for (let block = 0; 4 * block < this.embIndex; block++) {
+      const from = this.paramOffsets[4 * block], to = this.paramOffsets[4 * block + 2]; // W_ih, then W_hh
+      let dense = true;
+      for (let i = from; i < to && dense; i++) dense = this.mask[i] === 1;
+      if (dense) continue;
+      this.mask.fill(1, from, to);
+      this.ops.maskChanged?.(block);
+      opened.push(block);
+    }
+    const result = this.run(batch, padding, true);
+    if (Number.isFinite(result.loss)) this.backward();
+    this.mask.set(saved);
+    for (const block of opened) this.ops.maskChanged?.(block);
+    return result;
+  }
+
   /** Loss and accuracy of one batch, no gradient. */
   evaluateBatch(batch: Batch, padding: Padding): BatchResult {
     return this.run(batch, padding, false);

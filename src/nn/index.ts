@@ -22,7 +22,7 @@ export { Network } from "./network";
 export type { Precision, Weights, RecurrentBlock, NetworkJSON } from "./network";
 export { validateSpec } from "./validate";
 export { train, trainAsync, Trainer, evaluate, predict } from "./train";
-export type { TrainOptions, EpochRecord, Evaluation, EvaluateOptions, TrainerCheckpoint } from "./train";
+export type { TrainOptions, StepContext, EpochRecord, Evaluation, EvaluateOptions, TrainerCheckpoint } from "./train";
 export { Engine } from "./engine";
 export type { EngineOptions } from "./engine";
 export { EngineBase } from "./engine-base";

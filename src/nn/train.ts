@@ -45,7 +45,20 @@ export interface TrainOptions {
   /** called after each training batch */
   onBatch?: (done: number, total: number) => void;
   /** called after each optimizer step with the network's weights up to date; changes to its weights/masks are taken over */
-  afterStep?: (net: Network, step: number) => void;
+  afterStep?: (net: Network, step: number, context: StepContext) => void;
+}
+
+/** What an afterStep hook may ask of the step just taken (dynamic sparse training). */
+export interface StepContext {
+  /** the step's mini-batch */
+  readonly batch: Batch;
+  /**
+   * ∂L/∂θ on the step's batch at the network as the hook holds it, with every recurrent mask opened:
+   * masked weights get their gradient too (RigL's growth criterion; EngineBase.denseLossAndGradient).
+   * Copies, in Network.parameterArrays() order. One more forward and backward pass over the whole
+   * batch on one thread, so the same numbers on any thread count: ask only on the steps that need it.
+   */
+  denseGradient(): Float64Array[];
 }
 
 export interface EpochRecord {
@@ -199,6 +212,13 @@ export class Trainer {
     this.runner.close();
   }
 
+  /** StepContext.denseGradient: the network's current weights and masks on the engine, then the gradient with the masks opened. */
+  private denseGradient(batch: Batch): Float64Array[] {
+    this.engine.loadParameters(this.net);
+    this.engine.denseLossAndGradient(batch, this.padding);
+    return this.engine.gradientArrays(this.net).map((g) => Float64Array.from(g));
+  }
+
   /** One epoch: train on every batch, then evaluate on the test set; the network is updated in place. */
   runEpoch(): EpochRecord {
     const { engine, runner, net, options } = this;
@@ -220,7 +240,7 @@ export class Trainer {
       correct += r.correct;
       if (options.afterStep) {
         engine.storeParameters(net);
-        options.afterStep(net, this.step);
+        options.afterStep(net, this.step, { batch, denseGradient: () => this.denseGradient(batch) });
         runner.loadParameters(net);
       }
       options.onBatch?.(i + 1, batches.length);
