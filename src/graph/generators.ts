@@ -145,6 +145,71 @@ export function wattsStrogatz(n: number, k: number, p: number, rng: Rng): UGraph
   return g;
 }
 
+/**
+ * The rewiring probabilities of the small-world sweep (Watts–Strogatz's p): from the ring lattice
+ * (p = 0) through the small-world regime (0.01–0.1, high clustering and short paths) to the random
+ * graph (p = 1). Watts & Strogatz's (1998) Fig. 2 spans the same range on a log axis.
+ */
+export const WATTS_STROGATZ_P_SWEEP: readonly number[] = [0, 0.01, 0.05, 0.1, 0.3, 1];
+
+/**
+ * Newman–Watts–Strogatz as networkx's newman_watts_strogatz_graph: the ring lattice of wattsStrogatz
+ * (each node joined to its ⌊k/2⌋ nearest neighbours on each side), then for each lattice edge (u, v),
+ * in networkx's edge order, with probability p a shortcut (u, w) is *added* (the lattice edge stays),
+ * w uniform, redrawn while it would make a self-loop or a duplicate edge (skipped when u is already
+ * joined to all nodes). k = n is the complete graph (no draws). The graph keeps the ring, so it is
+ * connected whenever k ≥ 2 and has n·⌊k/2⌋ edges plus the shortcuts.
+ *
+ * networkx's edge order is that of Graph.edges() on the lattice: nodes 0 … n−1 in turn, and for each
+ * node u its neighbours v > u in the order they were added (j = 1 … ⌊k/2⌋, i = 0 … n−1, edge
+ * (i, i+j mod n)) — so the wrap-around edges (u, u+j−n) of node u come before its later lattice edges.
+ * Each edge is drawn for from its lower endpoint u, which receives the shortcut. Reproduced here so
+ * that the same draws build the same graph (tested against recorded networkx draws).
+ */
+export function newmanWattsStrogatz(n: number, k: number, p: number, rng: Rng): UGraph {
+  const who = "newmanWattsStrogatz";
+  checkN(n, who);
+  if (typeof k !== "number" || !Number.isInteger(k) || k < 0 || k > n) {
+    // networkx: k > n raises "k>=n, choose smaller k or larger n"
+    throw new Error(`${who}: need an integer k with 0 ≤ k ≤ n (networkx: "k>=n, choose smaller k or larger n"), got n=${n}, k=${show(k)}`);
+  }
+  checkP(p, who);
+  checkRng(rng, who);
+  if (k === n) return completeGraph(n);
+  const g = emptyGraph(n);
+  const half = Math.floor(k / 2);
+  // networkx's adjacency insertion order, to list the lattice's edges in its order
+  const adjacency: number[][] = Array.from({ length: n }, () => []);
+  for (let j = 1; j <= half; j++) {
+    for (let i = 0; i < n; i++) {
+      const t = (i + j) % n;
+      if (hasEdge(g, i, t)) continue;
+      addEdge(g, i, t);
+      adjacency[i].push(t);
+      adjacency[t].push(i);
+    }
+  }
+  const lattice: Array<[number, number]> = [];
+  for (let u = 0; u < n; u++) for (const v of adjacency[u]) if (v > u) lattice.push([u, v]);
+  for (const [u] of lattice) {
+    if (rng.nextFloat() >= p) continue;
+    let w = rng.nextInt(n);
+    let skip = false;
+    let draws = 0;
+    while (w === u || hasEdge(g, u, w)) {
+      if (++draws > drawBound(n)) throw new Error(`${who}: no node to join node ${u} to in ${drawBound(n)} draws; is the random source broken?`);
+      w = rng.nextInt(n);
+      if (degree(g, u) >= n - 1) {
+        skip = true;
+        break;
+      }
+    }
+    if (skip) continue;
+    addEdge(g, u, w);
+  }
+  return g;
+}
+
 /** Erdős–Rényi G(n, p) as networkx's gnp_random_graph: each pair (u < v), in order, joined with probability p. */
 export function erdosRenyi(n: number, p: number, rng: Rng): UGraph {
   checkN(n, "erdosRenyi");
