@@ -8,7 +8,20 @@ cell with a per-cell timeout, check the guard after each code cell and once
 more after a grace period at the end. Any cell error, timeout or recorded
 rejection fails the notebook with a report naming the notebook, the cell and
 its source. Optionally writes the executed notebook, an offline HTML page
-(plotly.js inlined once per page), and the notebook back to its source path.
+(plotly.js inlined once per page, titled after the notebook), every figure and
+table the notebook shows (OUT/figures/<notebook>--<title slug>.*), and the
+notebook back to its source path.
+
+Parameters (papermill's convention): `-p NAME VALUE` (VALUE is JSON; a bare
+word is a string) and the PARAMS environment variable (a JSON object of names
+and values for every notebook of the run, or {"03-pruning": {...}, ...} per
+notebook) set parameters of the cell tagged `parameters`: a cell tagged
+`injected-parameters` is inserted after it, redeclaring each with the type it
+had there, and the values are recorded in the executed notebook's
+metadata.sparse_rnn.parameters. A name the parameters cell does not declare
+(with the nearest one it does) or a value of the wrong type fails the run
+before any kernel starts. A run with parameters never writes back to the
+committed notebooks (only to --out).
 
 Stopping the runner stops its kernel and the kernel's figure browser, whatever
 the signal (see "Leaving nothing behind" below).
@@ -63,6 +76,95 @@ def guard_check(grace_ms):
 
 class NotebookFailure(Exception):
     pass
+
+
+# --- Parameters ------------------------------------------------------------------
+PARAMETERS_TAG = "parameters"
+INJECTED_TAG = "injected-parameters"
+BARE_WORD = None
+
+
+def parse_value(name, text):
+    """A -p value: JSON, or a bare word (letters, digits, . _ - / :) taken as a string."""
+    import re
+    global BARE_WORD
+    try:
+        return json.loads(text)
+    except ValueError as e:
+        BARE_WORD = BARE_WORD or re.compile(r"^[A-Za-z_][\w.\-/:]*$")
+        if BARE_WORD.match(text) and text not in ("true", "false", "null"):
+            return text
+        raise ValueError(f"-p {name} {text}: not a JSON value ({e}); give numbers, lists and objects as JSON, strings as '\"text\"'") from None
+
+
+def nearest(name, names):
+    import difflib
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.0)
+    return close[0] if close else None
+
+
+def requested_parameters(cli_pairs, params_env, stems):
+    """{notebook stem: {name: value}} from -p pairs and the PARAMS environment variable; raises ValueError."""
+    import re
+    per_notebook = {stem: {} for stem in stems}
+    if params_env:
+        try:
+            params = json.loads(params_env)
+        except ValueError as e:
+            raise ValueError(f"PARAMS is not JSON: {e}") from None
+        if not isinstance(params, dict):
+            raise ValueError(f"PARAMS must be a JSON object of parameters (or of notebooks: {{\"03-pruning\": {{...}}}}), got {params_env}")
+        by_notebook = params and all(isinstance(v, dict) and (k in stems or re.match(r"^\d\d-[\w.-]+$", k)) for k, v in params.items())
+        if by_notebook:
+            for stem, values in params.items():
+                if stem not in stems:
+                    raise ValueError(f"PARAMS has parameters for notebook {stem!r}, which this run does not include"
+                                     + (f" (did you mean {nearest(stem, stems)!r}?)" if stems else ""))
+                per_notebook[stem].update(values)
+        else:
+            for stem in stems:
+                per_notebook[stem].update(params)
+    for name, text in cli_pairs or []:
+        value = parse_value(name, text)
+        for stem in stems:
+            per_notebook[stem][name] = value
+    for stem, values in per_notebook.items():
+        if "profile" in values:
+            raise ValueError(f"parameter 'profile' for {stem}: the profile is chosen by PROFILE=… (or --profile), which overrides the notebook's `profile`; set that instead")
+    return per_notebook
+
+
+def parameters_cell(nb):
+    """Index of the cell tagged `parameters`, or None."""
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type == "code" and PARAMETERS_TAG in cell.get("metadata", {}).get("tags", []):
+            return index
+    return None
+
+
+def injection(nb, path, values):
+    """(source of the injected cell, problems): checked by environment/notebook-parameters.ts, before any kernel starts."""
+    index = parameters_cell(nb)
+    if index is None:
+        return None, [f"it has no code cell tagged `{PARAMETERS_TAG}` to take parameters ({', '.join(sorted(values))})"]
+    request = json.dumps({"source": nb.cells[index].source, "dir": str(path.parent), "values": values})
+    run = subprocess.run(["node", "--import", "tsx", str(ROOT / "environment" / "notebook-parameters.ts")],
+                         cwd=ROOT, input=request, capture_output=True, text=True)
+    if run.returncode != 0:
+        return None, [f"checking the parameters failed: {run.stderr.strip()[-2000:]}"]
+    answer = json.loads(run.stdout)
+    return answer["cell"], answer["problems"]
+
+
+def inject(nb, source, values, origin):
+    """Insert the injected cell after the parameters cell (replacing one a previous run injected); record the values."""
+    nb.cells = [c for c in nb.cells if INJECTED_TAG not in c.get("metadata", {}).get("tags", [])]
+    index = parameters_cell(nb)
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["tags"] = [INJECTED_TAG]
+    nb.cells.insert(index + 1, cell)
+    nb.metadata.setdefault("sparse_rnn", {})["parameters"] = values
+    nb.metadata["sparse_rnn"]["parameters_from"] = origin
 
 
 # --- Leaving nothing behind ----------------------------------------------------
@@ -388,12 +490,26 @@ def plotly_script_tag():
     return subprocess.run(["node", "--import", "tsx", "-e", code], cwd=ROOT, check=True, capture_output=True, text=True).stdout
 
 
-def to_html(nb, script_tag):
+def notebook_title(nb, name):
+    """The first heading of the first markdown cell (markup dropped), else the file name."""
+    import re
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            match = re.search(r"^#+\s+(.+?)\s*#*\s*$", cell.source, re.M)
+            if match:
+                text = re.sub(r"<[^>]*>|[*_`]", "", match.group(1)).strip()
+                if text:
+                    return text
+            break
+    return name
+
+
+def to_html(nb, script_tag, title="Notebook"):
     from nbconvert import HTMLExporter
     exporter = HTMLExporter(template_name="lab")
     # Charts draw with the plotly.js inlined below; require.js is not needed.
     exporter.require_js_url = "data:text/javascript,"
-    html, _ = exporter.from_notebook_node(nb)
+    html, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title}})
     if "sparse-rnn-plot" in html:
         html = html.replace("</head>", script_tag() + "\n</head>", 1)
     return html
@@ -470,6 +586,17 @@ def write_back_refusal(path, executed):
     return None
 
 
+def remove_stale_outputs(folder, name):
+    """Files an earlier run of this notebook exported (<name>--*.*, and the numbered <name>-NN.* of older runs)."""
+    import re
+    if not folder.is_dir():
+        return
+    numbered = re.compile(re.escape(name) + r"-\d\d\.(svg|png|pdf)$")
+    for file in folder.iterdir():
+        if file.is_file() and (file.name.startswith(name + "--") or numbered.match(file.name)):
+            file.unlink()
+
+
 def write(path, text):
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(path.suffix + ".partial")
@@ -483,15 +610,50 @@ def main():
     parser.add_argument("--profile", default=os.environ.get("PROFILE") or "quick", help="value of PROFILE in the kernel (default: $PROFILE or quick)")
     parser.add_argument("--timeout", type=int, default=None, help="per-cell timeout in seconds (default: $NOTEBOOK_CELL_TIMEOUT, else 300 for quick, none for thesis)")
     parser.add_argument("--grace-ms", type=int, default=300, help="wait this long after the last cell for late rejections")
-    parser.add_argument("--out", type=Path, help="write OUT/notebooks/*.ipynb, OUT/html/*.html and OUT/figures/*.{svg,png,pdf}")
+    parser.add_argument("--out", type=Path, help="write OUT/notebooks/*.ipynb, OUT/html/*.html, and OUT/figures/<notebook>--<title slug>.{svg,png,pdf} "
+                        "(also .paper.{svg,png,pdf}) for every figure and .{csv,tex,md} for every table a notebook shows")
     parser.add_argument("--write-back", action="store_true", help="save the executed notebook over its source (quick profile only, and only when it reproduces: see write_back_refusal)")
     parser.add_argument("--check-committed", action="store_true", help="fail when the executed outputs differ from the committed notebook's (images aside)")
+    parser.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
+                        help="set a parameter of the notebooks' parameters cell (VALUE: JSON, or a bare word as a string); repeatable. "
+                             "PARAMS='{\"name\": value}' (or {\"03-pruning\": {...}} per notebook) does the same")
     args = parser.parse_args()
+    params_env = os.environ.get("PARAMS", "").strip()
+    if args.check_committed and (args.parameter or params_env):
+        parser.error("--check-committed compares a run of the committed configuration; it cannot take parameters (-p, PARAMS)")
 
     timeout = args.timeout or int(os.environ.get("NOTEBOOK_CELL_TIMEOUT", "0")) or (300 if args.profile == "quick" else -1)
     if args.write_back and args.profile != "quick":
         parser.error(f"--write-back keeps committed notebooks in the quick profile; profile is {args.profile!r}")
     guard_processes()
+    injected = {}
+    if args.parameter or params_env:
+        # every notebook's parameters are checked before any kernel starts
+        paths = [p.resolve() for p in args.notebooks]
+        try:
+            wanted = requested_parameters(args.parameter, params_env, [p.stem for p in paths])
+        except ValueError as e:
+            print(f"FAIL: {e}", file=sys.stderr)
+            return 1
+        refused = []
+        for path in paths:
+            values = wanted[path.stem]
+            if not values:
+                continue
+            try:
+                nb = nbformat.read(path, as_version=4)
+            except Exception:
+                continue  # reported when the notebook's turn comes
+            source, problems = injection(nb, path, values)
+            if problems:
+                refused.append((path, problems))
+            else:
+                origin = (["PARAMS"] if params_env else []) + (["-p"] if args.parameter else [])
+                injected[path] = (source, values, origin)
+        if refused:
+            for path, problems in refused:
+                print(f"FAIL {path}: parameters refused (no kernel started):\n" + "\n".join(f"  - {p}" for p in problems), file=sys.stderr)
+            return 1
     os.environ["PROFILE"] = args.profile
     os.environ["SPARSE_RNN_STABLE_OUTPUT"] = "1"  # no timings in outputs: committed notebooks regenerate identically
     bundle = {}
@@ -505,9 +667,14 @@ def main():
             print(f"FAIL {path}: cannot read notebook: {e}", file=sys.stderr)
             failed.append(path)
             continue
+        if path in injected:
+            inject(nb, *injected[path])
         os.environ["SPARSE_RNN_NOTEBOOK"] = name
         if args.out:
-            os.environ["SPARSE_RNN_FIGURES_DIR"] = str((args.out / "figures").resolve())
+            figures = (args.out / "figures").resolve()
+            remove_stale_outputs(figures, name)
+            os.environ["SPARSE_RNN_FIGURES_DIR"] = str(figures)
+            os.environ["SPARSE_RNN_TABLES_DIR"] = str(figures)  # tables next to the figures
         started = time.monotonic()
         try:
             run_async(execute(nb, path, timeout, args.grace_ms))
@@ -520,7 +687,7 @@ def main():
         text = nbformat.writes(nb) + "\n"
         if args.out:
             write(args.out / "notebooks" / path.name, text)
-            html = to_html(nb, lambda: bundle.setdefault("tag", plotly_script_tag()))
+            html = to_html(nb, lambda: bundle.setdefault("tag", plotly_script_tag()), notebook_title(nb, name))
             write(args.out / "html" / f"{name}.html", html)
         if args.check_committed:
             difference = committed_difference(path, nb)
@@ -529,7 +696,7 @@ def main():
                 failed.append(path)
                 continue
         if args.write_back:
-            refusal = write_back_refusal(path, nb)
+            refusal = "run with injected parameters: not the committed configuration" if path in injected else write_back_refusal(path, nb)
             if refusal:
                 print(f"kept {path.name}: not written back ({refusal}); the executed notebook is in {args.out or 'no --out folder'}", file=sys.stderr)
             elif len(text.encode()) > MAX_COMMITTED_BYTES:
@@ -539,7 +706,8 @@ def main():
                 continue
             else:
                 write(path, text)
-        print(f"ok   {path.name} ({len(nb.cells)} cells, {time.monotonic() - started:.1f} s, profile {args.profile})", file=sys.stderr)
+        with_parameters = f", parameters {json.dumps(injected[path][1])}" if path in injected else ""
+        print(f"ok   {path.name} ({len(nb.cells)} cells, {time.monotonic() - started:.1f} s, profile {args.profile}{with_parameters})", file=sys.stderr)
     if failed:
         print(f"\n{len(failed)} of {len(args.notebooks)} notebook(s) failed: {', '.join(p.name for p in failed)}", file=sys.stderr)
         return 1

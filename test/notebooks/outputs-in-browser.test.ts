@@ -95,7 +95,11 @@ test("the main job's offline HTML draws the chart with the network cut, and figu
   try {
     const { code, output } = await runNotebooks([TOUR], { args: ["--out", out] });
     assert.equal(code, 0, output);
-    for (const ext of ["svg", "png", "pdf"]) assert.ok(fs.existsSync(path.join(out, "figures", `00-tour-01.${ext}`)), `00-tour-01.${ext}`);
+    for (const stem of ["00-tour--validation-accuracy-toy-data", "00-tour--validation-accuracy-toy-data.paper"]) {
+      for (const ext of ["svg", "png", "pdf"]) assert.ok(fs.existsSync(path.join(out, "figures", `${stem}.${ext}`)), `${stem}.${ext}`);
+    }
+    assert.ok(fs.readdirSync(path.join(out, "figures")).some((f) => /^00-tour--.*\.tex$/.test(f)), "the tour's tables are written beside its figures");
+    assert.match(fs.readFileSync(path.join(out, "html", "00-tour.html"), "utf8"), /<title>00 · A tour of the notebook platform<\/title>/);
     const executed = fs.readFileSync(path.join(out, "notebooks", "00-tour.ipynb"), "utf8");
     assert.match(executed, /data:image\/png;base64,/, "the executed notebook carries the PNG fallback");
     assert.doesNotMatch(executed, /plotly\.js v\d/, "but not the plotly.js bundle");
