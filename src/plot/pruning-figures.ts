@@ -236,30 +236,29 @@ export function pruningLevelExplorer(records: readonly PruneRecord[], options: P
     }
   }
   const indices = slots.map((_, i) => i);
-  const levelNote = (level: number) => `${level} % of the weights pruned`;
+  // The state is written into the axis titles (the slider sets the level's, the dropdown the variant's), so that a still
+  // image, which has no controls, names it too.
+  const levelTitle = (level: number) => `kind of pruning, ${level} % of the weights pruned`;
+  const variantTitle = (v: CellMode) => `${v} test accuracy`;
+  const maskTitle = (v: CellMode) => `column (input) of ${v}'s ${weights[v]?.label ?? "weights"}`;
   const steps = levels.map((level) => ({
     label: `${level} %`, method: "update",
     args: [{
       y: slots.map((s) => (s.kind === "pruned" || s.kind === "retrained" ? kinds.map((k) => accuracy(s.variant, k, level, s.kind as "pruned" | "retrained")) : s.kind === "base" ? data[slots.indexOf(s)].y : null)),
       z: slots.map((s) => (s.kind === "mask" ? maskAt(weights[s.variant]!, level) : null)),
-    }, { "annotations[1].text": levelNote(level) }, indices],
+    }, { "xaxis.title.text": levelTitle(level) }, indices],
   }));
-  const stateNote = (v: CellMode) => `${v}${weights[v] ? ` · mask of ${weights[v]!.label ?? "a weight matrix"}` : ""}`;
   const layout: any = {
     title: { text: "Pruning explorer: test accuracy per kind, and the mask, at one pruning level" },
     width: withMasks ? 900 : 640, height: 520, barmode: "group", legend: { orientation: "h", y: -0.24 },
-    xaxis: { title: { text: "weights pruned" }, ...(withMasks ? { domain: [0, 0.44] } : {}) },
-    yaxis: { title: { text: "test accuracy" }, range: [0, 1.02] },
-    annotations: [
-      { text: stateNote(variants[0]), xref: "paper", yref: "paper", x: 1, y: 1, xanchor: "right", yanchor: "bottom", showarrow: false, yshift: 4 },
-      { text: levelNote(start), xref: "paper", yref: "paper", x: 1, y: 1, xanchor: "right", yanchor: "bottom", showarrow: false, yshift: 22 },
-    ],
+    xaxis: { title: { text: levelTitle(start) }, ...(withMasks ? { domain: [0, 0.44] } : {}) },
+    yaxis: { title: { text: variantTitle(variants[0]) }, range: [0, 1.02] },
     updatemenus: [{
       type: "dropdown", x: 0, xanchor: "left", y: 1, yanchor: "bottom", pad: { b: 4 }, active: 0, showactive: true,
       buttons: variants.map((v) => ({
         label: v, method: "update",
         args: [{ visible: slots.map((s) => s.variant === v), showlegend: slots.map((s, i) => s.variant === v && (s.kind !== "base" || data[i].y[0] !== null)) },
-          { "annotations[0].text": stateNote(v) }],
+          { "yaxis.title.text": variantTitle(v), ...(withMasks ? { "xaxis2.title.text": maskTitle(v) } : {}) }],
       })),
     }],
     sliders: [{
@@ -269,9 +268,10 @@ export function pruningLevelExplorer(records: readonly PruneRecord[], options: P
     margin: { b: 150 },
   };
   if (withMasks) {
-    layout.xaxis2 = { title: { text: "column (input)" }, domain: [0.56, 1], anchor: "y2", showgrid: false, zeroline: false };
+    layout.xaxis2 = { title: { text: maskTitle(variants[0]) }, domain: [0.56, 1], anchor: "y2", showgrid: false, zeroline: false };
     layout.yaxis2 = { title: { text: "row (unit)" }, anchor: "x2", autorange: "reversed", showgrid: false, zeroline: false };
-    layout.plot_bgcolor = "#f3d5d5"; // pruned entries (blank cells) show the background: light red, as in maskExampleFigure
+    // pruned entries (blank cells) show a light red ground under the mask, as in maskExampleFigure
+    layout.shapes = [{ type: "rect", xref: "x2 domain", yref: "y2 domain", x0: 0, x1: 1, y0: 0, y1: 1, fillcolor: "#f3d5d5", line: { width: 0 }, layer: "below" }];
   }
   return applyFigureOptions({ data, layout }, options);
 }

@@ -36,7 +36,7 @@ async function chartPage(figure: PlotlyFigure): Promise<Page> {
   return page;
 }
 
-/** What is drawn: the bars' path geometry, the heatmap's image, the texts of annotations and slider, the visible traces' data. */
+/** What is drawn: the bars' path geometry, the heatmap's image, the texts of annotations, axis titles and slider, the visible traces' data. */
 type Drawn = {
   bars: string[]; heatmap: string | null; annotations: string[]; slider: string | null;
   visible: Array<{ name: string; x: unknown[]; y: unknown[] }>; cloudButtons: number; modebarButtons: number;
@@ -48,7 +48,7 @@ function drawn(page: Page): Promise<Drawn> {
     return {
       bars: [...d.querySelectorAll("#chart .barlayer .point path")].map((p: any) => p.getAttribute("d")),
       heatmap: d.querySelector("#chart .hm image")?.getAttribute("href") ?? null,
-      annotations: [...d.querySelectorAll("#chart .annotation-text")].map((t: any) => t.textContent),
+      annotations: [...d.querySelectorAll("#chart .annotation-text, #chart .xtitle, #chart .x2title, #chart .ytitle")].map((t: any) => t.textContent),
       slider: [...d.querySelectorAll("#chart .slider-container text.slider-label")].map((t: any) => t.textContent).find((t: string) => t.startsWith("pruning level")) ?? null,
       visible: gd._fullData.filter((t: any) => t.visible === true).map((t: any) => ({ name: t.name as string, x: Array.from(t.x ?? []) as unknown[], y: Array.from(t.y ?? []) as unknown[] })),
       cloudButtons: d.querySelectorAll('#chart .modebar-btn[data-title*="Chart Studio"], #chart .modebar-btn[data-title*="Cloud"]').length,
@@ -76,7 +76,8 @@ test("pruning explorer: moving the level slider changes the drawn bars and mask;
   const page = await chartPage(build("pruningLevelExplorer", "two variants with weight masks"));
   const start = await drawn(page);
   assert.equal(start.slider, "pruning level: 50 %");
-  assert.ok(start.annotations.includes("50 % of the weights pruned"), JSON.stringify(start.annotations));
+  assert.ok(start.annotations.includes("kind of pruning, 50 % of the weights pruned"), JSON.stringify(start.annotations));
+  assert.ok(start.annotations.includes("GRU test accuracy") && start.annotations.includes("column (input) of GRU's layer 0, h2h"), JSON.stringify(start.annotations));
   assert.equal(start.bars.length, 6, "two bars per kind");
   assert.ok(start.heatmap?.startsWith("data:image/png"), "the mask is drawn");
   assert.equal(start.cloudButtons, 0, "no Chart Studio / cloud button");
@@ -85,7 +86,7 @@ test("pruning explorer: moving the level slider changes the drawn bars and mask;
   await moveSlider(page, 2, 3); // 90 %
   await page.waitForFunction(() => [...(globalThis as any).document.querySelectorAll("#chart .slider-label")].some((t: any) => t.textContent === "pruning level: 90 %"));
   const moved = await drawn(page);
-  assert.ok(moved.annotations.includes("90 % of the weights pruned"));
+  assert.ok(moved.annotations.includes("kind of pruning, 90 % of the weights pruned"));
   assert.notDeepEqual(moved.bars, start.bars, "the bars are redrawn for the new level");
   assert.notEqual(moved.heatmap, start.heatmap, "the mask is redrawn for the new level");
   const pruned = moved.visible.find((t) => t.name === "right after pruning")!;
@@ -94,8 +95,8 @@ test("pruning explorer: moving the level slider changes the drawn bars and mask;
   await choose(page, 0, "LSTM");
   await page.waitForFunction(() => (globalThis as any).document.querySelector("#chart .js-plotly-plot")._fullData.some((t: any) => t.visible === true && t.hovertemplate?.startsWith("LSTM")));
   const lstm = await drawn(page);
-  assert.ok(lstm.annotations.some((a) => a.startsWith("LSTM")), JSON.stringify(lstm.annotations));
-  assert.ok(lstm.annotations.includes("90 % of the weights pruned"), "the level stays");
+  assert.ok(lstm.annotations.includes("LSTM test accuracy") && lstm.annotations.includes("column (input) of LSTM's layer 0, h2h"), JSON.stringify(lstm.annotations));
+  assert.ok(lstm.annotations.includes("kind of pruning, 90 % of the weights pruned"), "the level stays");
   assert.equal(lstm.visible.length, 4, "LSTM's bars, base line and mask only");
   await moveSlider(page, 0, 3); // 10 %
   await page.waitForFunction(() => [...(globalThis as any).document.querySelectorAll("#chart .slider-label")].some((t: any) => t.textContent === "pruning level: 10 %"));

@@ -161,6 +161,7 @@ test("exportFigure refuses unknown options with the nearest one, and exports an 
   const text = fs.readFileSync(svg, "utf8");
   assert.doesNotMatch(text, /class="slider-container"|class="updatemenu-container"/);
   assert.match(text, /50 % of the weights pruned/, "the first state is named on the still image");
+  assert.match(text, /GRU test accuracy/);
 });
 
 function recordsOf() {
