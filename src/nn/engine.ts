@@ -14,6 +14,7 @@ import { at } from "./kernel-ops";
 import type { Network } from "./network";
 import { Capacity, EngineBase, parameterOffsets, Workspace } from "./engine-base";
 import { FusionPlan, PhysicalBlock, planFusion } from "./fusion";
+import { BlockStep } from "./block-step";
 import { GATES, NetworkSpec } from "./spec";
 
 /**
@@ -45,7 +46,7 @@ export interface EngineOptions {
 interface BlockParameters { wHH: Operand; bIH: Operand; bHH: Operand; wIH: Operand[] }
 
 /** A physical block (fusion.ts) with its parameters, their gradients and its workspace. */
-interface BlockPlan extends PhysicalBlock {
+interface BlockBuffers extends PhysicalBlock {
   /** in θ / grad (a lone block), or in the physical buffers (fused) */
   weights: BlockParameters;
   gradients: BlockParameters;
@@ -59,6 +60,11 @@ interface BlockPlan extends PhysicalBlock {
    */
   base: number;
   gi: Floats; gh: Floats; h: Floats; hPrev: Floats; c: Floats;
+}
+
+/** A block ready to run: its time step's operands and records (block-step.ts) over its buffers. */
+interface BlockPlan extends BlockBuffers {
+  step: BlockStep;
 }
 
 export type { BatchResult } from "./engine-base";
@@ -113,7 +119,7 @@ export class Engine extends EngineBase {
     const dummy = ops.alloc(0);
     this.physTheta = ops.alloc(fusion.physicalSize);
     this.physGrad = ops.alloc(fusion.physicalSize);
-    this.blocks = fusion.layers.map((layer) => layer.map((b) => {
+    const blocks = fusion.layers.map((layer) => layer.map((b): BlockBuffers => {
       const H = b.hidden;
       const sum = b.fused ? ops.alloc(b.unit * H) : dummy;
       for (let u = 0; u < b.unit; u++) for (let j = 0; j < b.members.length; j++) sum[u * H + j * b.unit + u] = 1;
@@ -127,7 +133,7 @@ export class Engine extends EngineBase {
       };
     }));
     // a layer's output sequence: its lone block's h, or the sum of its blocks' outputs in a buffer of the same layout
-    this.out = spec.layers.map((layer, l) => (shared(l) ? this.blocks[l][0].h : ops.alloc((R + capacity.batch) * layer.size)));
+    this.out = spec.layers.map((layer, l) => (shared(l) ? blocks[l][0].h : ops.alloc((R + capacity.batch) * layer.size)));
     this.outBase = spec.layers.map((layer) => capacity.batch * layer.size);
     this.dOut = spec.layers.map((layer) => ops.alloc(R * layer.size));
     this.x0 = ops.alloc(R * this.E);
@@ -141,6 +147,15 @@ export class Engine extends EngineBase {
     this.zeros = ops.alloc(capacity.batch * maxH);
     this.final = ops.alloc(capacity.batch * this.top);
     this.dFinal = ops.alloc(capacity.batch * this.top);
+    this.blocks = blocks.map((layer, l) => layer.map((b) => ({
+      ...b,
+      step: new BlockStep(spec.mode, b.hidden, G, {
+        gi: b.gi, gh: b.gh, dGi: this.dGi, dGh: this.dGh, h: b.h, base: b.base, hPrev: b.hPrev, c: b.c,
+        // ∂L/∂h of a fused block's output: the layer's, copied to every member's slice
+        dOut: b.fused ? this.dHSeq : this.dOut[l],
+        zeros: this.zeros, dh: at(this.dh), dc: at(this.dc), wHH: b.weights.wHH, bHH: b.weights.bHH,
+      }),
+    })));
   }
 
   /** A physical block's parameters (or their gradients): in θ for a lone block, in the physical buffers for a fused one. */
@@ -172,9 +187,9 @@ export class Engine extends EngineBase {
 
   // ----------------------------------------------------------------- forward
 
-  /** Where step t reads h_{t−1} (see BlockPlan.base). */
-  private prevRows(p: BlockPlan, t: number): Operand {
-    return this.packed ? at(p.hPrev, this.offAt[t] * p.hidden) : at(p.h, p.base + (this.offAt[t] - this.B) * p.hidden);
+  /** Every step's h_{t−1}, one contiguous sequence (see BlockPlan.base): the packed copies, or with padding "post" the output sequence B rows early. */
+  private previousStates(p: BlockPlan): Operand {
+    return this.packed ? at(p.hPrev) : at(p.h, p.base - this.B * p.hidden);
   }
 
   /** A member's input sequence from its first step. */
@@ -183,7 +198,7 @@ export class Engine extends EngineBase {
   }
 
   private blockForward(p: BlockPlan): void {
-    const ops = this.ops, w = p.weights;
+    const ops = this.ops, w = p.weights, s = p.step;
     const H = p.hidden, GH = this.G * H, gi = at(p.gi);
     p.members.forEach((m, j) => {
       ops.gemmNT({ m: this.R, n: GH, k: m.inputSize, a: this.input(m.source), b: w.wIH[j], c: gi, accumulate: j > 0 });
@@ -193,21 +208,20 @@ export class Engine extends EngineBase {
     this.addBias(GH, w.bIH, gru ? undefined : w.bHH, p.gi);
     const wholeStep = gru && H <= STEP_HIDDEN && ops.gruStepForward !== undefined;
     for (let t = 0; t < this.T; t++) {
-      const n = this.rowsAt[t], o = this.offAt[t];
-      const hPrev = this.prevRows(p, t), gates = at(p.gi, o * GH), gh = at(p.gh, o * GH), h = at(p.h, p.base + o * H);
+      const n = this.rowsAt[t];
+      s.moveTo(n, this.offAt[t], t > 0 ? this.offAt[t - 1] : -1, this.packed, this.B);
       if (this.packed) {
-        if (t === 0) ops.fill(n * H, 0, at(p.hPrev));
-        else ops.copy(n * H, at(p.h, p.base + this.offAt[t - 1] * H), at(p.hPrev, o * H));
+        if (t === 0) ops.fill(n * H, 0, s.hPrev);
+        else ops.copy(n * H, s.hLast, s.hPrev);
       }
       if (wholeStep) {
-        ops.gruStepForward!({ rows: n, hidden: H, gates, gh, hPrev, h, w: w.wHH, bhh: w.bHH });
+        ops.gruStepForward!(s.gruStep);
         continue;
       }
-      if (t === 0) ops.fill(n * GH, 0, gh); // h₀ = 0
-      else ops.gemmNT({ m: n, n: GH, k: H, a: hPrev, b: w.wHH, c: gh, accumulate: false });
-      if (gru) ops.addRowVector(n, GH, w.bHH, gh);
-      const cPrev = t === 0 ? at(this.zeros) : at(p.c, this.offAt[t - 1] * H);
-      ops.cellForward({ mode: this.mode, rows: n, hidden: H, gates, gh, hPrev, cPrev, h, c: at(p.c, o * H) });
+      if (t === 0) ops.fill(n * GH, 0, s.recurrent.c); // h₀ = 0
+      else ops.gemmNT(s.recurrent);
+      if (gru) ops.addRowVector(n, GH, w.bHH, s.recurrent.c);
+      ops.cellForward(s.cell);
     }
   }
 
@@ -257,29 +271,28 @@ export class Engine extends EngineBase {
 
   // ---------------------------------------------------------------- backward
 
-  /** BPTT of one physical block: dOutSeq is ∂L/∂(its h sequence); adds ∂L/∂(each member's input) into its source's dOut. */
-  private blockBackward(p: BlockPlan, dOutSeq: Floats): void {
-    const ops = this.ops, w = p.weights, g = p.gradients;
-    const H = p.hidden, GH = this.G * H, R = this.R, dh = at(this.dh), dc = at(this.dc);
+  /** BPTT of one physical block from ∂L/∂(its h sequence) (its step's dOut); adds ∂L/∂(each member's input) into its source's dOut. */
+  private blockBackward(p: BlockPlan): void {
+    const ops = this.ops, w = p.weights, g = p.gradients, s = p.step;
+    const H = p.hidden, GH = this.G * H, R = this.R, dh = at(this.dh);
     ops.fill(this.B * H, 0, dh);
-    ops.fill(this.B * H, 0, dc);
+    ops.fill(this.B * H, 0, at(this.dc));
     const wholeStep = this.mode === "GRU" && H <= STEP_HIDDEN && ops.gruStepBackward !== undefined;
     for (let t = this.T - 1; t >= 0; t--) {
-      const n = this.rowsAt[t], o = this.offAt[t];
-      const gates = at(p.gi, o * GH), gh = at(p.gh, o * GH), hPrev = this.prevRows(p, t), dGi = at(this.dGi, o * GH), dGh = at(this.dGh, o * GH);
-      ops.add(n * H, at(dOutSeq, o * H), dh);
+      const n = this.rowsAt[t];
+      s.moveTo(n, this.offAt[t], t > 0 ? this.offAt[t - 1] : -1, this.packed, this.B);
+      ops.add(n * H, s.dOut, dh);
       if (wholeStep) {
         // at t = 0 the product with W_hh lands in dh unused (no step −1): one call either way
-        ops.gruStepBackward!({ rows: n, hidden: H, gates, gh, hPrev, w: w.wHH, dh, dGi, dGh });
+        ops.gruStepBackward!(s.gruStepGradient);
         continue;
       }
-      const cPrev = t === 0 ? at(this.zeros) : at(p.c, this.offAt[t - 1] * H);
-      ops.cellBackward({ mode: this.mode, rows: n, hidden: H, gates, gh, hPrev, h: at(p.h, p.base + o * H), cPrev, c: at(p.c, o * H), dh, dc, dGi, dGh });
-      if (t > 0) ops.gemmNN({ m: n, n: H, k: GH, a: dGh, b: w.wHH, c: dh, accumulate: true });
+      ops.cellBackward(s.cell);
+      if (t > 0) ops.gemmNN(s.recurrentGradient);
     }
     // weight gradients over all steps at once
-    const dGi = at(this.dGi), dGh = at(this.dGh), hPrevSeq = this.prevRows(p, 0); // all steps' h_{t−1}, contiguous
-    ops.gemmTN({ m: GH, n: H, k: R, a: dGh, b: hPrevSeq, c: g.wHH, accumulate: false });
+    const dGi = at(this.dGi), dGh = at(this.dGh);
+    ops.gemmTN({ m: GH, n: H, k: R, a: dGh, b: this.previousStates(p), c: g.wHH, accumulate: false });
     this.biasGradient(GH, this.dGi, g.bIH);
     if (this.mode === "GRU") this.biasGradient(GH, this.dGh, g.bHH);
     else ops.copy(GH, g.bIH, g.bHH); // ∂L/∂b_hh = ∂L/∂b_ih: both enter as gi + gh
@@ -317,7 +330,7 @@ export class Engine extends EngineBase {
       for (const p of this.blocks[l]) {
         // a fused block's members all see ∂L/∂out: copy it to every slice (product with [I I … I])
         if (p.fused) ops.gemmNN({ m: this.R, n: p.hidden, k: p.unit, a: at(this.dOut[l]), b: at(p.sum), c: at(this.dHSeq), accumulate: false });
-        this.blockBackward(p, p.fused ? this.dHSeq : this.dOut[l]);
+        this.blockBackward(p);
       }
     }
     const from = this.fusion.fromLogical, to = this.fusion.toPhysical, phys = this.physGrad, g = this.grad;
