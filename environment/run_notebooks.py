@@ -541,16 +541,41 @@ def sources(nb):
     return [(cell.cell_type, cell.source) for cell in nb.cells]
 
 
+INPUT_FOLDERS = ("src", "results", "reference/thesis", "bench/results", "environment")
+
+
+def inputs_fingerprint():
+    """sha-256 over every tracked file a notebook's outputs can depend on besides its own cells: the
+    library, the results of record, the thesis's data, the recorded benchmarks and the runner. Recorded in
+    each executed notebook's metadata, it tells a changed input (a legitimately different output) from a
+    rerun of the same inputs (whose outputs must be identical). Tracked files only (git ls-files): what the
+    install generates (kernel spec, caches) never counts."""
+    import hashlib
+    try:
+        listed = subprocess.run(["git", "ls-files", "-z", "--", *INPUT_FOLDERS], cwd=ROOT, capture_output=True, check=True).stdout
+        files = sorted(ROOT / f for f in listed.decode().split("\0") if f)
+    except (OSError, subprocess.CalledProcessError):  # not a git checkout
+        files = sorted(p for folder in INPUT_FOLDERS if (ROOT / folder).exists() for p in (ROOT / folder).rglob("*") if p.is_file())
+    digest = hashlib.sha256()
+    for file in files:
+        if file.exists():
+            digest.update(str(file.relative_to(ROOT)).encode() + b"\0" + file.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def committed_difference(path, executed):
     """How the executed notebook's outputs differ from the committed file's (None: identical up to
-    images); when the sources differ, the committed notebook is simply stale."""
+    images); when its sources or inputs differ, the committed notebook is simply stale."""
     committed = nbformat.read(path, as_version=4)
     if sources(committed) != sources(executed):
         return "its cell sources differ from the committed notebook's (edited since the last `npm run main`)"
+    same_inputs = committed.metadata.get("sparse_rnn", {}).get("inputs") == executed.metadata.get("sparse_rnn", {}).get("inputs")
     for index, (old, new) in enumerate(zip(comparable_outputs(committed), comparable_outputs(executed))):
         if old != new:
             first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
-            return f"cell {index} output {first} differs from the committed notebook's"
+            if same_inputs:
+                return f"cell {index} output {first} differs from the committed notebook's"
+            return f"stale: cell {index} output {first} differs, and the library, the results or the data it shows changed since the committed notebook was made"
     return None
 
 
@@ -582,7 +607,7 @@ def write_back_refusal(path, executed):
         return problem
     difference = committed_difference(path, executed)
     if difference and difference.startswith("cell "):
-        return f"not reproducible: the sources are unchanged but {difference}"
+        return f"not reproducible: its sources and inputs are unchanged but {difference}"
     return None
 
 
@@ -658,6 +683,7 @@ def main():
     os.environ["SPARSE_RNN_STABLE_OUTPUT"] = "1"  # no timings in outputs: committed notebooks regenerate identically
     bundle = {}
     failed = []
+    inputs = inputs_fingerprint()
     for path in args.notebooks:
         path = path.resolve()
         name = path.stem
@@ -683,6 +709,7 @@ def main():
             failed.append(path)
             continue
         nb.metadata["kernelspec"] = KERNELSPEC
+        nb.metadata.setdefault("sparse_rnn", {})["inputs"] = inputs
         drop_blank_outputs(nb)
         text = nbformat.writes(nb) + "\n"
         if args.out:
