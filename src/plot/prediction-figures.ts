@@ -97,7 +97,7 @@ export function predictedVsActual(results: readonly SplitResult[], options: Figu
 }
 
 /** Our single-split R² beside the thesis's, per variant and regressor. */
-export function r2Comparison(ours: readonly SplitResult[], thesis: Readonly<Record<string, Partial<Record<RegressorName, number>>>>,
+export function r2Comparison(ours: ReadonlyArray<Pick<SplitResult, "variant" | "regressor" | "r2">>, thesis: Readonly<Record<string, Partial<Record<RegressorName, number>>>>,
   options: FigureOptions = {}): PlotlyFigure {
   const variants = [...new Set(ours.map((r) => r.variant))];
   const regressors = [...new Set(ours.map((r) => r.regressor))];
