@@ -18,7 +18,7 @@ import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { generateDataset } from "../src/data";
-import { Random } from "../src/data/random";
+import { Random } from "../src/core/random";
 import type { Batch, Sample } from "../src/data/types";
 import { barabasiAlbert, graphToSpec, layerGraph } from "../src/graph";
 import { DataParallel } from "../src/nn/wasm/data-parallel";

@@ -12,6 +12,7 @@
  */
 import * as path from "path";
 import * as ts from "typescript";
+import { nearest } from "../src/core/settings";
 
 export type ParameterRequest = { source: string; dir: string; values: Record<string, unknown> };
 export type ParameterAnswer = { names: string[]; cell: string; problems: string[]; types: Record<string, string> };
@@ -66,27 +67,6 @@ function literal(value: unknown): string {
   return json.length > 100 ? JSON.stringify(value, null, 2) : json;
 }
 
-/** Levenshtein distance, case-insensitive. */
-function distance(a: string, b: string): number {
-  a = a.toLowerCase();
-  b = b.toLowerCase();
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}
-
-/** The declared name nearest to `name`. */
-export function nearestName(name: string, names: readonly string[]): string | undefined {
-  return [...names].sort((x, y) => distance(name, x) - distance(name, y))[0];
-}
 
 export function injectParameters(request: ParameterRequest): ParameterAnswer {
   const fileName = path.resolve(request.dir, "__notebook_parameters__.ts");
@@ -96,7 +76,7 @@ export function injectParameters(request: ParameterRequest): ParameterAnswer {
   const problems: string[] = [];
   const known = Object.keys(request.values).filter((name) => {
     if (names.includes(name)) return true;
-    const near = nearestName(name, names);
+    const near = nearest(name, names);
     problems.push(`unknown parameter "${name}"${near ? `; did you mean "${near}"?` : ""} (the parameters cell declares: ${names.join(", ") || "nothing"})`);
     return false;
   });

@@ -10,7 +10,7 @@
  *            shrink the batch as strings end; batch order shuffled.
  */
 import type { Padding } from "../nn/spec";
-import { Random } from "./random";
+import { Random } from "../core/random";
 import type { Batch, Sample } from "./types";
 
 export const VOCABULARY_SIZE = 128;

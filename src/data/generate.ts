@@ -10,7 +10,7 @@
  *   Reber letters (near-misses, 5,500 strings) and four with other letters (7,000).
  */
 import { check, embed, languagesIntersect, grammarByName, relabel, REBER, type Grammar, type GrammarName } from "./grammar";
-import { Random } from "./random";
+import { Random } from "../core/random";
 import type { Sample } from "./types";
 import { WalkSampler } from "./walks";
 

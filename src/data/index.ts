@@ -1,6 +1,6 @@
 /** src/data: Reber grammar data — grammar, generator, datasets, CSV, encoding and batching, statistics. */
 export type { Sample, Batch } from "./types";
-export { Random } from "./random";
+export { Random } from "../core/random";
 export {
   REBER,
   EMBEDDED_REBER,

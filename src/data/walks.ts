@@ -12,7 +12,7 @@
  * rejecting: the thesis's 12,500 distinct valid strings need ≈ 2 million raw walks.
  */
 import { compile, type CompiledGrammar, type Grammar } from "./grammar";
-import type { Random } from "./random";
+import type { Random } from "../core/random";
 
 const latin1 = new TextDecoder("latin1"); // symbols are ASCII, so latin1 decoding is exact
 

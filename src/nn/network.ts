@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import { CellMode, GATES, NetworkSpec } from "./spec";
-import { Random } from "../data/random";
+import { Random } from "../core/random";
 import { layerInputSize, validateSpec } from "./validate";
 import { readJsonFile } from "../core/json";
 

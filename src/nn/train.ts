@@ -15,7 +15,7 @@ import { ShardedRunner } from "./sharded-runner";
 import * as fs from "fs";
 import { readJsonFile } from "../core/json";
 import { Network, NetworkJSON } from "./network";
-import { Random } from "../data/random";
+import { Random } from "../core/random";
 import type { Padding } from "./spec";
 
 export interface TrainOptions {

@@ -433,25 +433,3 @@ export function suggest(name: string, valid: readonly string[]): string {
 }
 
 /** The valid name nearest to `name` by edit distance (case-insensitive), if within half its length. */
-export function nearest(name: string, valid: readonly string[]): string | undefined {
-  let best: string | undefined, bestDistance = Infinity;
-  for (const v of valid) {
-    const d = editDistance(name.toLowerCase(), v.toLowerCase());
-    if (d < bestDistance) { best = v; bestDistance = d; }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.ceil(best.length / 2)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
-}

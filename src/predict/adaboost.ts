@@ -8,7 +8,7 @@
  * No JavaScript package implements AdaBoost.R2, hence this file.
  */
 import { checkTreeOptions, prepareTreeData, RegressionTree, withDepthLimit } from "./regression-tree";
-import { Random } from "../data/random";
+import { Random } from "../core/random";
 import type { Regressor } from "./regressor";
 import { checkIntegerOption, checkNumberOption, checkPredictInput, checkTrainingData } from "./checks";
 

@@ -5,7 +5,7 @@
  */
 import { MinMaxScaler, r2Score, take } from "./preprocess";
 import { meanOf, stdOf } from "./stats";
-import { Random } from "../data/random";
+import { Random } from "../core/random";
 import type { Regressor } from "./regressor";
 import { checkSeedOption, checkTrainingData } from "./checks";
 

@@ -3,7 +3,7 @@
  * (X, y) when one feature's column is shuffled, repeated nRepeats times.
  */
 import { r2Score } from "./preprocess";
-import { Random } from "../data/random";
+import { Random } from "../core/random";
 import type { Regressor } from "./regressor";
 import { meanOf, stdOf } from "./stats";
 import { checkIntegerOption, checkSeedOption, checkTrainingData } from "./checks";

@@ -1,5 +1,5 @@
 /** Min–max scaling, a seeded train/test split and R², with scikit-learn's semantics. */
-import { Random } from "../data/random";
+import { Random } from "../core/random";
 import { checkMatrix, checkPredictInput, checkSeedOption, checkVector } from "./checks";
 
 /** Scales each feature to [0, 1] using the training data's min and max (sklearn MinMaxScaler). */

@@ -8,7 +8,7 @@
  * importances; so the forest is assembled here on the shared CART tree.
  */
 import { checkTreeOptions, prepareTreeData, RegressionTree, withDepthLimit } from "./regression-tree";
-import { Random } from "../data/random";
+import { Random } from "../core/random";
 import type { Regressor } from "./regressor";
 import { checkBooleanOption, checkIntegerOption, checkPredictInput, checkTrainingData } from "./checks";
 

@@ -12,7 +12,7 @@
  * indices of its samples and partitions them stably at each split, so growing costs O(features · n)
  * per tree level with no allocation in the split loops.
  */
-import { Random } from "../data/random";
+import { Random } from "../core/random";
 import { checkDepthOption, checkIntegerOption, checkPredictInput, checkSeedOption, checkTrainingData, checkVector } from "./checks";
 
 /** Column-major features, targets and per-feature sort orders, computed once and reused by many trees. */

@@ -8,7 +8,7 @@
  *   recurrent weights as a sparse one keeps.
  * All randomness through the project's seeded Random: same seed, same masks.
  */
-import { Random } from "../data/random";
+import { Random } from "../core/random";
 import type { Network } from "../nn/network";
 import { GATES, type NetworkSpec } from "../nn/spec";
 import { layerInputSize, validateSpec } from "../nn/validate";

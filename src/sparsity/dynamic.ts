@@ -23,7 +23,7 @@ import { DENSITY_RULES, DensityRule } from "./erk";
 import { checkDensity, checkGroup, countOnes, groupMatrices, SparseMatrix, WeightGroup } from "./matrices";
 import type { DynamicMethod } from "./method";
 import { bottomK, streamFor } from "./select";
-import type { Random } from "../data/random";
+import type { Random } from "../core/random";
 
 export interface UpdateSchedule {
   /** ΔT: optimizer steps between updates (updates at t = ΔT, 2ΔT, …) */

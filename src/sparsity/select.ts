@@ -4,7 +4,7 @@
  * implementation can change a mask); k random candidates; and seeded streams keyed by
  * (seed, step, …), so a hook draws the same numbers whether a run was resumed or not.
  */
-import { Random } from "../data/random";
+import { Random } from "../core/random";
 import { checkDensity } from "./matrices";
 
 /**

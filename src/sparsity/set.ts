@@ -8,7 +8,7 @@
  *   applyPlan(net, method.masksAt(net));
  *   train(net, data, { …, afterStep: method.afterStep });
  */
-import type { Random } from "../data/random";
+import type { Random } from "../core/random";
 import { dynamicMethod, DynamicOptions, GrowRule, updateStream } from "./dynamic";
 import type { DynamicMethod } from "./method";
 import { randomK } from "./select";

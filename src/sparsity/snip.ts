@@ -11,7 +11,7 @@
  * set by a seeded shuffle.
  */
 import type { Sample } from "../data/types";
-import { Random } from "../data/random";
+import { Random } from "../core/random";
 import { createOps, type BackendName } from "../nn/backend";
 import { batchesOf, encodeSamples } from "../nn/batching";
 import { createEngine } from "../nn/create-engine";

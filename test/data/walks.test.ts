@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { compile, EMBEDDED_REBER, isReber, REBER, type Grammar } from "../../src/data/grammar";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { WalkSampler } from "../../src/data/walks";
 
 /** the naive process the sampler replaces: step the automaton, choosing uniformly */

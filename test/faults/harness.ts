@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { ResultStore, Row } from "../../src/core/result-store";
 import type { Kind } from "./setup";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 
 const DRIVER = path.join(__dirname, "drivers", "run.ts");
 const REPO = path.join(__dirname, "..", "..");

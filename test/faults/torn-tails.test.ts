@@ -9,7 +9,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { runSweep } from "../../src/experiments/sweep";
 import { runPruningProtocol } from "../../src/experiments/pruning";
 import { trainResumable } from "../../src/nn/resumable";

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { availableBackends, createOps } from "../../src/nn/backend";
 import { Engine } from "../../src/nn/engine";
 import { Network } from "../../src/nn/network";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { CELL_MODES, Padding } from "../../src/nn/spec";
 import { randomBatch, relativeError, smallSpec } from "./helpers";
 

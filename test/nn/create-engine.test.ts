@@ -9,7 +9,7 @@ import { Engine } from "../../src/nn/engine";
 import { jsOps } from "../../src/nn/js-ops";
 import { Network } from "../../src/nn/network";
 import { train } from "../../src/nn/train";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import type { Sample } from "../../src/data/types";
 import { smallSpec } from "./helpers";
 

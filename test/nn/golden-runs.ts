@@ -24,7 +24,7 @@
  */
 import { createHash } from "node:crypto";
 import { generateDataset } from "../../src/data";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { barabasiAlbert, edgesOf, graphToSpec, layerEdges } from "../../src/graph";
 import { registerBackend } from "../../src/nn/backend";
 import { Network } from "../../src/nn/network";

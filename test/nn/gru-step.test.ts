@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { barabasiAlbert, graphToSpec, layerGraph } from "../../src/graph";
 import { Engine } from "../../src/nn/engine";
 import { jsOps } from "../../src/nn/js-ops";

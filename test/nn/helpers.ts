@@ -1,5 +1,5 @@
 import type { Batch } from "../../src/data/types";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { CellMode, GATES, NetworkSpec } from "../../src/nn/spec";
 
 /** A small random spec: `sizes` layers, optional skips, random masks with density ≈ 0.7. */

@@ -15,7 +15,7 @@ import { ColumnEngine } from "../../src/nn/column-engine";
 import { jsOps } from "../../src/nn/js-ops";
 import { Network } from "../../src/nn/network";
 import { referenceGradients } from "../../src/nn/reference/model";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { CELL_MODES, Padding } from "../../src/nn/spec";
 import { randomBatch, relativeError, smallSpec } from "./helpers";
 

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Network, type NetworkJSON } from "../../src/nn/network";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { smallSpec } from "./helpers";
 
 const net = Network.create(smallSpec("GRU", [4, 3, 5], [[0, 2]], new Random(9), true), { seed: 5 });

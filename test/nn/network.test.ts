@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { Network } from "../../src/nn/network";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { NetworkSpec } from "../../src/nn/spec";
 import { weightsToTensors, setWeightsFromTensors } from "../../src/nn/tensors";
 import { smallSpec } from "./helpers";

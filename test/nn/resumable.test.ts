@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import type { Sample } from "../../src/data/types";
 import { ResumableRun, trainResumable } from "../../src/nn/resumable";
 import { train } from "../../src/nn/train";

@@ -10,7 +10,7 @@ import { Network } from "../../src/nn/network";
 import { EpochRecord, train, TrainOptions } from "../../src/nn/train";
 import type { NetworkSpec } from "../../src/nn/spec";
 import { barabasiAlbert, edgesOf, graphToSpec, layerEdges } from "../../src/graph";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { pruneNetwork, sparseBackend } from "../../src/prune";
 
 const data = generateDataset({ size: 400, testSize: 100, seed: 7 });

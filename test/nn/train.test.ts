@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import type { Sample } from "../../src/data/types";
 import { Network } from "../../src/nn/network";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { NetworkSpec } from "../../src/nn/spec";
 import { evaluate, predict, train, trainAsync, Trainer } from "../../src/nn/train";
 

@@ -8,7 +8,7 @@ import {
   crossValidationTable, cvCacheIdentity, cvCacheStoreFile, evaluateSplit, loadR2Table, loadResultsFiles, parseResultsCsv, permutationImportance, regressorFactory,
   repeatedKFold, REGRESSOR_NAMES, trainTestSplit, variantsWithAtLeast, type RegressorName,
 } from "../../src/predict";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { thesisStructureTableFiles } from "../../src/thesis";
 import { ResultStore } from "../../src/core/result-store";
 import { shortHash } from "../../src/core/hash";

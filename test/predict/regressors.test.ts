@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { AdaBoostRegressor, RandomForestRegressor, RegressionTree } from "../../src/predict";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 
 const rng = new Random(11);
 const X = Array.from({ length: 60 }, () => [rng.nextFloat(), rng.nextFloat(), rng.nextFloat()]);

@@ -10,7 +10,7 @@ import {
   regressorFactory, stdOf, trainTestSplit, type Regressor, type RegressorName,
 } from "../../src/predict";
 import { parseDecimal } from "../../src/predict/checks";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { editStoreTask, syntheticCsv } from "./synthetic-results";
 
 const dir = mkdtempSync(join(tmpdir(), "predict-strict-"));

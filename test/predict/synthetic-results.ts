@@ -1,6 +1,6 @@
 /** Shared fixture of the predict tests: a results CSV in the thesis's structure schema with a planted signal. */
 import { PROPERTY_COLUMNS, REQUIRED_COLUMNS } from "../../src/predict";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { readFileSync, writeFileSync } from "node:fs";
 import { shortHash } from "../../src/core/hash";
 

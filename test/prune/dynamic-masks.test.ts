@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import { createEngine } from "../../src/nn/create-engine";
 import type { KernelOps } from "../../src/nn/kernel-ops";
 import { jsOps } from "../../src/nn/js-ops";

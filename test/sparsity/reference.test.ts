@@ -7,7 +7,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Random } from "../../src/data/random";
+import { Random } from "../../src/core/random";
 import type { Batch } from "../../src/data/types";
 import { createEngine } from "../../src/nn/create-engine";
 import type { EngineBase } from "../../src/nn/engine-base";

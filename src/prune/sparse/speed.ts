@@ -4,7 +4,7 @@ import { createEngine } from "../../nn/create-engine";
 import { Network } from "../../nn/network";
 import { createOps } from "../../nn/backend";
 import { batchesOf, encodeSamples } from "../../nn/batching";
-import { Random } from "../../data/random";
+import { Random } from "../../core/random";
 import type { CellMode, Padding } from "../../nn/spec";
 import { pruneNetwork } from "../magnitude";
 import { SparseWeightOps } from "./sparse-ops";
