@@ -9,9 +9,8 @@
  *            still running at step t are exactly 0 … active(t)−1 and the engine can
  *            shrink the batch as strings end; batch order shuffled.
  */
-import type { Padding } from "../nn/spec";
 import { Random } from "../core/random";
-import type { Batch, Sample } from "./types";
+import type { Batch, Padding, Sample } from "./types";
 
 export const VOCABULARY_SIZE = 128;
 

@@ -19,3 +19,11 @@ export interface Batch {
   /** 1 = valid, 0 = invalid */
   labels: Uint8Array;
 }
+
+/**
+ * How a batch's strings are laid out in time (see batch.ts): "post" zero post-pads each
+ * string to the batch's longest (the thesis's way; the head reads the final step),
+ * "packed" sorts a batch by length so the engine can shrink it as strings end (the head
+ * reads each string's true last step).
+ */
+export type Padding = "post" | "packed";

@@ -19,7 +19,8 @@ export const CELL_MODES: readonly CellMode[] = ["RNN_TANH", "RNN_RELU", "GRU", "
 /** Gate blocks per mode, in PyTorch's row order: GRU r,z,n; LSTM i,f,g,o. */
 export const GATES: Readonly<Record<CellMode, number>> = { RNN_TANH: 1, RNN_RELU: 1, GRU: 3, LSTM: 4 };
 
-export type Padding = "post" | "packed";
+/** How strings are padded in a batch: defined with the batches (src/data/types.ts). */
+export type { Padding } from "../data/types";
 
 /**
  * A recurrent block's masks, row-major 0/1 over the full weight shapes:
