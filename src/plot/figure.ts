@@ -3,6 +3,7 @@
  * before a figure is drawn or exported (font, size), and the size templates
  * (screen, paper, paper-wide, slide) every builder and exportFigure accept.
  */
+import { nearest } from "../core/settings";
 
 /** A Plotly figure as Plotly.newPlot takes it; `sizing` records the template applied (see applyFigureOptions). */
 export type PlotlyFigure = { data: any[]; layout?: any; config?: any; sizing?: FigureSizing };
@@ -431,5 +432,3 @@ export function suggest(name: string, valid: readonly string[]): string {
   const best = nearest(name, valid);
   return best === undefined ? "" : ` (did you mean ${JSON.stringify(best)}?)`;
 }
-
-/** The valid name nearest to `name` by edit distance (case-insensitive), if within half its length. */

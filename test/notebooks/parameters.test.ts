@@ -49,7 +49,7 @@ test("-p and PARAMS inject a cell after the parameters cell, recorded in the met
     'const variant: string = "LSTM";',
     "const workers: number | null = 2;",
   ].join("\n"));
-  assert.deepEqual(executed.metadata.sparse_rnn, {
+  assert.deepEqual({ parameters: executed.metadata.sparse_rnn.parameters, parameters_from: executed.metadata.sparse_rnn.parameters_from }, {
     parameters: { overrides: { scope: "layer" }, tolerance: 0.1, levels: [30, 60, 90], variant: "LSTM", workers: 2 },
     parameters_from: ["PARAMS", "-p"],
   });
