@@ -1,6 +1,6 @@
 /**
  * Backend selection. "js" = plain JS (float64 by default, or float32); "wasm" =
- * WebAssembly SIMD float32, registered by src/nn/wasm when that module loads;
+ * WebAssembly SIMD float32 (src/nn/wasm, loaded on first use and registered here);
  * "auto" = wasm when available, else js float64. Every engine gets its own ops
  * instance (its own arena).
  */
@@ -14,21 +14,23 @@ type Factory = () => KernelOps;
 const registry = new Map<string, Factory>();
 let wasmProbed = false;
 
-/** Register a backend factory under a name (the wasm module calls registerBackend("wasm", …)). */
+/** Register a backend factory under a name (e.g. sparseBackend in src/prune/sparse). */
 export function registerBackend(name: string, factory: Factory): void {
   registry.set(name, factory);
 }
 
-/** Try once to load src/nn/wasm, which registers "wasm" when this runtime supports it. */
+/** Try once to load src/nn/wasm and register "wasm" when this runtime supports it. */
 function probeWasm(): void {
   if (wasmProbed) return;
   wasmProbed = true;
+  let factory: Factory | undefined;
   try {
     // optional module: absent or unsupported runtimes simply leave "wasm" unregistered
-    require("./wasm");
+    factory = (require("./wasm") as typeof import("./wasm")).wasmBackend();
   } catch {
     /* no wasm backend */
   }
+  if (factory) registry.set("wasm", factory);
 }
 
 /** Names of the backends usable in this process. */

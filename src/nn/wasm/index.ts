@@ -1,7 +1,7 @@
 /**
- * WebAssembly SIMD float32 backend for the training engine. Loading this module
- * registers it as the "wasm" backend (src/nn/backend.ts loads it on demand), which
- * `train` then uses by default ("auto").
+ * WebAssembly SIMD float32 backend for the training engine. src/nn/backend.ts loads
+ * this module on demand and registers `wasmBackend()` as the "wasm" backend, which
+ * `train` then uses by default ("auto"). This module imports nothing from backend.ts.
  *
  *   createWasmOps()      KernelOps<Float32Array> over one WebAssembly.Memory
  *   wasmAvailable()      whether this runtime can run the kernels
@@ -12,7 +12,6 @@
  * without relaxed SIMD; SPARSE_RNN_THREADS=1 (or 2) replaces threads "auto" (one
  * thread is faster when other processes already keep every core busy).
  */
-import { registerBackend } from "../backend";
 import { loadKernelModule, wasmAvailable } from "./load";
 import { WasmOps } from "./wasm-ops";
 import type { WasmVariant } from "./build";
@@ -34,17 +33,18 @@ export function kernelVariant(): WasmVariant {
   return loadKernelModule().variant;
 }
 
-/** Register "wasm" when usable; never throws (src/nn imports this module for the side effect). */
-function register(): void {
+/**
+ * The "wasm" backend's factory when this runtime can run the kernels, else undefined;
+ * never throws (src/nn/backend.ts registers what it returns).
+ */
+export function wasmBackend(): (() => WasmOps) | undefined {
   try {
-    if (!wasmAvailable()) return;
+    if (!wasmAvailable()) return undefined;
     loadKernelModule(); // builds if needed and compiles once, so a broken build surfaces here
   } catch (error) {
     // training still works on the JS backend; say why it is slower
     process.emitWarning(`wasm backend unavailable, falling back to JS: ${(error as Error).message}`);
-    return;
+    return undefined;
   }
-  registerBackend("wasm", createWasmOps);
+  return createWasmOps;
 }
-
-register();
