@@ -10,8 +10,8 @@
  * result-store identity — runs each task by its key, and closes the batch. It stays the
  * only writer of its result store: executors return results, they never write them.
  *
- * `defaultExecutor()` picks the queue when `SPARSE_RNN_QUEUE=redis://[:password@]host:port/db`
- * is set, else the in-process pool.
+ * `defaultExecutor()` (default-executor.ts) picks the queue when
+ * `SPARSE_RNN_QUEUE=redis://[:password@]host:port/db` is set, else the in-process pool.
  */
 import type { SharedData, TaskKindName } from "./task-kinds";
 import { taskKind } from "./task-kinds";
@@ -79,19 +79,4 @@ export class InProcessExecutor implements Executor {
   }
 
   async close(): Promise<void> {}
-}
-
-/**
- * The executor a protocol uses when none is given: the queue named by SPARSE_RNN_QUEUE
- * when it is set (bullmq is loaded only then), else the in-process pool.
- */
-export async function defaultExecutor(options: InProcessOptions = {}, env: NodeJS.ProcessEnv = process.env): Promise<Executor> {
-  const url = env[QUEUE_ENV];
-  if (url !== undefined && url.trim() !== "") {
-    // loaded only when used (bullmq takes ~1 s to load); `require`, which tsx's CommonJS hook,
-    // `node --import tsx` and tslab all resolve (a dynamic import() needs tsx's ESM hook)
-    const { QueueExecutor } = require("./queue/queue-executor") as typeof import("./queue/queue-executor");
-    return new QueueExecutor({ url: url.trim() });
-  }
-  return new InProcessExecutor(options);
 }

@@ -4,5 +4,6 @@ export * from "./pruning";
 export * from "./sweep";
 export * from "./prediction";
 export { createPool, coreCount } from "./pool";
-export { InProcessExecutor, defaultExecutor, QUEUE_ENV } from "./executor";
+export { InProcessExecutor, QUEUE_ENV } from "./executor";
+export { defaultExecutor } from "./default-executor";
 export type { Executor, Batch, BatchSpec } from "./executor";

@@ -26,7 +26,8 @@ import { Claim, ResultStore, Row, writeAtomically } from "../core/result-store";
 import { shortHash } from "../core/hash";
 import { checkSettings, integer, list, number, oneOf } from "../core/settings";
 import { ProfileName, byProfile } from "./profile";
-import { Executor, defaultExecutor } from "./executor";
+import type { Executor } from "./executor";
+import { defaultExecutor } from "./default-executor";
 import { StructureTask, StructureOutcome } from "./structure-model";
 
 export type GraphFamily = "barabasi_albert" | "watts_strogatz" | "erdos_renyi";

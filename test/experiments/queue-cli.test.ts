@@ -10,7 +10,8 @@ import * as path from "node:path";
 import { parseWorkerArgs, CliExit } from "../../src/experiments/queue/worker-cli";
 import { mask, parseQueueUrl, jobIdOf } from "../../src/experiments/queue/protocol";
 import { freePort } from "../../src/experiments/queue/local";
-import { defaultExecutor, InProcessExecutor, QUEUE_ENV } from "../../src/experiments/executor";
+import { InProcessExecutor, QUEUE_ENV } from "../../src/experiments/executor";
+import { defaultExecutor } from "../../src/experiments/default-executor";
 
 const BIN = path.join(__dirname, "..", "..", "bin", "sparse-rnn-lab.js");
 
