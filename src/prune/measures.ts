@@ -11,12 +11,8 @@ import { PruneRecord, baseMode, gradualMode, pruneMode } from "./records";
  * from its own CSVs; `toleranceInterval` gives the exact range that does.
  */
 
-/** The safe pruning levels (%) the thesis's text states (results 6.2), per kind and variant. */
-export const THESIS_SAFE_LEVELS: Readonly<Record<PruneKind, Readonly<Record<CellMode, number>>>> = {
-  both: { RNN_TANH: 80, RNN_RELU: 70, LSTM: 60, GRU: 80 },
-  i2h: { RNN_TANH: 70, RNN_RELU: 70, LSTM: 70, GRU: 80 },
-  h2h: { RNN_TANH: 80, RNN_RELU: 70, LSTM: 90, GRU: 90 },
-};
+/** The safe pruning levels (%) the thesis's text states (results 6.2): defined with the thesis's other published constants. */
+export { THESIS_SAFE_LEVELS } from "../thesis";
 
 /** Accuracy is compared with this slack so a level exactly at the tolerance counts as within. */
 const SLACK = 1e-12;

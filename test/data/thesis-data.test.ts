@@ -6,8 +6,8 @@ import { formatSamplesCsv, parseSamplesCsv } from "../../src/data/csv";
 import { generateDataset, overlapCount, THESIS_INVALID_KINDS } from "../../src/data/generate";
 import { check, isReber } from "../../src/data/grammar";
 import { compareLengths, datasetStats, splitCounts } from "../../src/data/stats";
-import { loadThesisDataset, THESIS_PUBLISHED } from "../../src/data/thesis";
-import { thesisDatasetDir } from "../../src/thesis";
+import { loadThesisDataset } from "../../src/data/thesis";
+import { THESIS_PUBLISHED, thesisDatasetDir } from "../../src/thesis";
 
 const dir = thesisDatasetDir();
 const thesis = loadThesisDataset();
