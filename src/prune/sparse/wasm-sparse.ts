@@ -6,7 +6,7 @@
  * AssemblyScript compiler into build/wasm/sparse-<variant>.wasm, in the backend's
  * variant (relaxed SIMD: fused multiply-add).
  */
-import { execFileSync } from "child_process";
+import { ensureAssemblyScriptBuilt } from "../../core/assemblyscript";
 import * as fs from "fs";
 import * as path from "path";
 import type { ColumnBackward, ColumnForward, Operand, Product, WasmHost } from "../../nn/kernel-ops";
@@ -33,16 +33,7 @@ const assemblyDirs = [path.join(sourceDir, "assembly"), path.join(repoRoot, "src
 const wasmFile = (variant: string) => path.join(repoRoot, "build", "wasm", `sparse-${variant}.wasm`);
 
 function ensureBuilt(variant: string): void {
-  const sources = [config, ...assemblyDirs.flatMap((d) => fs.readdirSync(d).map((f) => path.join(d, f)))];
-  const newest = Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
-  const file = wasmFile(variant);
-  if (fs.existsSync(file) && fs.statSync(file).mtimeMs >= newest) return;
-  const asc = path.join(path.dirname(require.resolve("assemblyscript/package.json")), "bin", "asc.js");
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`; // concurrent builds never expose a partial file
-  execFileSync(process.execPath, [asc, path.join(sourceDir, "assembly", "index.ts"), "--config", config, "--target", variant, "--outFile", temporary],
-    { cwd: repoRoot, stdio: "pipe" });
-  fs.renameSync(temporary, file);
+  ensureAssemblyScriptBuilt({ entry: path.join(sourceDir, "assembly", "index.ts"), config, target: variant, outFile: wasmFile(variant), sources: [config, ...assemblyDirs], cwd: repoRoot });
 }
 
 const compiled = new Map<string, unknown>();
