@@ -1,12 +1,11 @@
 /**
- * A pool of worker threads (piscina) running a TypeScript worker module. Node's workers
- * load JavaScript only, so each worker starts in worker-entry.js, which registers tsx
- * and then requires the .ts module; that works the same under `node --test`, under
- * `tsx`, and inside the tslab kernel (which does not hook worker threads itself).
+ * A pool of worker threads (piscina) running a TypeScript worker module. Each worker
+ * starts in the project's one worker bootstrap (src/core/worker.ts), which registers tsx
+ * and then requires the .ts module.
  */
-import * as path from "path";
 import * as os from "os";
 import Piscina from "piscina";
+import { tsWorkerData, WORKER_ENTRY } from "../core/worker";
 
 export interface WorkerPool<Task, Result> {
   run(task: Task): Promise<Result>;
@@ -31,14 +30,14 @@ export function coreCount(): number {
 export function createPool<Task, Result>(options: PoolOptions): WorkerPool<Task, Result> {
   const size = options.workers ?? coreCount();
   if (!Number.isInteger(size) || size < 1) throw new Error(`createPool: workers must be a positive integer, got ${options.workers}`);
-  if (!path.isAbsolute(options.module)) throw new Error(`createPool: module must be an absolute path, got "${options.module}"`);
+  const workerData = tsWorkerData(options.module, { shared: options.shared });
   const piscina = new Piscina({
-    filename: path.join(__dirname, "worker-entry.js"),
+    filename: WORKER_ENTRY,
     minThreads: size,
     maxThreads: size,
     // a model takes minutes; keep idle workers (and their copy of the data) alive
     idleTimeout: 60_000,
-    workerData: { module: options.module, shared: options.shared },
+    workerData,
   });
   return {
     size,

@@ -1,7 +1,7 @@
 /**
  * The data-parallel worker (see data-parallel.ts): its own Engine on its own wasm
- * memory, driven through the shared mailbox. Loaded by the bootstrap script that
- * DataParallel hands to `new Worker`.
+ * memory, driven through the shared mailbox. Started by DataParallel through the
+ * project's worker bootstrap (src/core/worker.ts).
  */
 import { MessagePort, receiveMessageOnPort, workerData } from "node:worker_threads";
 import type { Batch } from "../../data/types";

@@ -20,6 +20,7 @@ import { MessageChannel, MessagePort, receiveMessageOnPort, Worker } from "node:
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { tsWorkerData, WORKER_ENTRY } from "../../core/worker";
 import type { Batch } from "../../data/types";
 import type { BatchResult, EngineBase } from "../engine-base";
 import type { Network } from "../network";
@@ -79,15 +80,21 @@ interface WorkerHandle {
   variant: WasmVariant;
 }
 
+/**
+ * The worker's TypeScript module, started through the project's worker bootstrap
+ * (src/core/worker.ts); by file path rather than require.resolve: tslab (notebooks)
+ * resolves relative ids itself.
+ */
+const WORKER_MODULE = path.join(fs.realpathSync(__dirname), "data-parallel-worker.ts");
+
 /** at most one idle worker is kept (the batch is split in halves: one worker suffices) */
 const idleWorkers: WorkerHandle[] = [];
 
 function spawnWorker(kernels: KernelModule): WorkerHandle {
   const control = new SharedArrayBuffer(CONTROL_INTS * 4);
   const channel = new MessageChannel();
-  const worker = new Worker(workerBootstrap(), {
-    eval: true,
-    workerData: { control, port: channel.port2, module: kernels.module, variant: kernels.variant },
+  const worker = new Worker(WORKER_ENTRY, {
+    workerData: tsWorkerData(WORKER_MODULE, { control, port: channel.port2, module: kernels.module, variant: kernels.variant }),
     transferList: [channel.port2],
   });
   worker.unref(); // an idle worker never keeps the process alive
@@ -204,16 +211,4 @@ export class DataParallel {
       throw error;
     }
   }
-}
-
-/**
- * The worker's entry script. The engine is TypeScript; the worker registers tsx's
- * CommonJS hook (tsx is a dependency) before loading it, by absolute paths so the
- * working directory does not matter.
- */
-function workerBootstrap(): string {
-  const tsx = require.resolve("tsx/cjs/api");
-  // by file path rather than require.resolve: tslab (notebooks) resolves relative ids itself
-  const entry = path.join(fs.realpathSync(__dirname), "data-parallel-worker.ts");
-  return `require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(entry)});`;
 }
