@@ -16,7 +16,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parse } from "csv-parse/sync";
+import { readCsvObjects } from "../src/core/csv";
 import { generateDataset } from "../src/data";
 import { runSweep, sweepProfile } from "../src/experiments/sweep";
 import { PROFILE_NAMES, type ProfileName } from "../src/experiments/profile";
@@ -57,8 +57,7 @@ function meanAccuracy(rows: ReadonlyArray<Record<string, unknown>>): Means {
 }
 
 function thesisMeans(): Means {
-  const rows = thesisStructureTableFiles(["RNN_TANH", "RNN_RELU", "LSTM", "GRU"]).flatMap((file) =>
-    parse(fs.readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true }) as Record<string, string>[]);
+  const rows = thesisStructureTableFiles(["RNN_TANH", "RNN_RELU", "LSTM", "GRU"]).flatMap(readCsvObjects);
   return meanAccuracy(rows);
 }
 

@@ -7,29 +7,23 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
+import { formatCsv, parseCsv } from "../core/csv";
 import type { Sample } from "./types";
 
 export type CsvFormat = "plain" | "indexed";
 
 /** Parse CSV text; `source` names the file in error messages. */
 export function parseSamplesCsv(text: string, source = "<csv>"): { samples: Sample[]; format: CsvFormat; indices?: number[] } {
-  // with `info`, csv-parse returns { record, info } pairs; its typings only know string[][]
-  const records = parse(text, {
-    relax_column_count: true, // column counts are checked below, with our own message
-    skip_empty_lines: true,
-    info: true,
-  }) as unknown as Array<{ record: string[]; info: { lines: number } }>;
+  const records = parseCsv(text, source, { widths: "any" }); // column counts are checked below, with our own message
   if (records.length === 0) throw new Error(`${source}: empty file, expected a header "string,valid" or ",string,valid"`);
-  const header = records[0].record.join(",");
+  const header = records[0].fields.join(",");
   const format: CsvFormat | undefined = header === "string,valid" ? "plain" : header === ",string,valid" ? "indexed" : undefined;
-  if (!format) throw new Error(`${source}, line ${records[0].info.lines}: header "${header}" is neither "string,valid" nor ",string,valid"`);
+  if (!format) throw new Error(`${source}, line ${records[0].line}: header "${header}" is neither "string,valid" nor ",string,valid"`);
   const width = format === "plain" ? 2 : 3;
   const samples: Sample[] = [];
   const indices: number[] = [];
-  for (const { record, info } of records.slice(1)) {
-    const where = `${source}, line ${info.lines}`;
+  for (const { fields: record, line } of records.slice(1)) {
+    const where = `${source}, line ${line}`;
     if (record.length !== width) throw new Error(`${where}: expected ${width} columns (${header}), got ${record.length}: ${JSON.stringify(record.join(","))}`);
     const [index, text, label] = format === "plain" ? [undefined, record[0], record[1]] : record;
     if (index !== undefined) {
@@ -57,7 +51,7 @@ export function formatSamplesCsv(samples: readonly Sample[], options: { indexed?
     const label = s.valid ? "1" : "0";
     return indexed ? [String(first + i), s.text, label] : [s.text, label];
   });
-  return stringify([indexed ? ["", "string", "valid"] : ["string", "valid"], ...rows]);
+  return formatCsv([indexed ? ["", "string", "valid"] : ["string", "valid"], ...rows]);
 }
 
 /** Write samples in the thesis's format (creates the folder). */

@@ -19,8 +19,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
+import { formatCsv, parseCsv } from "../core/csv";
 import { ResultStore, writeAtomically } from "../core/result-store";
 import { parseJson } from "../core/json";
 import { checkSettings, integer, list, number, object, oneOf, optional, type Rule } from "../core/settings";
@@ -360,7 +359,7 @@ function cell(value: number): string {
 }
 
 function csvText(columns: readonly string[], rows: ReadonlyArray<ReadonlyArray<string | number>>): string {
-  return stringify([[...columns], ...rows.map((r) => r.map((v) => (typeof v === "number" ? cell(v) : v)))]);
+  return formatCsv([columns, ...rows.map((r) => r.map((v) => (typeof v === "number" ? cell(v) : v)))]);
 }
 
 /** settings.json: Infinity (a depth limit) is written as the string "Infinity". */
@@ -405,17 +404,12 @@ function readCsv(dir: string, name: keyof typeof COLUMNS): Array<{ at: string; g
   } catch (e) {
     throw new Error(`prediction tables ${dir}: cannot read ${name}: ${(e as Error).message} (writePredictionTables writes it)`);
   }
-  let records: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    records = parse(text, { skip_empty_lines: true, relax_column_count: false, info: true }) as unknown as typeof records;
-  } catch (e) {
-    throw new Error(`${file}: not a valid CSV table: ${(e as Error).message}`);
-  }
+  const records = parseCsv(text, file);
   const expected = COLUMNS[name] as readonly string[];
-  const header = records[0]?.record ?? [];
+  const header = records[0]?.fields ?? [];
   if (header.join(",") !== expected.join(",")) throw new Error(`${file}:1: header must be ${expected.join(",")}, got ${header.join(",") || "nothing"}`);
-  return records.slice(1).map(({ record, info }) => {
-    const at = `${file}:${info.lines}`;
+  return records.slice(1).map(({ fields: record, line }) => {
+    const at = `${file}:${line}`;
     const get = (column: string): string => record[expected.indexOf(column)];
     const num = (column: string, o: { int?: boolean; empty?: "NaN" | "null" } = {}): number | null => {
       const raw = get(column);

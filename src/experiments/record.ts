@@ -8,8 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { parse } from "csv-parse/sync";
-import { stringify } from "csv-stringify/sync";
+import { formatCsv, readCsv } from "../core/csv";
 import { CELL_MODES, CellMode } from "../nn/spec";
 import { numericsOf } from "../nn/numerics";
 import { baseMode, toPruneRecords, PRUNE_COLUMNS, PruneRecord } from "../prune";
@@ -105,7 +104,7 @@ export function expectedRecordFiles(): Record<string, number | undefined> {
 }
 
 function csv(columns: readonly string[], rows: readonly Row[]): string {
-  return stringify([columns as string[], ...rows.map((r) => columns.map((c) => r[c]))]);
+  return formatCsv([columns, ...rows.map((r) => columns.map((c) => r[c]))]);
 }
 
 function gitCommit(): { commit: string; clean: boolean } {
@@ -203,10 +202,9 @@ export function resultsFile(file: string): string {
 export function readRecordCsv(file: string): Row[] {
   const full = resultsFile(file);
   if (!fs.existsSync(full)) throw new Error(`${RESULTS_DIR}/${file} is missing: \`npm run record\` computes the results of record, \`npm run record -- --promote\` puts them there`);
-  const records: string[][] = parse(fs.readFileSync(full, "utf8"), { skip_empty_lines: true });
-  const [header, ...body] = records;
-  return body.map((record, i) => {
-    if (record.length !== header.length) throw new Error(`${RESULTS_DIR}/${file}:${i + 2}: ${record.length} fields, the header has ${header.length}`);
+  const [{ fields: header }, ...body] = readCsv(full, { widths: "any" });
+  return body.map(({ fields: record, line }) => {
+    if (record.length !== header.length) throw new Error(`${RESULTS_DIR}/${file}:${line}: ${record.length} fields, the header has ${header.length}`);
     return Object.fromEntries(header.map((column, j) => {
       const text = record[j];
       const n = Number(text);

@@ -3,8 +3,7 @@
  * prune = 0, epochs 1–50; losses are sums over batches; time in seconds on a Tesla K80),
  * read for comparison.
  */
-import * as fs from "fs";
-import { parse } from "csv-parse/sync";
+import { readCsvObjects } from "../core/csv";
 import { thesisPruneLogFile } from "../thesis";
 import type { CellMode } from "./spec";
 
@@ -20,7 +19,7 @@ export interface ThesisEpoch {
 
 /** Base-training epochs of one mode, from the thesis's log (reference/thesis/results/prune/<mode>.csv unless `file` names another). */
 export function readThesisBaseLog(mode: CellMode, file: string = thesisPruneLogFile(mode)): ThesisEpoch[] {
-  const rows: Array<Record<string, string>> = parse(fs.readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true });
+  const rows = readCsvObjects(file);
   const out: ThesisEpoch[] = [];
   rows.forEach((row, i) => {
     if (row.mode !== mode.toLowerCase() || Number(row.prune) !== 0) return;

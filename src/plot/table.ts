@@ -8,7 +8,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { stringify } from "csv-stringify/sync";
+import { formatCsv } from "../core/csv";
 import { suggest } from "./figure";
 import { escapeHtml } from "./html";
 import { inNotebook, tslab } from "./notebook";
@@ -208,7 +208,7 @@ export function exportTable(rows: ReadonlyArray<Record<string, unknown>>, basePa
 /** RFC 4180 CSV: a header, then the raw values (numbers in JavaScript's shortest round-trip form, objects as JSON). */
 export function tableCsv(model: TableModel): string {
   const raw = (v: unknown) => (v === undefined || v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
-  return stringify([model.columns, ...model.values.map((r) => r.map(raw))], { record_delimiter: "unix" });
+  return formatCsv([model.columns, ...model.values.map((r) => r.map(raw))]);
 }
 
 /** A GitHub / pandoc pipe table; numeric columns right-aligned (`---:`); the caption as pandoc's "Table:" line. */

@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ResultStore, type Row } from "../core/result-store";
 import { shortHash } from "../core/hash";
+import { parseCsv } from "../core/csv";
 import { thesisRSquaredFile } from "../thesis";
 import { AdaBoostRegressor, type AdaBoostOptions } from "./adaboost";
 import { BayesianRidge, type BayesianRidgeOptions } from "./bayesian-ridge";
@@ -215,17 +216,13 @@ export function loadR2Table(path: string = thesisRSquaredFile()): Record<string,
   } catch (e) {
     throw new Error(`R² table ${path}: cannot read: ${(e as Error).message}`);
   }
-  const lines = text.split(/\r?\n/);
-  const first = lines.findIndex((l) => l.trim() !== "");
-  if (first < 0) throw new Error(`${path}: empty R² table (expected a header with mode, ${REGRESSOR_NAMES.join(", ")})`);
-  const header = lines[first].split(",").map((h) => h.trim());
+  const records = parseCsv(text, path, { widths: "any" });
+  if (records.length === 0) throw new Error(`${path}: empty R² table (expected a header with mode, ${REGRESSOR_NAMES.join(", ")})`);
+  const header = records[0].fields.map((h) => h.trim());
   const missing = ["mode", ...REGRESSOR_NAMES].filter((c) => !header.includes(c));
-  if (missing.length > 0) throw new Error(`${path}:${first + 1}: missing column(s) ${missing.join(", ")}`);
+  if (missing.length > 0) throw new Error(`${path}:${records[0].line}: missing column(s) ${missing.join(", ")}`);
   const table: Record<string, Record<RegressorName, number>> = {};
-  for (let i = first + 1; i < lines.length; i++) {
-    if (lines[i].trim() === "") continue;
-    const line = i + 1;
-    const cells = lines[i].split(",");
+  for (const { fields: cells, line } of records.slice(1)) {
     if (cells.length !== header.length) throw new Error(`${path}:${line}: ${cells.length} cells, the header has ${header.length}`);
     const row = {} as Record<RegressorName, number>;
     for (const name of REGRESSOR_NAMES) {

@@ -4,7 +4,7 @@
  * extras (seed, …); unknown columns are ignored, missing required ones are an error.
  */
 import { readFileSync } from "node:fs";
-import { parse } from "csv-parse/sync";
+import { parseCsv } from "../core/csv";
 import { PROPERTY_COLUMNS, type PropertyName } from "../graph/properties";
 import { parseDecimal } from "./checks";
 
@@ -44,15 +44,9 @@ export interface ResultsTable {
  */
 export function parseResultsCsv(text: string, source: string): ResultsTable {
   if (typeof text !== "string") throw new Error(`${source}: expected CSV text, got ${text === null ? "null" : typeof text}`);
-  let parsed: Array<{ record: string[]; info: { lines: number } }>;
-  try {
-    parsed = parse(text, { skip_empty_lines: true, relax_column_count: false, bom: true, info: true }) as unknown as typeof parsed;
-  } catch (e) {
-    throw new Error(`${source}: not a valid CSV table: ${(e as Error).message}`);
-  }
-  // info.lines is the line a record ends on; a quoted field spanning lines moves its start up.
-  const startLine = (r: number) => parsed[r].info.lines - parsed[r].record.reduce((a, field) => a + (field.match(/\n/g)?.length ?? 0), 0);
-  const records = parsed.map((p) => p.record);
+  const parsed = parseCsv(text, source);
+  const startLine = (r: number) => parsed[r].line;
+  const records = parsed.map((p) => p.fields);
   if (records.length === 0) throw new Error(`${source}: empty results file (expected a header with ${REQUIRED_COLUMNS.join(", ")})`);
   const header = records[0].map((h) => h.trim());
   const headerLine = startLine(0);

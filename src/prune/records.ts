@@ -1,5 +1,4 @@
-import * as fs from "fs";
-import { parse } from "csv-parse/sync";
+import { readCsvObjects } from "../core/csv";
 import type { CellMode } from "../nn/spec";
 import type { PruneKind } from "./magnitude";
 
@@ -58,6 +57,5 @@ export function toPruneRecords(rows: ReadonlyArray<Record<string, unknown>>, sou
 
 /** Read a pruning log in the thesis's schema, e.g. reference/thesis/results/prune/gru.csv (`thesisPruneLogFile` in src/thesis). */
 export function readPruneCsv(file: string): PruneRecord[] {
-  const rows: Record<string, string>[] = parse(fs.readFileSync(file, "utf8"), { columns: true, skip_empty_lines: true });
-  return toPruneRecords(rows, file);
+  return toPruneRecords(readCsvObjects(file), file);
 }

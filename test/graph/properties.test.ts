@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import * as fs from "fs";
-import { parse } from "csv-parse/sync";
+import { readCsvObjects } from "../../src/core/csv";
 import {
   graphProperties, graphFromEdges, PROPERTY_COLUMNS, barabasiAlbert, connectedWattsStrogatz, connectedErdosRenyi,
   layerGraph, Edge, UGraph,
@@ -68,7 +68,7 @@ test("generator property distributions match networkx's (means over 200 graphs w
 test("the thesis's structure CSVs agree with our reading of the schema", () => {
   for (const mode of ["rnn_tanh", "rnn_relu", "gru", "lstm"]) {
     const text = fs.readFileSync(thesisStructureTableFile(mode), "utf8");
-    const rows: Array<Record<string, string>> = parse(text, { columns: true });
+    const rows = readCsvObjects(thesisStructureTableFile(mode));
     const header = text.slice(0, text.indexOf("\n")).split(",");
     assert.deepEqual(header.slice(3, 26), [...PROPERTY_COLUMNS], `${mode}.csv property columns`);
     assert.equal(rows.length, 200);
