@@ -1,7 +1,8 @@
 /**
  * One content hash for the whole project: sha-256 over canonical JSON (object keys
  * sorted, so the key order of a literal never changes a hash). Cache folders, store
- * identities, run files and row checksums all use it.
+ * identities, run files and row checksums all use it. `textDigest` hashes a text as it
+ * is, for names that need only differ (figure slugs, chart element ids).
  */
 import * as crypto from "node:crypto";
 
@@ -28,4 +29,13 @@ export function contentHash(value: unknown): string {
 /** The first 16 hex digits of contentHash: names of cache folders and files. */
 export function shortHash(value: unknown): string {
   return contentHash(value).slice(0, 16);
+}
+
+/**
+ * Hex digest of a text as it is (not canonical JSON): names and ids that must only differ
+ * between texts — a long figure title's slug suffix, a chart's element id (both sha-1, so
+ * the names written so far stay as they are).
+ */
+export function textDigest(text: string, algorithm: "sha1" | "sha256" = "sha256"): string {
+  return crypto.createHash(algorithm).update(text).digest("hex");
 }

@@ -3,7 +3,7 @@
  * `<notebook>--<title-slug>`, not a counter, so a figure keeps its file name when figures are added or removed
  * before it. A title shown twice by the same notebook gets -2, -3 … in the order shown.
  */
-import { createHash } from "crypto";
+import { textDigest } from "../core/hash";
 
 export const MAX_SLUG_LENGTH = 80;
 
@@ -16,7 +16,7 @@ export function slugify(text: string, max = MAX_SLUG_LENGTH): string {
   const slug = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase().replace(/<[^>]*>/g, " ").replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "");
   if (slug === "") return "untitled";
   if (slug.length <= max) return slug;
-  const hash = createHash("sha1").update(text).digest("hex").slice(0, 6);
+  const hash = textDigest(text, "sha1").slice(0, 6);
   let cut = slug.slice(0, max - 7);
   const hyphen = cut.lastIndexOf("-");
   if (hyphen > (max - 7) / 2) cut = cut.slice(0, hyphen);

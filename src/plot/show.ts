@@ -22,7 +22,7 @@
  * exported there as <notebook>--<title slug>.{svg,png,pdf} and, in the paper
  * template, <notebook>--<title slug>.paper.{svg,png,pdf} (see naming.ts).
  */
-import { createHash } from "crypto";
+import { textDigest } from "../core/hash";
 import * as path from "path";
 import { exportFigure } from "./export";
 import { figureSize, figureTitle, withPlatformDefaults, type PlotlyFigure } from "./figure";
@@ -69,7 +69,7 @@ export async function show(figure: PlotlyFigure): Promise<void> {
     loader.html(""); // the page has run the bundle; keep it out of the saved notebook
     s.bundleSent = true;
   }
-  const id = `sparse-rnn-plot-${s.shown}-${createHash("sha1").update(JSON.stringify(fig)).digest("hex").slice(0, 10)}`;
+  const id = `sparse-rnn-plot-${s.shown}-${textDigest(JSON.stringify(fig), "sha1").slice(0, 10)}`;
   tslab().display.html(chartHtml(id, fig, await fallbackPng(fig, s)));
 }
 
