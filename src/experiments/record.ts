@@ -17,6 +17,7 @@ import { readThesisBaseLog, ThesisEpoch } from "../nn/thesis-log";
 import { generateDataset } from "../data";
 import { ResultStore, Row, writeAtomically } from "../core/result-store";
 import { contentHash, shortHash } from "../core/hash";
+import { REPO_ROOT } from "../core/paths";
 import { pruningData, pruningExecution, pruningIdentity, pruningSettings } from "./pruning";
 import { STRUCTURE_COLUMNS, SweepConfig, sweepIdentity, sweepProfile } from "./sweep";
 import { PREDICTION_TABLE_FILES, recordPredictionTables } from "./prediction";
@@ -25,7 +26,7 @@ import { PREDICTION_TABLE_FILES, recordPredictionTables } from "./prediction";
 export const RECORD_DIR = "out/record";
 export const RESULTS_DIR = "results";
 
-const ROOT = path.resolve(fs.realpathSync(__dirname), "..", "..");
+const ROOT = REPO_ROOT;
 
 export interface RecordJob {
   name: string;

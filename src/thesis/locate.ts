@@ -3,18 +3,15 @@
  * repository (copied from github.com/harshildarji/thesis under its MIT licence; see
  * reference/thesis/README.md). Read-only reference data — the project generates its own.
  *
- * Paths are computed from this file's location, not from the working directory:
- * notebooks run in notebooks/ and import the library through the symlink
- * notebooks/src -> ../src, scripts and tests run from the repository root. The
- * symlink is resolved first, so every caller gets the same absolute paths.
+ * Paths are absolute, from the repository's root (src/core/paths.ts), whatever the
+ * working directory (notebooks run in notebooks/, scripts and tests at the root).
  *
- * The bottom layer of the library: imports node built-ins only.
+ * Next to the bottom layer of the library: imports node built-ins and src/core only.
  */
-import * as fs from "fs";
 import * as path from "path";
+import { REPO_ROOT } from "../core/paths";
 
-/** the repository's root folder (absolute) */
-export const REPO_ROOT: string = path.resolve(fs.realpathSync(__dirname), "..", "..");
+export { REPO_ROOT };
 
 /** the vendored data's folder, relative to the repository root */
 export const THESIS_REFERENCE_PATH = "reference/thesis";

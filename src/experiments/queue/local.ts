@@ -10,8 +10,9 @@ import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { REPO_ROOT } from "../../core/paths";
 
-const BIN = path.join(__dirname, "..", "..", "..", "bin", "sparse-rnn-lab.js");
+const BIN = path.join(REPO_ROOT, "bin", "sparse-rnn-lab.js");
 
 /** redis-server on PATH (or REDIS_SERVER), else undefined. */
 export function findRedisServer(env: NodeJS.ProcessEnv = process.env): string | undefined {

@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { AssemblyScriptBuild, assemblyScriptCompiler, compileAssemblyScript, ensureAssemblyScriptBuilt } from "../../core/assemblyscript";
+import { REPO_ROOT as repoRoot } from "../../core/paths";
 
 export type WasmVariant = "simd" | "relaxed";
 export const WASM_VARIANTS: readonly WasmVariant[] = ["simd", "relaxed"];
@@ -16,7 +17,6 @@ export const WASM_VARIANTS: readonly WasmVariant[] = ["simd", "relaxed"];
 // realpath: notebooks import src/ through a symlink, the build lives at the repo root
 const wasmSourceDir = fs.realpathSync(__dirname);
 const assemblyDir = path.join(wasmSourceDir, "assembly");
-const repoRoot = path.resolve(wasmSourceDir, "../../..");
 
 export const WASM_BUILD_DIR = path.join(repoRoot, "build", "wasm");
 
