@@ -21,6 +21,7 @@ import { at } from "./kernel-ops";
 import type { Network } from "./network";
 import { Capacity, EngineBase, Workspace } from "./engine-base";
 import { GATES, NetworkSpec } from "./spec";
+import type { ThetaBlock, ThetaRange } from "./theta-layout";
 
 /** Floats of slack after every sequence buffer: the SIMD kernels may READ up to 3 floats past a step's last row. */
 const SLACK = 4;
@@ -34,8 +35,8 @@ interface ColumnBlock {
   target: number;
   hidden: number;
   inputSize: number;
-  /** its arrays' places in Network.parameterArrays() */
-  wIH: number; wHH: number; bIH: number; bHH: number;
+  /** its arrays in θ */
+  theta: ThetaBlock;
   gi: Floats; hp: Floats; h: Floats; c: Floats; ghn: Floats;
 }
 
@@ -99,7 +100,7 @@ export class ColumnEngine extends EngineBase {
     const lone = (l: number) => blockShapes(spec).filter((b) => b.target === l).length === 1;
     const blocks: ColumnBlock[] = blockShapes(spec).map((b, i) => {
       return {
-        ...b, wIH: 4 * i, wHH: 4 * i + 1, bIH: 4 * i + 2, bHH: 4 * i + 3,
+        ...b, theta: this.thetaLayout.blocks[i],
         gi: seq(G * b.hidden), hp: input(b.hidden), h: b.target === i && lone(i) ? input(b.hidden) : seq(b.hidden),
         c: spec.mode === "LSTM" ? seq(b.hidden) : dummy, ghn: spec.mode === "GRU" ? seq(b.hidden) : dummy,
       };
@@ -121,12 +122,12 @@ export class ColumnEngine extends EngineBase {
 
   /** The kernel records of block b, which writes layer l. */
   private plan(b: ColumnBlock, l: number): PlannedBlock {
-    const { mode } = this, th = this.thetaAt, schedule = this.stepTable;
+    const { mode } = this, th = (r: ThetaRange) => this.thetaAt(r), schedule = this.stepTable;
     const [x] = this.input(b.source);
-    const act = at(b.gi), hp = at(b.hp), h = at(b.h), c = at(b.c), ghn = at(b.ghn), w = th[b.wHH];
+    const act = at(b.gi), hp = at(b.hp), h = at(b.h), c = at(b.c), ghn = at(b.ghn), w = th(b.theta.wHH);
     return {
       ...b,
-      forward: { mode, hidden: b.hidden, schedule, x: at(x), inputSize: b.inputSize, wih: th[b.wIH], bih: th[b.bIH], w, bhh: th[b.bHH], act, hp, h, c, ghn },
+      forward: { mode, hidden: b.hidden, schedule, x: at(x), inputSize: b.inputSize, wih: th(b.theta.wIH), bih: th(b.theta.bIH), w, bhh: th(b.theta.bHH), act, hp, h, c, ghn },
       backward: {
         mode, hidden: b.hidden, schedule, act, w, hp, h, c, ghn,
         dOut: at(this.dOut[l]), dGi: at(this.dGi), dGh: at(this.dGh), carry: at(this.carry),
@@ -161,7 +162,7 @@ export class ColumnEngine extends EngineBase {
     this.stepTable.T = this.T;
     this.stepTable.R = R;
     for (const { buffer, features } of this.withOnes) ops.fill(R, 1, at(buffer, features * R));
-    ops.gatherColumns!(R, E, this.thetaAt[this.embIndex], at(this.tokens), at(this.x0));
+    ops.gatherColumns!(R, E, this.thetaAt(this.thetaLayout.embedding), at(this.tokens), at(this.x0));
     this.layers.forEach((blocks, l) => {
       const out = this.out[l];
       blocks.forEach((p, i) => {
@@ -173,19 +174,20 @@ export class ColumnEngine extends EngineBase {
     });
     // the head: logits = headW · (last layer at each string's final row) + headB
     const top = this.top, C = this.C, last = this.out[this.out.length - 1];
+    const headW = this.thetaLayout.headW.offset, headB = this.thetaLayout.headB.offset;
     for (let b = 0; b < this.B; b++) {
       const col = this.finalIdx[b];
       for (let c = 0; c < C; c++) {
-        let s = th[this.headBOff + c];
-        for (let k = 0; k < top; k++) s += th[this.headWOff + c * top + k] * last[k * R + col];
+        let s = th[headB + c];
+        for (let k = 0; k < top; k++) s += th[headW + c * top + k] * last[k * R + col];
         this.logits[b * C + c] = s;
       }
     }
   }
 
-  /** The gradient at array w = dG·xᵀ (GH × n) and at array b = dG·1 (GH, x's row of ones) over all steps. */
-  private weightGradient(GH: number, n: number, dG: Floats, x: Floats, w: number, b: number): void {
-    const ops = this.ops, dW = this.gradAt[w], db = this.gradAt[b], R = this.R;
+  /** The gradient at weights w = dG·xᵀ (GH × n) and at bias b = dG·1 (GH, x's row of ones) over all steps. */
+  private weightGradient(GH: number, n: number, dG: Floats, x: Floats, w: ThetaRange, b: ThetaRange): void {
+    const ops = this.ops, dW = this.gradAt(w), db = this.gradAt(b), R = this.R;
     if (ops.capabilities.sparse) {
       // straight into the gradient: the sparse backend sees the masked output and forms only its kept entries
       ops.gemmNT({ m: GH, n, k: R, a: at(dG), b: at(x), c: dW, accumulate: false });
@@ -205,20 +207,21 @@ export class ColumnEngine extends EngineBase {
     const top = this.top, C = this.C, L = this.layers.length, last = this.out[L - 1], dz = this.dLogits;
     this.dOut.forEach((d, l) => ops.fill(this.layers[l][0].hidden * R, 0, at(d)));
     const dLast = this.dOut[L - 1];
+    const headW = this.thetaLayout.headW.offset, headB = this.thetaLayout.headB.offset;
     for (let c = 0; c < C; c++) {
       let db = 0;
       for (let b = 0; b < this.B; b++) db += dz[b * C + c];
-      g[this.headBOff + c] = db;
+      g[headB + c] = db;
       for (let k = 0; k < top; k++) {
         let dw = 0;
         for (let b = 0; b < this.B; b++) dw += dz[b * C + c] * last[k * R + this.finalIdx[b]];
-        g[this.headWOff + c * top + k] = dw;
+        g[headW + c * top + k] = dw;
       }
     }
     for (let b = 0; b < this.B; b++) {
       for (let k = 0; k < top; k++) {
         let s = 0;
-        for (let c = 0; c < C; c++) s += dz[b * C + c] * th[this.headWOff + c * top + k];
+        for (let c = 0; c < C; c++) s += dz[b * C + c] * th[headW + c * top + k];
         dLast[k * R + this.finalIdx[b]] += s;
       }
     }
@@ -229,14 +232,14 @@ export class ColumnEngine extends EngineBase {
         ops.columnBackward!(p.backward);
         const [X, dX] = this.input(p.source);
         // [dW_hh | db_hh] = dGh·[hp; 1]ᵀ and [dW_ih | db_ih] = dGi·[x; 1]ᵀ (dGh is dGi unless GRU: then db_hh = db_ih)
-        this.weightGradient(GH, p.hidden, this.dGh, p.hp, p.wHH, p.bHH);
-        this.weightGradient(GH, p.inputSize, this.dGi, X, p.wIH, p.bIH);
+        this.weightGradient(GH, p.hidden, this.dGh, p.hp, p.theta.wHH, p.theta.bHH);
+        this.weightGradient(GH, p.inputSize, this.dGi, X, p.theta.wIH, p.theta.bIH);
         // only layer 0's block reads the embedding, so dX0 is written once; layer outputs collect every reader
-        ops.gemmTN({ m: p.inputSize, n: R, k: GH, a: this.thetaAt[p.wIH], b: at(this.dGi), c: at(dX), accumulate: p.source >= 0 });
+        ops.gemmTN({ m: p.inputSize, n: R, k: GH, a: this.thetaAt(p.theta.wIH), b: at(this.dGi), c: at(dX), accumulate: p.source >= 0 });
       }
     }
-    const embedding = this.gradAt[this.embIndex];
-    ops.fill(this.headWOff - this.embOff, 0, embedding);
+    const embedding = this.gradAt(this.thetaLayout.embedding);
+    ops.fill(this.thetaLayout.embedding.length, 0, embedding);
     ops.scatterAddColumns!(R, E, at(this.dX0), at(this.tokens), embedding);
   }
 }

@@ -6,15 +6,17 @@
  * A subclass lays out the sequences (row-major: engine.ts, feature-major:
  * column-engine.ts) and implements `forward` / `backward`.
  *
- * θ layout (Network.parameterArrays order): per block wIH, wHH, bIH, bHH; then the
- * embedding, headW, headB. Everything — θ and the subclass's workspace — comes from
- * ONE `reserve` of the backend, sized by the subclass's `Workspace`.
+ * θ is laid out as theta-layout.ts says (per block wIH, wHH, bIH, bHH; then the
+ * embedding, headW, headB) and addressed through its named ranges. Everything — θ and
+ * the subclass's workspace — comes from ONE `reserve` of the backend, sized by the
+ * subclass's `Workspace`.
  */
 import type { Batch } from "../data/types";
-import type { Floats, KernelOps, MatrixLayout, Operand, ParameterLayout } from "./kernel-ops";
+import type { Floats, KernelOps, Operand } from "./kernel-ops";
 import { at } from "./kernel-ops";
 import type { Network } from "./network";
 import { CellMode, Padding } from "./spec";
+import { ThetaLayout, ThetaRange, thetaLayout } from "./theta-layout";
 
 export interface BatchResult {
   /** mean cross-entropy over the batch (PyTorch's CrossEntropyLoss) */
@@ -29,31 +31,13 @@ export interface Capacity { batch: number; steps: number }
 /** Floats and Int32 elements a subclass will allocate after the base's own. */
 export interface Workspace { floats: number; ints: number }
 
-/** θ's arrays as matrices (Network.parameterArrays() order): per block W_ih, W_hh (masked by the block), b_ih, b_hh; embedding, head. */
-function parameterLayout(net: Network, offsets: number[]): ParameterLayout {
-  const matrices: Array<Omit<MatrixLayout, "offset">> = [];
-  net.blocks.forEach((b, block) => {
-    const GH = b.gates * b.hidden;
-    matrices.push({ rows: GH, cols: b.inputSize, block }, { rows: GH, cols: b.hidden, block }, { rows: GH, cols: 1 }, { rows: GH, cols: 1 });
-  });
-  const { vocab, classes } = net.spec;
-  matrices.push({ rows: vocab, cols: net.embedding.length / vocab }, { rows: classes, cols: net.headW.length / classes }, { rows: classes, cols: 1 });
-  return { matrices: matrices.map((m, i) => ({ ...m, offset: offsets[i] })) };
-}
-
-/** Offsets in θ of every array of Network.parameterArrays(). */
-export function parameterOffsets(net: Network): number[] {
-  const offsets: number[] = [];
-  let at = 0;
-  for (const a of net.parameterArrays()) { offsets.push(at); at += a.length; }
-  return offsets;
-}
-
 export abstract class EngineBase {
   /** how the subclass lays out sequences: row-major (engine.ts) or feature-major (column-engine.ts) */
   abstract readonly layout: "rows" | "columns";
   readonly ops: KernelOps;
   readonly mode: CellMode;
+  /** where each of Network.parameterArrays() sits in θ, its gradient and its mask */
+  readonly thetaLayout: ThetaLayout;
   readonly parameterCount: number;
   readonly theta: Floats;
   readonly grad: Floats;
@@ -61,18 +45,9 @@ export abstract class EngineBase {
   private readonly adamM: Floats;
   private readonly adamV: Floats;
   private adamStep = 0;
-  /** offsets in θ of every array of Network.parameterArrays() */
-  protected readonly paramOffsets: number[];
-  /** θ and its gradient at every array of Network.parameterArrays() */
-  protected readonly thetaAt: Operand[];
-  protected readonly gradAt: Operand[];
-  /** the embedding's and the head's places in Network.parameterArrays() (after 4 arrays per block) */
-  protected readonly embIndex: number;
-  protected readonly headWIndex: number;
-  protected readonly headBIndex: number;
-  protected readonly embOff: number;
-  protected readonly headWOff: number;
-  protected readonly headBOff: number;
+  /** θ and its gradient at every array of θ (by ThetaRange.index), naming the matrix */
+  private readonly thetaOperands: Operand[];
+  private readonly gradOperands: Operand[];
   /** embedding size (= first layer's size), classes, last layer's size */
   protected readonly E: number;
   protected readonly C: number;
@@ -107,17 +82,10 @@ export abstract class EngineBase {
     this.maxSteps = capacity.steps;
     const R = capacity.batch * capacity.steps;
 
-    this.paramOffsets = parameterOffsets(net);
-    const P = net.parameterArrays().reduce((n, a) => n + a.length, 0);
+    const theta = thetaLayout(spec);
+    this.thetaLayout = theta;
+    const P = theta.size;
     this.parameterCount = P;
-    const nb = net.blocks.length;
-    this.embIndex = 4 * nb;
-    this.headWIndex = 4 * nb + 1;
-    this.headBIndex = 4 * nb + 2;
-    this.embOff = this.paramOffsets[this.embIndex];
-    this.headWOff = this.paramOffsets[this.headWIndex];
-    this.headBOff = this.paramOffsets[this.headBIndex];
-
     ops.reserve(5 * P + 2 * capacity.batch * this.C + workspace.floats, R + capacity.batch + workspace.ints);
     this.theta = ops.alloc(P);
     this.grad = ops.alloc(P);
@@ -128,16 +96,26 @@ export abstract class EngineBase {
     this.dLogits = ops.alloc(capacity.batch * this.C);
     this.tokens = ops.allocInt(R);
     this.finalIdx = ops.allocInt(capacity.batch);
-    this.thetaAt = this.paramOffsets.map((offset, matrix) => ({ data: this.theta, offset, matrix }));
-    this.gradAt = this.paramOffsets.map((offset, matrix) => ({ data: this.grad, offset, matrix }));
+    this.thetaOperands = theta.arrays.map((r) => ({ data: this.theta, offset: r.offset, matrix: r.index }));
+    this.gradOperands = theta.arrays.map((r) => ({ data: this.grad, offset: r.offset, matrix: r.index }));
     this.mask.fill(1); // the blocks' weights are masked in loadParameters, the rest never
-    ops.bindParameters?.(parameterLayout(net, this.paramOffsets), this.mask);
+    ops.bindParameters?.({ matrices: theta.arrays }, this.mask);
     this.loadParameters(net);
 
     this.rowsAt = new Int32Array(capacity.steps);
     this.offAt = new Int32Array(capacity.steps + 1);
     this.order = new Int32Array(capacity.batch);
     this.labels = new Uint8Array(capacity.batch);
+  }
+
+  /** θ at one of its arrays (an operand naming the matrix, for backends that skip pruned weights). */
+  protected thetaAt(r: ThetaRange): Operand {
+    return this.thetaOperands[r.index];
+  }
+
+  /** The gradient at one of θ's arrays. */
+  protected gradAt(r: ThetaRange): Operand {
+    return this.gradOperands[r.index];
   }
 
   /** Forward pass of the scheduled batch; leaves the logits in `logits`. */
@@ -152,10 +130,14 @@ export abstract class EngineBase {
 
   /** Copy the network's weights and masks into θ (masked weights forced to zero); tell the backend which blocks' masks changed. */
   loadParameters(net: Network): void {
-    const arrays = net.parameterArrays();
-    arrays.forEach((a, i) => this.theta.set(a, this.paramOffsets[i]));
+    const ranges = this.thetaLayout.arrays, arrays = net.parameterArrays();
+    if (arrays.length !== ranges.length || arrays.some((a, i) => a.length !== ranges[i].length)) {
+      throw new Error(`loadParameters: the network's parameter arrays (${arrays.map((a) => a.length).join(", ")}) are not this engine's (${ranges.map((r) => r.length).join(", ")})`);
+    }
+    arrays.forEach((a, i) => this.theta.set(a, ranges[i].offset));
     net.blocks.forEach((b, i) => {
-      const ih = this.copyMask(b.maskIH, this.paramOffsets[4 * i]), hh = this.copyMask(b.maskHH, this.paramOffsets[4 * i + 1]);
+      const t = this.thetaLayout.blocks[i];
+      const ih = this.copyMask(b.maskIH, t.wIH.offset), hh = this.copyMask(b.maskHH, t.wHH.offset);
       if (ih || hh) this.ops.maskChanged?.(i);
     });
     this.ops.multiply(this.parameterCount, at(this.mask), at(this.theta));
@@ -173,12 +155,14 @@ export abstract class EngineBase {
 
   /** Copy θ back into the network. */
   storeParameters(net: Network): void {
-    net.parameterArrays().forEach((a, i) => a.set(this.theta.subarray(this.paramOffsets[i], this.paramOffsets[i] + a.length)));
+    const ranges = this.thetaLayout.arrays;
+    net.parameterArrays().forEach((a, i) => a.set(this.theta.subarray(ranges[i].offset, ranges[i].offset + a.length)));
   }
 
   /** Views of the gradient in Network.parameterArrays() order (valid until the next batch). */
   gradientArrays(net: Network): Floats[] {
-    return net.parameterArrays().map((a, i) => this.grad.subarray(this.paramOffsets[i], this.paramOffsets[i] + a.length) as Floats);
+    const ranges = this.thetaLayout.arrays;
+    return net.parameterArrays().map((a, i) => this.grad.subarray(ranges[i].offset, ranges[i].offset + a.length) as Floats);
   }
 
   /** Adam's step count and moments, for checkpoints. */
@@ -296,15 +280,15 @@ export abstract class EngineBase {
     this.ops.multiply(this.parameterCount, at(this.mask), at(this.theta));
     const saved = this.mask.slice();
     const opened: number[] = [];
-    for (let block = 0; 4 * block < this.embIndex; block++) {
-      const from = this.paramOffsets[4 * block], to = this.paramOffsets[4 * block + 2]; // W_ih, then W_hh
+    this.thetaLayout.blocks.forEach(({ masked }, block) => {
+      const from = masked.offset, to = masked.offset + masked.length; // W_ih, then W_hh
       let dense = true;
       for (let i = from; i < to && dense; i++) dense = this.mask[i] === 1;
-      if (dense) continue;
+      if (dense) return;
       this.mask.fill(1, from, to);
       this.ops.maskChanged?.(block);
       opened.push(block);
-    }
+    });
     const result = this.run(batch, padding, true);
     if (Number.isFinite(result.loss)) this.backward();
     this.mask.set(saved);

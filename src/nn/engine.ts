@@ -3,8 +3,7 @@
  * recurrent network over one batch, plus the clipped Adam step. All arithmetic goes
  * through KernelOps (plain JS or wasm SIMD); this file only orchestrates.
  *
- * Memory: one flat parameter vector θ (per block wIH, wHH, bIH, bHH; then embedding,
- * headW, headB) with its gradient, 0/1 mask and Adam moments, plus a workspace sized
+ * Memory: one flat parameter vector θ (theta-layout.ts) with its gradient, 0/1 mask and Adam moments, plus a workspace sized
  * for the largest batch shape, all from ONE `reserve` of the backend. Sequence
  * buffers are time-major and packed (see kernel-ops.ts): step t holds rows_t rows
  * from row off_t. Nothing is allocated per batch except the schedule bookkeeping.
@@ -12,10 +11,11 @@
 import type { Floats, KernelOps, Operand } from "./kernel-ops";
 import { at } from "./kernel-ops";
 import type { Network } from "./network";
-import { Capacity, EngineBase, parameterOffsets, Workspace } from "./engine-base";
+import { Capacity, EngineBase, Workspace } from "./engine-base";
 import { FusionPlan, PhysicalBlock, planFusion } from "./fusion";
 import { BlockStep } from "./block-step";
 import { GATES, NetworkSpec } from "./spec";
+import { ThetaRange, thetaLayout } from "./theta-layout";
 
 /**
  * Fused blocks (fusion.ts) pay off only while they fit one SIMD vector (4 floats):
@@ -102,7 +102,7 @@ export class Engine extends EngineBase {
   constructor(net: Network, ops: KernelOps, capacity: Capacity, options: EngineOptions = {}) {
     const maxFused = options.maxFusedHidden ?? DEFAULT_FUSED_HIDDEN;
     if (!(Number.isInteger(maxFused) && maxFused >= 0)) throw new Error(`Engine: maxFusedHidden must be a non-negative integer, got ${maxFused}`);
-    const fusion = planFusion(net.spec, parameterOffsets(net), maxFused);
+    const fusion = planFusion(net.spec, thetaLayout(net.spec), maxFused);
     super(net, ops, capacity, Engine.workspace(net.spec, fusion, capacity));
     const spec = net.spec;
     this.fusion = fusion;
@@ -161,8 +161,8 @@ export class Engine extends EngineBase {
   /** A physical block's parameters (or their gradients): in θ for a lone block, in the physical buffers for a fused one. */
   private parameters(b: PhysicalBlock, of: "theta" | "grad"): BlockParameters {
     if (!b.fused) {
-      const i = 4 * b.members[0].block, all = of === "theta" ? this.thetaAt : this.gradAt;
-      return { wIH: [all[i]], wHH: all[i + 1], bIH: all[i + 2], bHH: all[i + 3] };
+      const t = this.thetaLayout.blocks[b.members[0].block], operand = (r: ThetaRange) => (of === "theta" ? this.thetaAt(r) : this.gradAt(r));
+      return { wIH: [operand(t.wIH)], wHH: operand(t.wHH), bIH: operand(t.bIH), bHH: operand(t.bHH) };
     }
     const buffer = of === "theta" ? this.physTheta : this.physGrad;
     return { wHH: at(buffer, b.wHH), bIH: at(buffer, b.bIH), bHH: at(buffer, b.bHH), wIH: b.members.map((m) => at(buffer, m.wIH)) };
@@ -250,7 +250,7 @@ export class Engine extends EngineBase {
     const ops = this.ops;
     const from = this.fusion.fromLogical, to = this.fusion.toPhysical, th = this.theta, phys = this.physTheta;
     for (let i = 0; i < from.length; i++) phys[to[i]] = th[from[i]];
-    ops.gatherRows(this.R, this.E, this.thetaAt[this.embIndex], at(this.tokens), at(this.x0));
+    ops.gatherRows(this.R, this.E, this.thetaAt(this.thetaLayout.embedding), at(this.tokens), at(this.x0));
     for (let l = 0; l < this.L; l++) {
       const blocks = this.blocks[l], out = at(this.out[l], this.outBase[l]), n = this.R * this.sizes[l];
       blocks.forEach((p, i) => {
@@ -265,8 +265,8 @@ export class Engine extends EngineBase {
     }
     const B = this.B, C = this.C, logits = at(this.logits);
     ops.gatherRows(B, this.top, at(this.out[this.L - 1], this.outBase[this.L - 1]), at(this.finalIdx), at(this.final));
-    ops.gemmNT({ m: B, n: C, k: this.top, a: at(this.final), b: this.thetaAt[this.headWIndex], c: logits, accumulate: false });
-    ops.addRowVector(B, C, this.thetaAt[this.headBIndex], logits);
+    ops.gemmNT({ m: B, n: C, k: this.top, a: at(this.final), b: this.thetaAt(this.thetaLayout.headW), c: logits, accumulate: false });
+    ops.addRowVector(B, C, this.thetaAt(this.thetaLayout.headB), logits);
   }
 
   // ---------------------------------------------------------------- backward
@@ -320,9 +320,9 @@ export class Engine extends EngineBase {
 
   protected backward(): void {
     const ops = this.ops, B = this.B, C = this.C, dLogits = at(this.dLogits);
-    ops.gemmTN({ m: C, n: this.top, k: B, a: dLogits, b: at(this.final), c: this.gradAt[this.headWIndex], accumulate: false });
-    ops.colSums(B, C, dLogits, this.gradAt[this.headBIndex], false);
-    ops.gemmNN({ m: B, n: this.top, k: C, a: dLogits, b: this.thetaAt[this.headWIndex], c: at(this.dFinal), accumulate: false });
+    ops.gemmTN({ m: C, n: this.top, k: B, a: dLogits, b: at(this.final), c: this.gradAt(this.thetaLayout.headW), accumulate: false });
+    ops.colSums(B, C, dLogits, this.gradAt(this.thetaLayout.headB), false);
+    ops.gemmNN({ m: B, n: this.top, k: C, a: dLogits, b: this.thetaAt(this.thetaLayout.headW), c: at(this.dFinal), accumulate: false });
     for (let l = 0; l < this.L; l++) ops.fill(this.R * this.sizes[l], 0, at(this.dOut[l]));
     ops.scatterAddRows(B, this.top, at(this.dFinal), at(this.finalIdx), at(this.dOut[this.L - 1]));
     for (let l = this.L - 1; l >= 0; l--) {
@@ -335,8 +335,8 @@ export class Engine extends EngineBase {
     }
     const from = this.fusion.fromLogical, to = this.fusion.toPhysical, phys = this.physGrad, g = this.grad;
     for (let i = 0; i < from.length; i++) g[from[i]] = phys[to[i]];
-    const embedding = this.gradAt[this.embIndex];
-    ops.fill(this.headWOff - this.embOff, 0, embedding);
+    const embedding = this.gradAt(this.thetaLayout.embedding);
+    ops.fill(this.thetaLayout.embedding.length, 0, embedding);
     ops.scatterAddRows(this.R, this.E, at(this.dX0), at(this.tokens), embedding);
   }
 }

@@ -22,6 +22,7 @@
  */
 import type { NetworkSpec } from "./spec";
 import { GATES } from "./spec";
+import type { ThetaLayout } from "./theta-layout";
 
 /** One logical block inside a physical block. */
 export interface FusedMember {
@@ -65,11 +66,11 @@ function groupSizes(m: number, per: number): number[] {
 }
 
 /**
- * The physical plan of a spec. `offsets` are the logical parameter offsets in θ
- * (4 per block: wIH, wHH, bIH, bHH, in Network.blocks order); `maxHidden` bounds a
- * fused block's hidden size (0 = no fusion: every block runs alone, as logical).
+ * The physical plan of a spec. `theta` is where the logical parameters sit in θ
+ * (theta-layout.ts); `maxHidden` bounds a fused block's hidden size (0 = no fusion:
+ * every block runs alone, as logical).
  */
-export function planFusion(spec: NetworkSpec, offsets: number[], maxHidden: number): FusionPlan {
+export function planFusion(spec: NetworkSpec, theta: ThetaLayout, maxHidden: number): FusionPlan {
   const G = GATES[spec.mode], L = spec.layers.length;
   const membersOf: Array<Array<{ block: number; source: number }>> = spec.layers.map((_, l) => [{ block: l, source: l - 1 }]);
   spec.skips.forEach((s, k) => membersOf[s.to].push({ block: L + k, source: s.from }));
@@ -85,9 +86,9 @@ export function planFusion(spec: NetworkSpec, offsets: number[], maxHidden: numb
       next += m;
       const inputOf = (source: number) => spec.layers[Math.max(source, 0)].size;
       if (m === 1) {
-        const { block, source } = group[0];
-        blocks.push({ target: t, unit: s, hidden: s, fused: false, wHH: offsets[4 * block + 1], bIH: offsets[4 * block + 2], bHH: offsets[4 * block + 3],
-          members: [{ block, source, inputSize: inputOf(source), wIH: offsets[4 * block] }] });
+        const { block, source } = group[0], lone = theta.blocks[block];
+        blocks.push({ target: t, unit: s, hidden: s, fused: false, wHH: lone.wHH.offset, bIH: lone.bIH.offset, bHH: lone.bHH.offset,
+          members: [{ block, source, inputSize: inputOf(source), wIH: lone.wIH.offset }] });
         continue;
       }
       const H = m * s, GH = G * H;
@@ -100,7 +101,8 @@ export function planFusion(spec: NetworkSpec, offsets: number[], maxHidden: numb
       const bIH = physicalSize; physicalSize += GH;
       const bHH = physicalSize; physicalSize += GH;
       members.forEach((member, j) => {
-        const [lIH, lHH, lbIH, lbHH] = offsets.slice(4 * member.block, 4 * member.block + 4);
+        const logical = theta.blocks[member.block];
+        const lIH = logical.wIH.offset, lHH = logical.wHH.offset, lbIH = logical.bIH.offset, lbHH = logical.bHH.offset;
         const n = member.inputSize;
         for (let g = 0; g < G; g++) {
           for (let u = 0; u < s; u++) {

@@ -12,6 +12,7 @@
  */
 import type { Network, Weights } from "../nn/network";
 import type { BlockMasks } from "../nn/spec";
+import { thetaArrayIndex } from "../nn/theta-layout";
 import { PRUNE_KINDS, type PruneKind } from "../prune/magnitude";
 
 /** Which recurrent matrices a method sparsifies: "i2h", "h2h" or "both". */
@@ -51,7 +52,7 @@ export function groupMatrices(net: Network, group: WeightGroup): SparseMatrix[] 
 
 /** Where a matrix's weights sit in Network.parameterArrays() (and so in gradients in that order). */
 export function parameterIndex(m: Pick<SparseMatrix, "block" | "key">): number {
-  return 4 * m.block + (m.key === "maskIH" ? 0 : 1);
+  return thetaArrayIndex(m.block, m.key === "maskIH" ? "wIH" : "wHH");
 }
 
 /** New masks for a network's selected matrices. */

@@ -13,6 +13,7 @@ import { planFusion } from "../../src/nn/fusion";
 import { jsOps } from "../../src/nn/js-ops";
 import { Network } from "../../src/nn/network";
 import { CELL_MODES, NetworkSpec, Padding } from "../../src/nn/spec";
+import { thetaLayout } from "../../src/nn/theta-layout";
 import { randomBatch, relativeError } from "./helpers";
 
 const PADDINGS: Padding[] = ["post", "packed"];
@@ -26,13 +27,6 @@ function randomSpec(mode: (typeof CELL_MODES)[number], seed: number): NetworkSpe
   throw new Error(`no BA(16, 2) graph with ≥ 3 skips from seed ${seed}`);
 }
 
-function logicalOffsets(net: Network): number[] {
-  const offsets: number[] = [];
-  let p = 0;
-  for (const a of net.parameterArrays()) { offsets.push(p); p += a.length; }
-  return offsets;
-}
-
 for (const mode of CELL_MODES) {
   for (const padding of PADDINGS) {
     test(`${mode} ${padding}: fused and unfused engines agree on loss and every gradient (f64), also after an Adam step`, () => {
@@ -43,7 +37,7 @@ for (const mode of CELL_MODES) {
         const capacity = { batch: batch.size, steps: batch.steps };
         const plain = new Engine(net, jsOps("f64"), capacity, { maxFusedHidden: 0 });
         for (const maxFusedHidden of [4, 64]) {
-          const plan = planFusion(net.spec, logicalOffsets(net), maxFusedHidden);
+          const plan = planFusion(net.spec, thetaLayout(net.spec), maxFusedHidden);
           assert.ok(plan.layers.some((blocks) => blocks.some((b) => b.fused)), `seed ${seed}, limit ${maxFusedHidden}: nothing was fused`);
           assert.ok(plan.layers.flat().every((b) => !b.fused || b.hidden <= maxFusedHidden));
           const fused = new Engine(net, jsOps("f64"), capacity, { maxFusedHidden });
@@ -67,12 +61,12 @@ for (const mode of CELL_MODES) {
 test("fusion groups a layer's blocks within the hidden-size limit and maps every parameter once", () => {
   const spec = randomSpec("GRU", 7);
   const net = Network.create(spec, { seed: 1 });
-  const plan = planFusion(net.spec, logicalOffsets(net), 64);
+  const plan = planFusion(net.spec, thetaLayout(net.spec), 64);
   const members = plan.layers.flat().flatMap((b) => b.members.map((m) => m.block)).sort((x, y) => x - y);
   assert.deepEqual(members, net.blocks.map((_, i) => i), "every logical block runs exactly once");
   assert.equal(new Set(plan.toPhysical).size, plan.toPhysical.length, "no physical parameter written twice");
   assert.equal(new Set(plan.fromLogical).size, plan.fromLogical.length, "no logical parameter read twice");
-  const none = planFusion(net.spec, logicalOffsets(net), 0);
+  const none = planFusion(net.spec, thetaLayout(net.spec), 0);
   assert.equal(none.physicalSize, 0);
   assert.ok(none.layers.flat().every((b) => !b.fused && b.members.length === 1));
 });
