@@ -2,6 +2,7 @@
  * Figure builders for notebook 05 (performance prediction). Pure functions returning PlotlyFigure.
  */
 import { applyFigureOptions, type FigureOptions, type PlotlyFigure } from "./figure";
+import { fitLinePoints, linearFit } from "./fit";
 import type { CvRow, PropertyCorrelation, RegressorName, SplitResult } from "../predict";
 
 const REGRESSOR_COLORS: Record<string, string> = {
@@ -50,16 +51,6 @@ export function correlationBars(correlations: readonly PropertyCorrelation[], op
   }, options);
 }
 
-/** Least-squares line through (x, y). */
-export function fitLine(x: readonly number[], y: readonly number[]): { slope: number; intercept: number } {
-  const n = x.length;
-  const mx = x.reduce((a, v) => a + v, 0) / n, my = y.reduce((a, v) => a + v, 0) / n;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < n; i++) { sxy += (x[i] - mx) * (y[i] - my); sxx += (x[i] - mx) ** 2; }
-  const slope = sxx === 0 ? 0 : sxy / sxx;
-  return { slope, intercept: my - slope * mx };
-}
-
 /** Predicted vs actual test accuracy, one panel per (variant, regressor), with the fitted line and y = x. */
 export function predictedVsActual(results: readonly SplitResult[], options: FigureOptions = {}): PlotlyFigure {
   const variants = [...new Set(results.map((r) => r.variant))];
@@ -73,12 +64,13 @@ export function predictedVsActual(results: readonly SplitResult[], options: Figu
     axisTitles[`xaxis${i === 1 ? "" : i}`] = { title: { text: "actual" } };
     axisTitles[`yaxis${i === 1 ? "" : i}`] = { title: { text: "predicted" } };
     const lo = Math.min(...res.yTest, ...res.yPred), hi = Math.max(...res.yTest, ...res.yPred);
-    const { slope, intercept } = fitLine(res.yTest, res.yPred);
+    const fit = linearFit(res.yTest, res.yPred);
     const color = REGRESSOR_COLORS[res.regressor];
     data.push(
       { type: "scatter", mode: "markers", x: res.yTest, y: res.yPred, marker: { color, size: 6 }, showlegend: false, ...axes,
         hovertemplate: "actual %{x:.4f}<br>predicted %{y:.4f}<extra></extra>" },
-      { type: "scatter", mode: "lines", x: [lo, hi], y: [slope * lo + intercept, slope * hi + intercept], line: { color }, showlegend: false, ...axes },
+      { type: "scatter", mode: "lines", ...(fit ? fitLinePoints(fit) : { x: [], y: [] }), line: { color }, showlegend: false, ...axes,
+        hovertemplate: fit ? `least-squares fit: predicted = ${fit.slope.toFixed(3)} · actual + ${fit.intercept.toFixed(3)}<extra></extra>` : undefined },
       { type: "scatter", mode: "lines", x: [lo, hi], y: [lo, hi], line: { color: "#888", dash: "dot", width: 1 }, showlegend: false, ...axes },
     );
     annotations.push({

@@ -2,6 +2,7 @@
  * Figure builders for notebook 04 (random structures). Pure functions returning PlotlyFigure.
  */
 import { applyFigureOptions, figureOptionsOf, type FigureOptions, type PlotlyFigure } from "./figure";
+import { fitLinePoints, linearFit, type LinearFit } from "./fit";
 import type { Edge, Layering, GateLayout } from "../graph";
 import { expandGateMask, vertexMask } from "../graph";
 import type { NetworkSpec } from "../nn/spec";
@@ -13,6 +14,17 @@ const familyName = (g: string) => FAMILY_NAMES[g] ?? g;
 const SKIP_COLOR = "#ff7f0e";
 const EDGE_COLOR = "#888";
 const hiddenAxis = { visible: false, zeroline: false, showgrid: false };
+const FIT_COLOR = "#333";
+
+/** "R² 0.29 (n = 200)", or why there is no line. */
+function fitLabel(fit: LinearFit | undefined): string {
+  return fit ? `R² ${fit.r2.toFixed(2)} (n = ${fit.n})` : "no fit (fewer than 2 points or a constant property)";
+}
+
+/** The least-squares line of test accuracy on a property over the given rows (every family at once). */
+function propertyFit(rows: readonly ResultLike[], property: string): LinearFit | undefined {
+  return linearFit(rows.map((r) => Number(r[property])), rows.map((r) => Number(r.test_acc)));
+}
 
 /** Line segments as one scatter trace (null-separated). */
 function segments(pairs: Array<[[number, number], [number, number]]>, style: { color: string; width?: number; dash?: string; name?: string }): any {
@@ -197,7 +209,11 @@ export function accuracyByFamilyFigure(rows: readonly ResultLike[], options: Fig
   }, options);
 }
 
-/** Scatter of graph properties (columns) against test accuracy, one row of panels per variant. */
+/**
+ * Scatter of graph properties (columns) against test accuracy, one row of panels per variant,
+ * each panel with the least-squares line of accuracy on the property over all its points and
+ * the line's R² (= the squared Pearson r of the correlation tables).
+ */
 export function propertyScatterFigure(rows: readonly ResultLike[], properties: readonly string[], options: FigureOptions | string = {}): PlotlyFigure {
   const modes = [...new Set(rows.map((r) => String(r.mode)))];
   const families = [...new Set(rows.map((r) => String(r.graph)))];
@@ -215,16 +231,25 @@ export function propertyScatterFigure(rows: readonly ResultLike[], properties: r
     }
   }));
   const axes: Record<string, unknown> = {};
+  const annotations: any[] = [];
   modes.forEach((mode, i) => properties.forEach((p, j) => {
     const axis = i * properties.length + j + 1;
-    axes[`xaxis${axis === 1 ? "" : axis}`] = { title: { text: p } };
-    axes[`yaxis${axis === 1 ? "" : axis}`] = { title: { text: `${mode} accuracy` } };
+    const suffix = axis === 1 ? "" : String(axis);
+    axes[`xaxis${suffix}`] = { title: { text: p } };
+    axes[`yaxis${suffix}`] = { title: { text: `${mode} accuracy` } };
+    const fit = propertyFit(rows.filter((r) => r.mode === mode), p);
+    data.push({
+      type: "scatter", mode: "lines", ...(fit ? fitLinePoints(fit) : { x: [], y: [] }), xaxis: `x${axis}`, yaxis: `y${axis}`,
+      name: "least-squares fit", legendgroup: "fit", showlegend: axis === 1, line: { color: FIT_COLOR, width: 1.5, dash: "dash" },
+      hovertemplate: `${mode}, ${p}: ${fitLabel(fit)}<extra></extra>`,
+    });
+    annotations.push({ text: fit ? `R² ${fit.r2.toFixed(2)}` : "no fit", xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0.98, y: 0.02, xanchor: "right", yanchor: "bottom", showarrow: false, font: { size: 10 } });
   }));
   return applyFigureOptions({
     data,
     layout: {
-      title: { text: "Graph properties vs test accuracy" }, grid: { rows: modes.length, columns: properties.length, pattern: "independent", ygap: 0.35, xgap: 0.25 }, ...axes,
-      height: 160 + 230 * modes.length, width: Math.max(720, 220 * properties.length),
+      title: { text: "Graph properties vs test accuracy (dashed: least-squares fit, its R²)" }, grid: { rows: modes.length, columns: properties.length, pattern: "independent", ygap: 0.35, xgap: 0.25 }, ...axes,
+      height: 160 + 230 * modes.length, width: Math.max(720, 220 * properties.length), annotations,
     },
   }, options);
 }
@@ -269,27 +294,42 @@ export function propertyScatterExplorer(rows: readonly ResultLike[], properties:
   const hover = (p: string) => slots.map((s) => `${s.mode} ${familyName(s.graph)}<br>${p} = %{x:.4g}<br>accuracy %{y:.3f}<extra></extra>`);
   const xs = (p: string) => slots.map((s) => s.rows.map((r) => Number(r[p])));
   const first = properties[0];
-  const data = slots.map((s, i) => ({
-    type: "scatter", mode: "markers", name: familyName(s.graph), legendgroup: s.graph, visible: s.mode === modes[0],
-    showlegend: s.mode === modes[0], x: xs(first)[i], y: s.rows.map((r) => Number(r.test_acc)),
-    marker: { color: FAMILY_COLORS[s.graph], size: 7, opacity: 0.75 }, hovertemplate: hover(first)[i],
-  }));
+  // after the scatter traces, one least-squares line per variant (over all its families) for the chosen property
+  const fits = (p: string) => modes.map((mode) => propertyFit(rows.filter((r) => r.mode === mode), p));
+  const lines = (p: string) => fits(p).map((fit) => (fit ? fitLinePoints(fit) : { x: [], y: [] }));
+  const ys = (p: string) => [...slots.map((s) => s.rows.map((r) => Number(r.test_acc))), ...lines(p).map((l) => l.y)];
+  const names = (p: string) => [...slots.map((s) => familyName(s.graph)), ...fits(p).map((fit) => `least-squares fit, ${fitLabel(fit)}`)];
+  const data = [
+    ...slots.map((s, i) => ({
+      type: "scatter", mode: "markers", name: familyName(s.graph), legendgroup: s.graph, visible: s.mode === modes[0],
+      showlegend: s.mode === modes[0], x: xs(first)[i], y: s.rows.map((r) => Number(r.test_acc)),
+      marker: { color: FAMILY_COLORS[s.graph], size: 7, opacity: 0.75 }, hovertemplate: hover(first)[i],
+    })),
+    ...modes.map((mode, m) => ({
+      type: "scatter", mode: "lines", name: names(first)[slots.length + m], legendgroup: "fit", visible: m === 0, showlegend: m === 0,
+      ...lines(first)[m], line: { color: FIT_COLOR, width: 2, dash: "dash" }, hoverinfo: "name",
+    })),
+  ];
+  const onlyMode = (mode: string) => [...slots.map((s) => s.mode === mode), ...modes.map((m) => m === mode)];
   return applyFigureOptions({
     data,
     layout: {
-      title: { text: "Graph property vs test accuracy (choose the property and the variant)" },
+      title: { text: "Graph property vs test accuracy (choose the property and the variant; dashed: least-squares fit)" },
       width: 760, height: 520, legend: { orientation: "h", y: -0.22 },
       xaxis: { title: { text: first } }, yaxis: { title: { text: `${modes[0]} test accuracy` } },
       updatemenus: [
         {
           type: "dropdown", x: 0, xanchor: "left", y: 1, yanchor: "bottom", pad: { b: 4 }, active: 0,
-          buttons: properties.map((p) => ({ label: p, method: "update", args: [{ x: xs(p), hovertemplate: hover(p) }, { "xaxis.title.text": p }] })),
+          buttons: properties.map((p) => ({
+            label: p, method: "update",
+            args: [{ x: [...xs(p), ...lines(p).map((l) => l.x)], y: ys(p), name: names(p), hovertemplate: [...hover(p), ...modes.map(() => null)] }, { "xaxis.title.text": p }],
+          })),
         },
         {
           type: "dropdown", x: 0.42, xanchor: "left", y: 1, yanchor: "bottom", pad: { b: 4 }, active: 0,
           buttons: modes.map((mode) => ({
             label: mode, method: "update",
-            args: [{ visible: slots.map((s) => s.mode === mode), showlegend: slots.map((s) => s.mode === mode) }, { "yaxis.title.text": `${mode} test accuracy` }],
+            args: [{ visible: onlyMode(mode), showlegend: onlyMode(mode) }, { "yaxis.title.text": `${mode} test accuracy` }],
           })),
         },
       ],

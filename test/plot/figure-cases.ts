@@ -34,7 +34,6 @@ export const MODULES: Readonly<Record<string, Record<string, unknown>>> = {
 export const NOT_FIGURES: Readonly<Record<string, string>> = {
   "training-figures.ts:accuracyComparisonRows": "rows for showTable",
   "structure-figures.ts:layerTable": "rows for showTable",
-  "prediction-figures.ts:fitLine": "least-squares helper",
 };
 
 export type FigureCase = { module: string; builder: string; label: string; build: () => PlotlyFigure };

@@ -109,7 +109,7 @@ test("pruning explorer: moving the level slider changes the drawn bars and mask;
 test("property and CV explorers: each dropdown restyles the drawn data", { timeout: 120_000 }, async () => {
   const page = await chartPage(build("propertyScatterExplorer"));
   const first = await drawn(page);
-  assert.deepEqual(first.visible.map((t) => t.name), ["Barabási–Albert", "Watts–Strogatz"]);
+  assert.deepEqual(first.visible.map((t) => t.name.replace(/R² [-\d.]+/, "R² …")), ["Barabási–Albert", "Watts–Strogatz", "least-squares fit, R² … (n = 6)"]);
   await choose(page, 0, "density");
   await page.waitForFunction(() => (globalThis as any).document.querySelector("#chart .xtitle")?.textContent === "density");
   const density = await drawn(page);
