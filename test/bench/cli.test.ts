@@ -117,6 +117,7 @@ const SCRIPTS: ScriptCase[] = [
   { script: "kernels.ts", unknown: ["--fast"], bad: ["now"], badMessage: /unexpected argument "now"; this script takes no options but --help/ },
   { script: "sparse.ts", unknown: ["--density", "0.5"], bad: ["--densities", "0.5,1.5"], badMessage: /--densities "0\.5,1\.5": element "1\.5": out of range; expected a number > 0 and ≤ 1/ },
   { script: "regressors.ts", unknown: ["--python", "python3"], bad: ["gru.csv"], badMessage: /unexpected argument "gru\.csv"; this script takes no options but --help/ },
+  { script: "structure.ts", unknown: ["--fast"], bad: ["--masking", "never"], badMessage: /--masking "never": "never" is not one of per-step, per-sequence/ },
   { script: "sweep.ts", unknown: ["--profile", "quick", "--graphs", "3"], bad: ["--profile", "nonsense"], badMessage: /--profile "nonsense": expected one of quick, thesis/, needsArguments: true },
 ];
 
