@@ -19,7 +19,8 @@
 import type { ColumnBackward, ColumnForward, Floats, KernelOps, StepTable } from "./kernel-ops";
 import { at } from "./kernel-ops";
 import type { Network } from "./network";
-import { Capacity, EngineBase, Workspace } from "./engine-base";
+import type { Allocator } from "./allocator";
+import { allocateEngine, Capacity, EngineBase } from "./engine-base";
 import { GATES, NetworkSpec } from "./spec";
 import type { ThetaBlock, ThetaRange } from "./theta-layout";
 
@@ -30,12 +31,15 @@ const SLACK = 4;
 const ONES_ROW = 1;
 
 /** One logical block: layer `target`'s own block (source = target − 1) or a skip block. */
-interface ColumnBlock {
+interface BlockShape {
   source: number;
   target: number;
   hidden: number;
   inputSize: number;
-  /** its arrays in θ */
+}
+
+/** A block with its arrays in θ and its sequence buffers. */
+interface ColumnBlock extends BlockShape {
   theta: ThetaBlock;
   gi: Floats; hp: Floats; h: Floats; c: Floats; ghn: Floats;
 }
@@ -47,7 +51,7 @@ interface PlannedBlock extends ColumnBlock {
 }
 
 /** The logical blocks of a spec in Network.blocks order: layers' own blocks, then the skips. */
-function blockShapes(spec: NetworkSpec): Array<{ source: number; target: number; hidden: number; inputSize: number }> {
+function blockShapes(spec: NetworkSpec): BlockShape[] {
   const size = (l: number) => spec.layers[Math.max(l, 0)].size;
   return [
     ...spec.layers.map((layer, l) => ({ source: l - 1, target: l, hidden: layer.size, inputSize: size(l - 1) })),
@@ -58,6 +62,46 @@ function blockShapes(spec: NetworkSpec): Array<{ source: number; target: number;
 /** The widest input of a product dG·xᵀ: a block's input or its h_{t−1} sequence. */
 function maxInput(blocks: ReadonlyArray<{ inputSize: number; hidden: number }>): number {
   return Math.max(...blocks.map((b) => Math.max(b.inputSize, b.hidden)));
+}
+
+/**
+ * The feature-major engine's workspace (allocateEngine runs this twice, counting then for
+ * real: it only allocates). Every sequence buffer has SLACK floats after it; the ones a
+ * gradient product reads hold a row of ones after their features (`withOnes`).
+ */
+function allocateWorkspace(a: Allocator, spec: NetworkSpec, capacity: Capacity) {
+  const G = GATES[spec.mode], S = capacity.batch * capacity.steps + SLACK, E = spec.layers[0].size;
+  const withOnes: Array<{ buffer: Floats; features: number }> = [];
+  const seq = (features: number) => a.floats(features * S);
+  const input = (features: number) => {
+    const buffer = a.floats((features + ONES_ROW) * S);
+    withOnes.push({ buffer, features });
+    return buffer;
+  };
+  const dummy = a.floats(0);
+  const shapes = blockShapes(spec);
+  // a layer's lone block's h is the layer's output, which later blocks read: it gets the ones row
+  const lone = (l: number) => shapes.filter((b) => b.target === l).length === 1;
+  const blocks = shapes.map((b, i) => ({
+    ...b,
+    gi: seq(G * b.hidden), hp: input(b.hidden), h: b.target === i && lone(i) ? input(b.hidden) : seq(b.hidden),
+    c: spec.mode === "LSTM" ? seq(b.hidden) : dummy, ghn: spec.mode === "GRU" ? seq(b.hidden) : dummy,
+  }));
+  const out = spec.layers.map((layer, l) => {
+    const own = blocks.filter((b) => b.target === l);
+    return own.length === 1 ? own[0].h : input(layer.size);
+  });
+  const dOut = spec.layers.map((layer) => seq(layer.size));
+  const x0 = input(E), dX0 = seq(E);
+  const maxH = Math.max(...shapes.map((b) => b.hidden));
+  const dGi = seq(G * maxH);
+  const dGh = spec.mode === "GRU" ? seq(G * maxH) : dGi;
+  return {
+    blocks, out, dOut, x0, dX0, dGi, dGh, withOnes,
+    carry: a.floats(2 * maxH * capacity.batch),
+    products: a.floats(G * maxH * (maxInput(shapes) + 1)),
+    steps: a.ints(2 * capacity.steps),
+  };
 }
 
 export class ColumnEngine extends EngineBase {
@@ -76,7 +120,7 @@ export class ColumnEngine extends EngineBase {
   /** one block's gradient products [dW | db] (G·H × (n + 1)) */
   private readonly products: Floats;
   /** every buffer with a row of ones after `features` rows (refilled per batch: the stride R changes) */
-  private readonly withOnes: Array<{ buffer: Floats; features: number }> = [];
+  private readonly withOnes: Array<{ buffer: Floats; features: number }>;
   /** [rows_0, off_0, rows_1, off_1, …] of the scheduled batch */
   private readonly steps: Int32Array;
   /** the scheduled batch's steps, as every kernel record reads them */
@@ -86,38 +130,14 @@ export class ColumnEngine extends EngineBase {
     if (!ops.capabilities.columns) {
       throw new Error(`ColumnEngine: backend ${ops.name} has no feature-major kernels (columnForward / columnBackward / gatherColumns / scatterAddColumns)`);
     }
-    super(net, ops, capacity, ColumnEngine.workspace(net.spec, capacity));
-    const spec = net.spec, G = GATES[spec.mode], S = capacity.batch * capacity.steps + SLACK;
-    this.G = G;
-    const seq = (features: number) => ops.alloc(features * S);
-    const input = (features: number) => {
-      const buffer = ops.alloc((features + ONES_ROW) * S);
-      this.withOnes.push({ buffer, features });
-      return buffer;
-    };
-    const dummy = ops.alloc(0);
-    // a layer's lone block's h is the layer's output, which later blocks read: it gets the ones row
-    const lone = (l: number) => blockShapes(spec).filter((b) => b.target === l).length === 1;
-    const blocks: ColumnBlock[] = blockShapes(spec).map((b, i) => {
-      return {
-        ...b, theta: this.thetaLayout.blocks[i],
-        gi: seq(G * b.hidden), hp: input(b.hidden), h: b.target === i && lone(i) ? input(b.hidden) : seq(b.hidden),
-        c: spec.mode === "LSTM" ? seq(b.hidden) : dummy, ghn: spec.mode === "GRU" ? seq(b.hidden) : dummy,
-      };
-    });
-    const own = spec.layers.map((_, l) => blocks.filter((b) => b.target === l));
-    this.out = own.map((mine, l) => (mine.length === 1 ? mine[0].h : input(spec.layers[l].size)));
-    this.dOut = spec.layers.map((layer) => seq(layer.size));
-    this.x0 = input(this.E);
-    this.dX0 = seq(this.E);
-    const maxH = Math.max(...blocks.map((b) => b.hidden));
-    this.dGi = seq(G * maxH);
-    this.dGh = spec.mode === "GRU" ? seq(G * maxH) : this.dGi;
-    this.carry = ops.alloc(2 * maxH * capacity.batch);
-    this.products = ops.alloc(G * maxH * (maxInput(blocks) + 1));
-    this.steps = ops.allocInt(2 * capacity.steps);
+    const { base, workspace: w } = allocateEngine(ops, net.spec, capacity, (a) => allocateWorkspace(a, net.spec, capacity));
+    super(net, ops, capacity, base);
+    this.G = GATES[net.spec.mode];
+    this.out = w.out; this.dOut = w.dOut; this.x0 = w.x0; this.dX0 = w.dX0; this.dGi = w.dGi; this.dGh = w.dGh;
+    this.carry = w.carry; this.products = w.products; this.withOnes = w.withOnes; this.steps = w.steps;
     this.stepTable = { T: 0, R: 0, steps: at(this.steps) };
-    this.layers = own.map((mine, l) => mine.map((b) => this.plan(b, l)));
+    const blocks: ColumnBlock[] = w.blocks.map((b, i) => ({ ...b, theta: this.thetaLayout.blocks[i] }));
+    this.layers = net.spec.layers.map((_, l) => blocks.filter((b) => b.target === l).map((b) => this.plan(b, l)));
   }
 
   /** The kernel records of block b, which writes layer l. */
@@ -133,22 +153,6 @@ export class ColumnEngine extends EngineBase {
         dOut: at(this.dOut[l]), dGi: at(this.dGi), dGh: at(this.dGh), carry: at(this.carry),
       },
     };
-  }
-
-  /** Floats the constructor allocates after EngineBase's own (it must match the allocations above). */
-  private static workspace(spec: NetworkSpec, capacity: Capacity): Workspace {
-    const G = GATES[spec.mode], S = capacity.batch * capacity.steps + SLACK;
-    const blocks = blockShapes(spec);
-    const perBlock = G + 2 + (spec.mode === "LSTM" || spec.mode === "GRU" ? 1 : 0);
-    let features = 2 * spec.layers[0].size + ONES_ROW;
-    for (const b of blocks) features += perBlock * b.hidden + ONES_ROW; // hp's ones row
-    spec.layers.forEach((layer, l) => {
-      const own = blocks.filter((b) => b.target === l).length;
-      features += layer.size * (own === 1 ? 1 : 2) + ONES_ROW; // dOut, a sum buffer or the lone h, its ones row
-    });
-    const maxH = Math.max(...blocks.map((b) => b.hidden));
-    features += G * maxH * (spec.mode === "GRU" ? 2 : 1);
-    return { floats: features * S + 2 * maxH * capacity.batch + G * maxH * (maxInput(blocks) + 1), ints: 2 * capacity.steps };
   }
 
   /** A block's input sequence: [buffer, its ∂L/∂ buffer]. */

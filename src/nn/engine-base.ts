@@ -8,14 +8,15 @@
  *
  * θ is laid out as theta-layout.ts says (per block wIH, wHH, bIH, bHH; then the
  * embedding, headW, headB) and addressed through its named ranges. Everything — θ and
- * the subclass's workspace — comes from ONE `reserve` of the backend, sized by the
- * subclass's `Workspace`.
+ * the subclass's workspace — comes from ONE `reserve` of the backend: `allocateEngine`
+ * runs the base's allocations and the subclass's routine as one (allocator.ts).
  */
 import type { Batch } from "../data/types";
+import { allocateOnce, Allocator } from "./allocator";
 import type { Floats, KernelOps, Operand } from "./kernel-ops";
 import { at } from "./kernel-ops";
 import type { Network } from "./network";
-import { CellMode, Padding } from "./spec";
+import { CellMode, NetworkSpec, Padding } from "./spec";
 import { ThetaLayout, ThetaRange, thetaLayout } from "./theta-layout";
 
 export interface BatchResult {
@@ -28,8 +29,29 @@ export interface BatchResult {
 /** The largest batch an engine is laid out for. */
 export interface Capacity { batch: number; steps: number }
 
-/** Floats and Int32 elements a subclass will allocate after the base's own. */
-export interface Workspace { floats: number; ints: number }
+/** The buffers EngineBase holds: θ, its gradient, mask and Adam moments; the head's logits and their gradient; the batch's tokens and the rows the head reads. */
+export interface BaseBuffers {
+  theta: Floats; grad: Floats; mask: Floats; adamM: Floats; adamV: Floats;
+  logits: Floats; dLogits: Floats;
+  tokens: Int32Array; finalIdx: Int32Array;
+}
+
+/**
+ * Every buffer of an engine from ONE reserve of the backend: the base's, then the
+ * subclass's `workspace` (which must only allocate: allocateOnce runs it twice, counting
+ * then for real). A subclass calls this before `super` and passes the base its buffers.
+ */
+export function allocateEngine<W>(ops: KernelOps, spec: NetworkSpec, capacity: Capacity, workspace: (a: Allocator) => W): { base: BaseBuffers; workspace: W } {
+  const P = thetaLayout(spec).size, BC = capacity.batch * spec.classes;
+  return allocateOnce(ops, (a) => ({
+    base: {
+      theta: a.floats(P), grad: a.floats(P), mask: a.floats(P), adamM: a.floats(P), adamV: a.floats(P),
+      logits: a.floats(BC), dLogits: a.floats(BC),
+      tokens: a.ints(capacity.batch * capacity.steps), finalIdx: a.ints(capacity.batch),
+    },
+    workspace: workspace(a),
+  }));
+}
 
 export abstract class EngineBase {
   /** how the subclass lays out sequences: row-major (engine.ts) or feature-major (column-engine.ts) */
@@ -71,7 +93,8 @@ export abstract class EngineBase {
   protected R = 0;
   protected packed = false;
 
-  protected constructor(net: Network, ops: KernelOps, capacity: Capacity, workspace: Workspace) {
+  /** `buffers`: the base's part of allocateEngine. */
+  protected constructor(net: Network, ops: KernelOps, capacity: Capacity, buffers: BaseBuffers) {
     this.ops = ops;
     const spec = net.spec;
     this.mode = spec.mode;
@@ -80,22 +103,12 @@ export abstract class EngineBase {
     this.top = spec.layers[spec.layers.length - 1].size;
     this.maxBatch = capacity.batch;
     this.maxSteps = capacity.steps;
-    const R = capacity.batch * capacity.steps;
 
     const theta = thetaLayout(spec);
     this.thetaLayout = theta;
-    const P = theta.size;
-    this.parameterCount = P;
-    ops.reserve(5 * P + 2 * capacity.batch * this.C + workspace.floats, R + capacity.batch + workspace.ints);
-    this.theta = ops.alloc(P);
-    this.grad = ops.alloc(P);
-    this.mask = ops.alloc(P);
-    this.adamM = ops.alloc(P);
-    this.adamV = ops.alloc(P);
-    this.logits = ops.alloc(capacity.batch * this.C);
-    this.dLogits = ops.alloc(capacity.batch * this.C);
-    this.tokens = ops.allocInt(R);
-    this.finalIdx = ops.allocInt(capacity.batch);
+    this.parameterCount = theta.size;
+    this.theta = buffers.theta; this.grad = buffers.grad; this.mask = buffers.mask; this.adamM = buffers.adamM; this.adamV = buffers.adamV;
+    this.logits = buffers.logits; this.dLogits = buffers.dLogits; this.tokens = buffers.tokens; this.finalIdx = buffers.finalIdx;
     this.thetaOperands = theta.arrays.map((r) => ({ data: this.theta, offset: r.offset, matrix: r.index }));
     this.gradOperands = theta.arrays.map((r) => ({ data: this.grad, offset: r.offset, matrix: r.index }));
     this.mask.fill(1); // the blocks' weights are masked in loadParameters, the rest never

@@ -4,14 +4,16 @@
  * through KernelOps (plain JS or wasm SIMD); this file only orchestrates.
  *
  * Memory: one flat parameter vector θ (theta-layout.ts) with its gradient, 0/1 mask and Adam moments, plus a workspace sized
- * for the largest batch shape, all from ONE `reserve` of the backend. Sequence
+ * for the largest batch shape, all from ONE `reserve` of the backend, sized by a counting run of the
+ * allocation routine itself (allocateWorkspace; allocator.ts). Sequence
  * buffers are time-major and packed (see kernel-ops.ts): step t holds rows_t rows
  * from row off_t. Nothing is allocated per batch except the schedule bookkeeping.
  */
 import type { Floats, KernelOps, Operand } from "./kernel-ops";
 import { at } from "./kernel-ops";
 import type { Network } from "./network";
-import { Capacity, EngineBase, Workspace } from "./engine-base";
+import type { Allocator } from "./allocator";
+import { allocateEngine, Capacity, EngineBase } from "./engine-base";
 import { FusionPlan, PhysicalBlock, planFusion } from "./fusion";
 import { BlockStep } from "./block-step";
 import { GATES, NetworkSpec } from "./spec";
@@ -45,11 +47,8 @@ export interface EngineOptions {
 /** A block's parameters: W_hh, b_ih, b_hh and each member's W_ih. */
 interface BlockParameters { wHH: Operand; bIH: Operand; bHH: Operand; wIH: Operand[] }
 
-/** A physical block (fusion.ts) with its parameters, their gradients and its workspace. */
+/** A physical block (fusion.ts) with its workspace. */
 interface BlockBuffers extends PhysicalBlock {
-  /** in θ / grad (a lone block), or in the physical buffers (fused) */
-  weights: BlockParameters;
-  gradients: BlockParameters;
   /** fused: the s × H matrix [I I … I] that sums the members' slices of h into the layer's output */
   sum: Floats;
   /**
@@ -62,9 +61,45 @@ interface BlockBuffers extends PhysicalBlock {
   gi: Floats; gh: Floats; h: Floats; hPrev: Floats; c: Floats;
 }
 
-/** A block ready to run: its time step's operands and records (block-step.ts) over its buffers. */
+/** A block ready to run: its parameters, their gradients, and its time step's operands and records (block-step.ts) over its buffers. */
 interface BlockPlan extends BlockBuffers {
+  /** in θ / grad (a lone block), or in the physical buffers (fused) */
+  weights: BlockParameters;
+  gradients: BlockParameters;
   step: BlockStep;
+}
+
+/** The row-major engine's workspace (allocateEngine runs this twice, counting then for real: it only allocates). */
+function allocateWorkspace(a: Allocator, spec: NetworkSpec, fusion: FusionPlan, capacity: Capacity) {
+  const R = capacity.batch * capacity.steps, G = GATES[spec.mode], E = spec.layers[0].size, top = spec.layers[spec.layers.length - 1].size;
+  const physical = fusion.layers.flat();
+  const shared = (l: number) => fusion.layers[l].length === 1 && !fusion.layers[l][0].fused;
+  const maxGH = Math.max(...physical.map((b) => G * b.hidden)), maxH = Math.max(...physical.map((b) => b.hidden));
+  const dummy = a.floats(0);
+  const physTheta = a.floats(fusion.physicalSize), physGrad = a.floats(fusion.physicalSize);
+  const blocks = fusion.layers.map((layer) => layer.map((b): BlockBuffers => {
+    const H = b.hidden;
+    return {
+      ...b,
+      sum: b.fused ? a.floats(b.unit * H) : dummy,
+      gi: a.floats(R * G * H), gh: a.floats(R * G * H),
+      base: capacity.batch * H,
+      h: a.floats((R + capacity.batch) * H), hPrev: a.floats(R * H),
+      c: spec.mode === "LSTM" ? a.floats(R * H) : dummy,
+    };
+  }));
+  // a layer's output sequence: its lone block's h, or the sum of its blocks' outputs in a buffer of the same layout
+  const out = spec.layers.map((layer, l) => (shared(l) ? blocks[l][0].h : a.floats((R + capacity.batch) * layer.size)));
+  const dOut = spec.layers.map((layer) => a.floats(R * layer.size));
+  const x0 = a.floats(R * E), dX0 = a.floats(R * E);
+  const dGi = a.floats(R * maxGH);
+  const dGh = spec.mode === "GRU" ? a.floats(R * maxGH) : dGi;
+  return {
+    physTheta, physGrad, blocks, out, dOut, x0, dX0, dGi, dGh,
+    dh: a.floats(capacity.batch * maxH), dHSeq: a.floats(R * maxH), bands: a.floats(BAND_WIDTH),
+    dc: a.floats(capacity.batch * maxH), zeros: a.floats(capacity.batch * maxH),
+    final: a.floats(capacity.batch * top), dFinal: a.floats(capacity.batch * top),
+  };
 }
 
 export type { BatchResult } from "./engine-base";
@@ -103,59 +138,32 @@ export class Engine extends EngineBase {
     const maxFused = options.maxFusedHidden ?? DEFAULT_FUSED_HIDDEN;
     if (!(Number.isInteger(maxFused) && maxFused >= 0)) throw new Error(`Engine: maxFusedHidden must be a non-negative integer, got ${maxFused}`);
     const fusion = planFusion(net.spec, thetaLayout(net.spec), maxFused);
-    super(net, ops, capacity, Engine.workspace(net.spec, fusion, capacity));
+    const { base, workspace: w } = allocateEngine(ops, net.spec, capacity, (a) => allocateWorkspace(a, net.spec, fusion, capacity));
+    super(net, ops, capacity, base);
     const spec = net.spec;
     this.fusion = fusion;
     this.L = spec.layers.length;
     this.sizes = spec.layers.map((layer) => layer.size);
     this.G = GATES[spec.mode];
-    const R = capacity.batch * capacity.steps;
     const G = this.G;
-    const isLSTM = spec.mode === "LSTM";
-    const physical = fusion.layers.flat();
-    const shared = (l: number) => fusion.layers[l].length === 1 && !fusion.layers[l][0].fused;
-    const maxGH = Math.max(...physical.map((b) => G * b.hidden)), maxH = Math.max(...physical.map((b) => b.hidden));
-
-    const dummy = ops.alloc(0);
-    this.physTheta = ops.alloc(fusion.physicalSize);
-    this.physGrad = ops.alloc(fusion.physicalSize);
-    const blocks = fusion.layers.map((layer) => layer.map((b): BlockBuffers => {
-      const H = b.hidden;
-      const sum = b.fused ? ops.alloc(b.unit * H) : dummy;
-      for (let u = 0; u < b.unit; u++) for (let j = 0; j < b.members.length; j++) sum[u * H + j * b.unit + u] = 1;
+    this.physTheta = w.physTheta; this.physGrad = w.physGrad;
+    this.out = w.out; this.dOut = w.dOut; this.x0 = w.x0; this.dX0 = w.dX0; this.dGi = w.dGi; this.dGh = w.dGh;
+    this.dh = w.dh; this.dHSeq = w.dHSeq; this.bands = w.bands; this.dc = w.dc; this.zeros = w.zeros; this.final = w.final; this.dFinal = w.dFinal;
+    this.outBase = spec.layers.map((layer) => capacity.batch * layer.size);
+    this.blocks = w.blocks.map((layer, l) => layer.map((b) => {
+      if (b.fused) for (let u = 0; u < b.unit; u++) for (let j = 0; j < b.members.length; j++) b.sum[u * b.hidden + j * b.unit + u] = 1; // [I I … I]
+      const weights = this.parameters(b, "theta");
       return {
         ...b,
-        weights: this.parameters(b, "theta"), gradients: this.parameters(b, "grad"), sum,
-        gi: ops.alloc(R * G * H), gh: ops.alloc(R * G * H),
-        base: capacity.batch * H,
-        h: ops.alloc((R + capacity.batch) * H), hPrev: ops.alloc(R * H),
-        c: isLSTM ? ops.alloc(R * H) : dummy,
+        weights, gradients: this.parameters(b, "grad"),
+        step: new BlockStep(spec.mode, b.hidden, G, {
+          gi: b.gi, gh: b.gh, dGi: this.dGi, dGh: this.dGh, h: b.h, base: b.base, hPrev: b.hPrev, c: b.c,
+          // ∂L/∂h of a fused block's output: the layer's, copied to every member's slice
+          dOut: b.fused ? this.dHSeq : this.dOut[l],
+          zeros: this.zeros, dh: at(this.dh), dc: at(this.dc), wHH: weights.wHH, bHH: weights.bHH,
+        }),
       };
     }));
-    // a layer's output sequence: its lone block's h, or the sum of its blocks' outputs in a buffer of the same layout
-    this.out = spec.layers.map((layer, l) => (shared(l) ? blocks[l][0].h : ops.alloc((R + capacity.batch) * layer.size)));
-    this.outBase = spec.layers.map((layer) => capacity.batch * layer.size);
-    this.dOut = spec.layers.map((layer) => ops.alloc(R * layer.size));
-    this.x0 = ops.alloc(R * this.E);
-    this.dX0 = ops.alloc(R * this.E);
-    this.dGi = ops.alloc(R * maxGH);
-    this.dGh = spec.mode === "GRU" ? ops.alloc(R * maxGH) : this.dGi;
-    this.dh = ops.alloc(capacity.batch * maxH);
-    this.dHSeq = ops.alloc(R * maxH);
-    this.bands = ops.alloc(BAND_WIDTH);
-    this.dc = ops.alloc(capacity.batch * maxH);
-    this.zeros = ops.alloc(capacity.batch * maxH);
-    this.final = ops.alloc(capacity.batch * this.top);
-    this.dFinal = ops.alloc(capacity.batch * this.top);
-    this.blocks = blocks.map((layer, l) => layer.map((b) => ({
-      ...b,
-      step: new BlockStep(spec.mode, b.hidden, G, {
-        gi: b.gi, gh: b.gh, dGi: this.dGi, dGh: this.dGh, h: b.h, base: b.base, hPrev: b.hPrev, c: b.c,
-        // ∂L/∂h of a fused block's output: the layer's, copied to every member's slice
-        dOut: b.fused ? this.dHSeq : this.dOut[l],
-        zeros: this.zeros, dh: at(this.dh), dc: at(this.dc), wHH: b.weights.wHH, bHH: b.weights.bHH,
-      }),
-    })));
   }
 
   /** A physical block's parameters (or their gradients): in θ for a lone block, in the physical buffers for a fused one. */
@@ -166,23 +174,6 @@ export class Engine extends EngineBase {
     }
     const buffer = of === "theta" ? this.physTheta : this.physGrad;
     return { wHH: at(buffer, b.wHH), bIH: at(buffer, b.bIH), bHH: at(buffer, b.bHH), wIH: b.members.map((m) => at(buffer, m.wIH)) };
-  }
-
-  /** Floats the constructor allocates after EngineBase's own (it must match the allocations above). */
-  private static workspace(spec: NetworkSpec, fusion: FusionPlan, capacity: Capacity): Workspace {
-    const G = GATES[spec.mode], R = capacity.batch * capacity.steps, isLSTM = spec.mode === "LSTM";
-    const shared = (l: number) => fusion.layers[l].length === 1 && !fusion.layers[l][0].fused;
-    let maxGH = 0, maxH = 0, work = 2 * fusion.physicalSize;
-    for (const b of fusion.layers.flat()) {
-      maxGH = Math.max(maxGH, G * b.hidden);
-      maxH = Math.max(maxH, b.hidden);
-      work += R * (2 * G * b.hidden + 2 * b.hidden + (isLSTM ? b.hidden : 0)) + capacity.batch * b.hidden + (b.fused ? b.unit * b.hidden : 0);
-    }
-    spec.layers.forEach((layer, l) => { work += R * layer.size + (shared(l) ? 0 : (R + capacity.batch) * layer.size); });
-    const top = spec.layers[spec.layers.length - 1].size;
-    work += 2 * R * spec.layers[0].size + R * maxGH * (spec.mode === "GRU" ? 2 : 1) + 3 * capacity.batch * maxH + R * maxH + BAND_WIDTH;
-    work += 2 * capacity.batch * top;
-    return { floats: work, ints: 0 };
   }
 
   // ----------------------------------------------------------------- forward
