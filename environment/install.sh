@@ -121,7 +121,7 @@ if ! BROWSER="$(find_browser)"; then
 fi
 
 # --- Redis (the queue tests) ------------------------------------------------
-# Only the redis-server binary: test/experiments/queue.test.ts starts its own
+# Only the redis-server binary: test/experiments/queue/queue.test.ts starts its own
 # instance on 127.0.0.1, a free port and a temporary folder. The package's system
 # service is kept from starting (policy-rc.d during the install) and disabled.
 # Without apt-get nothing is installed and the queue tests skip, saying so.

@@ -44,6 +44,7 @@ interface Distribution { family: string; n: number; params: Record<string, numbe
 test("generator property distributions match networkx's (means over 200 graphs within 4.5 standard errors or 1%)", () => {
   const rng = new Random(3);
   const dists = fixture<Distribution[]>("graph_distributions.json");
+  assert.ok(dists.length >= 9, `${dists.length} distributions`);
   const count = 200;
   for (const d of dists) {
     const make = (): UGraph =>

@@ -41,6 +41,7 @@ function networkOf(f: Fixture): Network {
 }
 
 test("fixtures cover every mode and both paddings", () => {
+  assert.ok(fixtures.length >= 8, `${fixtures.length} fixtures`);
   assert.equal(new Set(fixtures.map((f) => `${f.mode}/${f.padding}`)).size, 8);
 });
 

@@ -99,6 +99,10 @@ function machinePaths(nb: Notebook, name: string): string[] {
 }
 
 const notebooks = selectedNotebooks();
+
+test("the notebooks are found (all 6, or the NOTEBOOKS selection)", () => {
+  assert.ok(notebooks.length >= (process.env.NOTEBOOKS ? 1 : 6), `${notebooks.length} notebooks`);
+});
 const figureCounts = new Map<string, number>();
 
 for (const file of notebooks) {

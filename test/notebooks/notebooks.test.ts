@@ -10,7 +10,13 @@ import * as assert from "node:assert/strict";
 import * as path from "path";
 import { runNotebooks, selectedNotebooks } from "./run-notebook";
 
-for (const notebook of selectedNotebooks()) {
+const notebooks = selectedNotebooks();
+
+test("the notebooks are found (all 6, or the NOTEBOOKS selection)", () => {
+  assert.ok(notebooks.length >= (process.env.NOTEBOOKS ? 1 : 6), `${notebooks.length} notebooks`);
+});
+
+for (const notebook of notebooks) {
   test(`notebook ${path.basename(notebook)} runs in the quick profile and reproduces its committed outputs`, async () => {
     const { code, output } = await runNotebooks([notebook], { args: ["--profile", "quick", "--check-committed"], env: { PROFILE: "quick" } });
     assert.equal(code, 0, `\n${output}`);

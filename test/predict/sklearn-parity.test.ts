@@ -10,6 +10,7 @@ const close = (actual: number, expected: number, tol: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= tol * Math.max(1, Math.abs(expected)), `${what}: ${actual} vs ${expected} (tol ${tol})`);
 
 test("pearson r, p-value and Fisher-z interval equal scipy.stats.pearsonr", () => {
+  assert.ok(fixtures.pearson.length >= 5, `${fixtures.pearson.length} cases`);
   for (const c of fixtures.pearson) {
     const got = pearson(c.x, c.y);
     close(got.r, c.r, 1e-12, `r (n=${c.x.length})`);
@@ -20,6 +21,7 @@ test("pearson r, p-value and Fisher-z interval equal scipy.stats.pearsonr", () =
 });
 
 test("BayesianRidge coefficients, intercept, alpha, lambda and predictions equal sklearn's within 1e-6", () => {
+  assert.ok(fixtures.bayesian_ridge.length >= 3, `${fixtures.bayesian_ridge.length} cases`);
   for (const c of fixtures.bayesian_ridge) {
     const m = new BayesianRidge();
     m.train(c.X, c.y);
@@ -35,6 +37,7 @@ test("BayesianRidge coefficients, intercept, alpha, lambda and predictions equal
 });
 
 test("r2Score follows sklearn r2_score, including constant targets", () => {
+  assert.ok(fixtures.r2.length >= 4, `${fixtures.r2.length} cases`);
   for (const c of fixtures.r2) close(r2Score(c.y_true, c.y_pred), c.r2, 1e-12, `r2 ${JSON.stringify(c.y_true)}`);
 });
 
@@ -47,6 +50,7 @@ const tree = fixtures.tree;
 const Xtrain = take(tree.X, tree.train), ytrain = take(tree.y, tree.train), Xtest = take(tree.X, tree.test);
 
 test("RegressionTree reproduces sklearn DecisionTreeRegressor (node count; depth-3 predictions and importances exactly)", () => {
+  assert.ok(tree.cases.length >= 4, `${tree.cases.length} cases`);
   for (const c of tree.cases) {
     const t = new RegressionTree({ maxDepth: c.max_depth ?? Infinity });
     t.train(Xtrain, ytrain, c.weighted ? tree.counts : undefined);

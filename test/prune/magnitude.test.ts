@@ -9,7 +9,9 @@ import type { BlockMasks } from "../../src/nn/spec";
 const fixtures = JSON.parse(fs.readFileSync(path.join(__dirname, "../fixtures/prune_thresholds.json"), "utf8"));
 
 test("percentile matches numpy.percentile (linear) bit for bit", () => {
+  assert.ok(fixtures.percentile.length >= 5, `${fixtures.percentile.length} cases`);
   for (const c of fixtures.percentile) {
+    assert.ok(c.percents.length >= 15, `${c.name}: ${c.percents.length} percents`);
     const values = c.float32 ? Float32Array.from(c.values) : Float64Array.from(c.values);
     const magnitudes = values.map(Math.abs);
     c.percents.forEach((p: number, i: number) => {
@@ -54,6 +56,7 @@ function asLists(masks: BlockMasks[]): Array<Record<string, number[]>> {
 
 test("global and per-layer thresholds and masks match numpy for every kind", () => {
   const blocks = fixtureBlocks();
+  assert.ok(fixtures.network.cases.length >= 15, `${fixtures.network.cases.length} cases`);
   for (const c of fixtures.network.cases) {
     const where = `${c.kind} at p = ${c.percent}`;
     const global = magnitudeMasks(blocks, { percent: c.percent, kind: c.kind as PruneKind });

@@ -18,16 +18,16 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Job, Queue } from "bullmq";
-import { generateDataset } from "../../src/data";
-import { Row, ResultStore } from "../../src/core/result-store";
-import { runSweep, planSweep, sweepIdentity, SweepProgress } from "../../src/experiments/sweep";
-import { QueueExecutor, QueueJobEvent } from "../../src/experiments/queue/queue-executor";
-import { jobIdOf } from "../../src/experiments/queue/protocol";
-import { findRedisServer, processAlive, startRedis, startWorkerProcess, LocalRedis, WorkerProcess } from "../../src/experiments/queue/local";
-import { shortHash } from "../../src/core/hash";
+import { generateDataset } from "../../../src/data";
+import { Row, ResultStore } from "../../../src/core/result-store";
+import { runSweep, planSweep, sweepIdentity, SweepProgress } from "../../../src/experiments/sweep";
+import { QueueExecutor, QueueJobEvent } from "../../../src/experiments/queue/queue-executor";
+import { jobIdOf } from "../../../src/experiments/queue/protocol";
+import { findRedisServer, processAlive, startRedis, startWorkerProcess, LocalRedis, WorkerProcess } from "../../../src/experiments/queue/local";
+import { shortHash } from "../../../src/core/hash";
 import { queueTestConfig as config } from "./queue-config.fixture";
 
-const ROOT = path.join(__dirname, "..", "..");
+const ROOT = path.join(__dirname, "..", "..", "..");
 const redisBinary = findRedisServer();
 const canInstall = fs.existsSync("/usr/bin/apt-get");
 const skip = redisBinary

@@ -8,13 +8,13 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { chooseLayout, createEngine, createOps, Network } from "../../src/nn";
-import { at } from "../../src/nn/kernel-ops";
-import { CELL_MODES, CellMode, GATES } from "../../src/nn/spec";
-import { WasmOps } from "../../src/nn/wasm/wasm-ops";
-import { loadKernelModule } from "../../src/nn/wasm/load";
-import { pruneNetwork, SparseWeightOps } from "../../src/prune";
-import { assertClose, fillUniform, rng } from "../nn-wasm/helpers";
+import { chooseLayout, createEngine, createOps, Network } from "../../../src/nn";
+import { at } from "../../../src/nn/kernel-ops";
+import { CELL_MODES, CellMode, GATES } from "../../../src/nn/spec";
+import { WasmOps } from "../../../src/nn/wasm/wasm-ops";
+import { loadKernelModule } from "../../../src/nn/wasm/load";
+import { pruneNetwork, SparseWeightOps } from "../../../src/prune";
+import { assertClose, fillUniform, rng } from "../../nn/wasm/helpers";
 
 const LAYOUTS: Record<string, number[]> = {
   post: [21, 21, 21, 21], // one 16-row group, one full vector, one lane

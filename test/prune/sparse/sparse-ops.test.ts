@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { generateDataset } from "../../src/data";
-import { Network, train, evaluate, createOps, registerBackend, availableBackends, CellMode } from "../../src/nn";
-import { SparseWeightOps, sparseBackend, pruneNetwork, gradualPruningHook, maskViolations } from "../../src/prune";
+import { generateDataset } from "../../../src/data";
+import { Network, train, evaluate, createOps, registerBackend, availableBackends, CellMode } from "../../../src/nn";
+import { SparseWeightOps, sparseBackend, pruneNetwork, gradualPruningHook, maskViolations } from "../../../src/prune";
 
 const d = generateDataset({ size: 96, testSize: 32, seed: 11 });
 const data = { train: d.train, test: d.test };

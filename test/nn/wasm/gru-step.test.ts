@@ -5,10 +5,10 @@
  * that are not multiples of the 4-row interleave, and non-zero offsets.
  */
 import { test } from "node:test";
-import { jsOps } from "../../src/nn/js-ops";
-import { at, Floats, GruStep, GruStepGradient } from "../../src/nn/kernel-ops";
-import { WasmOps } from "../../src/nn/wasm/wasm-ops";
-import { loadKernelModule } from "../../src/nn/wasm/load";
+import { jsOps } from "../../../src/nn/js-ops";
+import { at, Floats, GruStep, GruStepGradient } from "../../../src/nn/kernel-ops";
+import { WasmOps } from "../../../src/nn/wasm/wasm-ops";
+import { loadKernelModule } from "../../../src/nn/wasm/load";
 import { assertClose, fillUniform, rng } from "./helpers";
 
 const VARIANTS = ["simd", "relaxed"] as const;

@@ -7,13 +7,13 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
-import { parseWorkerArgs, CliExit } from "../../src/experiments/queue/worker-cli";
-import { mask, parseQueueUrl, jobIdOf } from "../../src/experiments/queue/protocol";
-import { freePort } from "../../src/experiments/queue/local";
-import { InProcessExecutor, QUEUE_ENV } from "../../src/experiments/executor";
-import { defaultExecutor } from "../../src/experiments/default-executor";
+import { parseWorkerArgs, CliExit } from "../../../src/experiments/queue/worker-cli";
+import { mask, parseQueueUrl, jobIdOf } from "../../../src/experiments/queue/protocol";
+import { freePort } from "../../../src/experiments/queue/local";
+import { InProcessExecutor, QUEUE_ENV } from "../../../src/experiments/executor";
+import { defaultExecutor } from "../../../src/experiments/default-executor";
 
-const BIN = path.join(__dirname, "..", "..", "bin", "sparse-rnn-lab.js");
+const BIN = path.join(__dirname, "..", "..", "..", "bin", "sparse-rnn-lab.js");
 
 function run(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 60_000, env: { ...process.env, [QUEUE_ENV]: "", ...env } });

@@ -1,14 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Engine } from "../../src/nn/engine";
-import { ColumnEngine } from "../../src/nn/column-engine";
-import { Network } from "../../src/nn/network";
-import { encodeSamples, makeBatch } from "../../src/nn/batching";
-import { CELL_MODES, CellMode, Padding } from "../../src/nn/spec";
-import { createWasmOps } from "../../src/nn/wasm";
-import { chooseThreads, DataParallel, flopsPerBatch, MIN_PARALLEL_FLOPS } from "../../src/nn/wasm/data-parallel";
-import { ShardedRunner, splitBatch } from "../../src/nn/sharded-runner";
-import type { Sample } from "../../src/data/types";
+import { Engine } from "../../../src/nn/engine";
+import { ColumnEngine } from "../../../src/nn/column-engine";
+import { Network } from "../../../src/nn/network";
+import { encodeSamples, makeBatch } from "../../../src/nn/batching";
+import { CELL_MODES, CellMode, Padding } from "../../../src/nn/spec";
+import { createWasmOps } from "../../../src/nn/wasm";
+import { chooseThreads, DataParallel, flopsPerBatch, MIN_PARALLEL_FLOPS } from "../../../src/nn/wasm/data-parallel";
+import { ShardedRunner, splitBatch } from "../../../src/nn/sharded-runner";
+import type { Sample } from "../../../src/data/types";
 import { assertClose, rng } from "./helpers";
 
 function samples(count: number, seed: number): Sample[] {

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { jsOps } from "../../src/nn/js-ops";
-import { at } from "../../src/nn/kernel-ops";
-import { WasmOps } from "../../src/nn/wasm/wasm-ops";
+import { jsOps } from "../../../src/nn/js-ops";
+import { at } from "../../../src/nn/kernel-ops";
+import { WasmOps } from "../../../src/nn/wasm/wasm-ops";
 import { assertClose, fillUniform, rng } from "./helpers";
 
 const SIZES = [1, 3, 49, 50, 150, 151];

@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { at } from "../../src/nn/kernel-ops";
-import { WasmOps } from "../../src/nn/wasm/wasm-ops";
-import { relaxedSimdSupported, wasmAvailable } from "../../src/nn/wasm/load";
+import { at } from "../../../src/nn/kernel-ops";
+import { WasmOps } from "../../../src/nn/wasm/wasm-ops";
+import { relaxedSimdSupported, wasmAvailable } from "../../../src/nn/wasm/load";
 
 test("the runtime runs the wasm SIMD kernels, relaxed FMA included unless SPARSE_RNN_WASM=simd", () => {
   assert.ok(wasmAvailable());

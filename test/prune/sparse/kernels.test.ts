@@ -1,8 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { jsOps } from "../../src/nn/js-ops";
-import { at } from "../../src/nn/kernel-ops";
-import { sparsePattern, sparseNT, sparseNN, sparseTN } from "../../src/prune/sparse";
+import { jsOps } from "../../../src/nn/js-ops";
+import { at } from "../../../src/nn/kernel-ops";
+import { sparsePattern, sparseNT, sparseNN, sparseTN } from "../../../src/prune/sparse";
 
 // Deterministic pseudo-random numbers (no dependency on the engine's Rng).
 function lcg(seed: number): () => number {

@@ -1,9 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { jsOps } from "../../src/nn/js-ops";
-import { at, Floats, KernelOps } from "../../src/nn/kernel-ops";
-import { WasmOps } from "../../src/nn/wasm/wasm-ops";
-import { loadKernelModule } from "../../src/nn/wasm/load";
+import { jsOps } from "../../../src/nn/js-ops";
+import { at, Floats, KernelOps } from "../../../src/nn/kernel-ops";
+import { WasmOps } from "../../../src/nn/wasm/wasm-ops";
+import { loadKernelModule } from "../../../src/nn/wasm/load";
 import { assertClose, fillUniform, rng } from "./helpers";
 
 type Kind = "NT" | "NN" | "TN";

@@ -1,10 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { jsOps } from "../../src/nn/js-ops";
-import { at, Floats } from "../../src/nn/kernel-ops";
-import { WasmOps } from "../../src/nn/wasm/wasm-ops";
-import { loadKernelModule } from "../../src/nn/wasm/load";
-import { CELL_MODES, GATES, CellMode } from "../../src/nn/spec";
+import { jsOps } from "../../../src/nn/js-ops";
+import { at, Floats } from "../../../src/nn/kernel-ops";
+import { WasmOps } from "../../../src/nn/wasm/wasm-ops";
+import { loadKernelModule } from "../../../src/nn/wasm/load";
+import { CELL_MODES, GATES, CellMode } from "../../../src/nn/spec";
 import { assertClose, fillUniform, rng } from "./helpers";
 
 const VARIANTS = ["simd", "relaxed"] as const;

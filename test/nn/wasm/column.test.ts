@@ -7,11 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { jsOps } from "../../src/nn/js-ops";
-import { at, ColumnBackward, ColumnForward, Floats } from "../../src/nn/kernel-ops";
-import { CELL_MODES, CellMode, GATES } from "../../src/nn/spec";
-import { WasmOps } from "../../src/nn/wasm/wasm-ops";
-import { loadKernelModule } from "../../src/nn/wasm/load";
+import { jsOps } from "../../../src/nn/js-ops";
+import { at, ColumnBackward, ColumnForward, Floats } from "../../../src/nn/kernel-ops";
+import { CELL_MODES, CellMode, GATES } from "../../../src/nn/spec";
+import { WasmOps } from "../../../src/nn/wasm/wasm-ops";
+import { loadKernelModule } from "../../../src/nn/wasm/load";
 import { assertClose, fillUniform, rng } from "./helpers";
 
 const VARIANTS = ["simd", "relaxed"] as const;

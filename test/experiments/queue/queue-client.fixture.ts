@@ -1,12 +1,12 @@
 /**
- * A notebook stand-in for test/experiments/queue.test.ts: runs a small sweep through
+ * A notebook stand-in for test/experiments/queue/queue.test.ts: runs a small sweep through
  * the queue and prints "progress done/total" as results arrive, until killed.
  *
- *   node --import tsx test/experiments/queue-client.fixture.ts <redis url> <cache dir> <data size> <data seed>
+ *   node --import tsx test/experiments/queue/queue-client.fixture.ts <redis url> <cache dir> <data size> <data seed>
  */
-import { generateDataset } from "../../src/data";
-import { runSweep } from "../../src/experiments/sweep";
-import { QueueExecutor } from "../../src/experiments/queue/queue-executor";
+import { generateDataset } from "../../../src/data";
+import { runSweep } from "../../../src/experiments/sweep";
+import { QueueExecutor } from "../../../src/experiments/queue/queue-executor";
 import { queueTestConfig } from "./queue-config.fixture";
 
 async function main(): Promise<void> {
