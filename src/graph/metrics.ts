@@ -1,7 +1,8 @@
 /**
  * Graph metrics with networkx 2.8.8's definitions, on neighbour lists (so the small-world references
  * can evaluate their rewired graphs without building ngraph graphs) and on ngraph graphs. Used by
- * structure.ts (the structure property columns) and small-world.ts (σ, ω).
+ * properties.ts (the thesis's average_shortest_path_length), structure.ts (the structure property
+ * columns) and small-world.ts (σ, ω).
  */
 import { EigenvalueDecomposition, Matrix } from "ml-matrix";
 import { UGraph } from "./edges";

@@ -1,5 +1,6 @@
 import { UGraph, isConnected } from "./edges";
 import { layerGraph } from "./layering";
+import { averageShortestPathLengthOf } from "./metrics";
 
 // ngraph.centrality ships no type declarations; this is the part we use.
 type NodeScores = Record<string, number>;
@@ -58,7 +59,7 @@ export function graphProperties(g: UGraph): GraphProperties {
     sink_nodes: sizes[sizes.length - 1],
     diameter: Math.max(...eccentricity),
     density: m / (n * (n - 1)),
-    average_shortest_path_length: distanceSum(g) / (n * (n - 1)),
+    average_shortest_path_length: averageShortestPathLengthOf(adjacency(g)),
     ...summary("eccentricity", eccentricity),
     ...summary("degree", degree),
     ...summary("closeness", closeness),
@@ -91,26 +92,6 @@ function adjacency(g: UGraph): number[][] {
   const adj: number[][] = Array.from({ length: n }, () => []);
   for (let v = 0; v < n; v++) g.forEachLinkedNode(v, (node) => void adj[v].push(node.id as number));
   return adj;
-}
-
-/** Sum of shortest-path lengths over ordered pairs (breadth-first search from every node). */
-function distanceSum(g: UGraph): number {
-  const adj = adjacency(g);
-  const n = adj.length;
-  const dist = new Int32Array(n);
-  const queue = new Int32Array(n);
-  let total = 0;
-  for (let s = 0; s < n; s++) {
-    dist.fill(-1);
-    dist[s] = 0;
-    queue[0] = s;
-    for (let head = 0, tail = 1; head < tail; head++) {
-      const v = queue[head];
-      total += dist[v];
-      for (const w of adj[v]) if (dist[w] < 0) (dist[w] = dist[v] + 1), (queue[tail++] = w);
-    }
-  }
-  return total;
 }
 
 /**
