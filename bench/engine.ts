@@ -18,13 +18,9 @@ import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
 import { generateDataset } from "../src/data";
-import { Random } from "../src/core/random";
-import type { Batch, Sample } from "../src/data/types";
-import { barabasiAlbert, graphToSpec, layerGraph } from "../src/graph";
-import { DataParallel } from "../src/nn/wasm/data-parallel";
-import { ShardedRunner } from "../src/nn/sharded-runner";
-import { availableBackends, batchesOf, CELL_MODES, CellMode, createEngine, createOps, encodeSamples, EngineLayout, Network, NetworkSpec } from "../src/nn";
+import { availableBackends, CELL_MODES, CellMode, EngineLayout, Network, NetworkSpec } from "../src/nn";
 import { parseCli } from "./cli";
+import { benchLayering, epochBatches, structureSpec, timeEpoch, writeBatches } from "./epoch";
 
 interface Args { batches?: number; modes: CellMode[]; backends: string[]; layouts: EngineLayout[]; torch: boolean; random: boolean; base: boolean; out: string }
 
@@ -53,40 +49,6 @@ Wall-clock numbers: noisy on a shared machine.`,
   return { batches: cli.batches, modes: cli.modes, backends: cli.backends, layouts: cli.layouts, torch: !cli["no-torch"], random: !cli["no-random"], base: !cli["no-base"], out: cli.out };
 }
 
-/** The epoch's batches in a fixed shuffled order (seed 1), so every contender sees the same. */
-function epochBatches(train: Sample[], batchSize: number, vocab: number): { batches: Batch[]; maxLength: number } {
-  const set = encodeSamples(train, vocab, "train");
-  const order = new Random(1).shuffle(Int32Array.from({ length: train.length }, (_, i) => i));
-  return { batches: batchesOf(set, order, batchSize), maxLength: set.maxLength };
-}
-
-/** Seconds for one epoch (measured over the first `limit` batches, extrapolated); "wasm×2" = two threads per batch. */
-function timeEpoch(spec: NetworkSpec, contender: string, batches: Batch[], maxLength: number, batchSize: number, limit: number, layout: EngineLayout = "auto"): number {
-  const net = Network.create(spec, { seed: 1 });
-  const threads = contender.endsWith("×2") ? 2 : 1;
-  const capacity = { batch: batchSize, steps: maxLength };
-  const engine = createEngine(net, createOps(contender.replace("×2", "")), capacity, { layout });
-  const runner = new ShardedRunner(engine, threads === 2 ? DataParallel.create(engine, net, { threads, capacity }) : undefined);
-  const run = (b: Batch) => { runner.lossAndGradient(b, "post"); engine.step({ lr: 1e-3, clip: 5 }); };
-  batches.slice(0, 3).forEach(run); // warm-up
-  const start = process.hrtime.bigint();
-  batches.slice(0, limit).forEach(run);
-  const seconds = (Number(process.hrtime.bigint() - start) / 1e9) * (batches.length / limit);
-  runner.close();
-  return seconds;
-}
-
-/** The epoch's padded batches as JSON for bench/torch_epoch.py (identical batches on both sides). */
-function writeBatches(batches: Batch[]): string {
-  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "batches.json");
-  const rows = batches.map((b) => ({
-    tokens: Array.from({ length: b.size }, (_, i) => Array.from(b.tokens.subarray(i * b.steps, (i + 1) * b.steps))),
-    labels: Array.from(b.labels),
-  }));
-  fs.writeFileSync(file, JSON.stringify({ batches: rows }));
-  return file;
-}
-
 /** PyTorch's seconds per epoch for one mode, or undefined (with a note) when torch is unavailable. */
 function torchEpoch(batchFile: string, mode: CellMode, limit: number): number | undefined {
   try {
@@ -96,15 +58,6 @@ function torchEpoch(batchFile: string, mode: CellMode, limit: number): number | 
     console.log(`PyTorch peer unavailable: ${(e as Error).message.split("\n")[0]}`);
     return undefined;
   }
-}
-
-/** The GRU random-structure network: the first BA(30, 3) seed whose layering has 11 layers and 31 skips. */
-function randomStructureSpec(): { spec: NetworkSpec; seed: number } {
-  for (let seed = 0; seed < 1000; seed++) {
-    const spec = graphToSpec(layerGraph(barabasiAlbert(30, 3, new Random(seed))), { mode: "GRU" });
-    if (spec.layers.length === 11 && spec.skips.length === 31) return { spec, seed };
-  }
-  throw new Error("no BA(30, 3) graph with 11 layers and 31 skips among seeds 0…999");
 }
 
 function main(): void {
@@ -118,10 +71,10 @@ function main(): void {
   // mode by mode, ours then PyTorch's, so both see about the same load from the rest of the machine
   const ours: Record<string, Record<string, number>> = Object.fromEntries(args.backends.map((b) => [b, {}]));
   const torch: Record<string, number> = {};
-  const batchFile = args.torch ? writeBatches(batches) : "";
+  const batchFile = args.torch ? writeBatches(batches, path.join(fs.mkdtempSync(path.join(os.tmpdir(), "bench-")), "batches.json")) : "";
   for (const mode of args.base ? args.modes : []) {
     for (const backend of args.backends) {
-      ours[backend][mode] = timeEpoch(base(mode), backend, batches, maxLength, 32, limit);
+      ours[backend][mode] = timeEpoch(Network.create(base(mode), { seed: 1 }), backend, batches, { batchSize: 32, maxLength, limit });
       console.log(`  ${backend.padEnd(8)} ${mode.padEnd(9)} ${ours[backend][mode].toFixed(2)} s/epoch`);
     }
     if (!args.torch) continue;
@@ -133,7 +86,8 @@ function main(): void {
   }
   let randomNet: { seed: number; layers: number[]; skips: number; backends: Record<string, number> } | undefined;
   if (args.random) {
-    const { spec, seed } = randomStructureSpec();
+    const { layering, seed } = benchLayering(); // the first BA(30, 3) seed whose layering has 11 layers and 31 skips
+    const spec = structureSpec(layering, "GRU");
     const rb = epochBatches(data.train, 128, 128);
     const rlimit = Math.min(args.batches ? Math.max(1, Math.round(args.batches / 4)) : rb.batches.length, rb.batches.length);
     randomNet = { seed, layers: spec.layers.map((l) => l.size), skips: spec.skips.length, backends: {} };
@@ -141,7 +95,7 @@ function main(): void {
     for (const backend of args.backends) {
       for (const layout of args.layouts) {
         const key = args.layouts.length > 1 ? `${backend} ${layout}` : backend;
-        randomNet.backends[key] = timeEpoch(spec, backend, rb.batches, rb.maxLength, 128, rlimit, layout);
+        randomNet.backends[key] = timeEpoch(Network.create(spec, { seed: 1 }), backend, rb.batches, { batchSize: 128, maxLength: rb.maxLength, limit: rlimit, layout });
         console.log(`    ${key}: ${randomNet.backends[key].toFixed(2)} s/epoch`);
       }
     }

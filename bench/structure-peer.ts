@@ -1,7 +1,7 @@
 /**
  * The random-structure benchmark's shared parts (bench/structure.ts and
- * test/bench/structure-peer.test.ts): the network both sides run, the files the
- * PyTorch peer (bench/structure_torch.py) reads, running the peer, and the check that
+ * test/bench/structure-peer.test.ts): the network file the PyTorch peer
+ * (bench/structure_torch.py) reads, running the peer, and the check that
  * the peer computes the same network as our engine (same initial weights, float64:
  * forward loss and logits, every gradient, clipped Adam steps, the weights after them).
  */
@@ -9,31 +9,14 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { execFileSync } from "child_process";
-import { Random } from "../src/core/random";
 import type { Batch } from "../src/data/types";
-import { barabasiAlbert, graphToSpec, layerGraph, type Layering } from "../src/graph";
-import { CellMode, createEngine, createOps, EngineLayout, Network, NetworkSpec } from "../src/nn";
+import { createEngine, createOps, EngineLayout, Network } from "../src/nn";
+
+/** The network both sides run and the batch files the peer reads: bench/epoch.ts (shared with bench/engine.ts). */
+export { benchLayering, structureSpec, writeBatches } from "./epoch";
 
 export const PYTHON = "/usr/bin/python3";
 export const PEER_SCRIPT = path.join(__dirname, "structure_torch.py");
-
-/**
- * bench/engine.ts's random-structure graph: the first Barabási–Albert (n = 30, m = 3) seed whose
- * layering has 11 layers and 31 skip pairs — or the BA(30, 3) graph of `seed` when given.
- */
-export function benchLayering(seed?: number): { layering: Layering; seed: number } {
-  if (seed !== undefined) return { layering: layerGraph(barabasiAlbert(30, 3, new Random(seed))), seed };
-  for (let s = 0; s < 1000; s++) {
-    const layering = layerGraph(barabasiAlbert(30, 3, new Random(s)));
-    if (layering.layers.length === 11 && layering.skips.length === 31) return { layering, seed: s };
-  }
-  throw new Error("no BA(30, 3) graph with 11 layers and 31 skips among seeds 0…999");
-}
-
-/** The thesis's mapping of the layering to a network of this mode (layered, gate masks "repeat"). */
-export function structureSpec(layering: Layering, mode: CellMode): NetworkSpec {
-  return graphToSpec(layering, { mode });
-}
 
 /** Why the peer cannot run (no /usr/bin/python3, or no torch in it), or undefined when it can. */
 export function torchMissing(): string | undefined {
@@ -55,16 +38,6 @@ export function peerDir(): string {
 /** The network (spec, masks, weights: Network.toJSON) as the peer reads it. */
 export function writeNetwork(net: Network, file: string): string {
   fs.writeFileSync(file, JSON.stringify(net.toJSON()));
-  return file;
-}
-
-/** Post-padded batches as the peer reads them (bench/torch_epoch.py's format). */
-export function writeBatches(batches: Batch[], file: string): string {
-  const rows = batches.map((b) => ({
-    tokens: Array.from({ length: b.size }, (_, i) => Array.from(b.tokens.subarray(i * b.steps, (i + 1) * b.steps))),
-    labels: Array.from(b.labels),
-  }));
-  fs.writeFileSync(file, JSON.stringify({ batches: rows }));
   return file;
 }
 

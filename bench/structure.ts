@@ -22,19 +22,15 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { generateDataset } from "../src/data";
-import { Random } from "../src/core/random";
-import type { Batch, Sample } from "../src/data/types";
-import { DataParallel } from "../src/nn/wasm/data-parallel";
-import { ShardedRunner } from "../src/nn/sharded-runner";
-import { availableBackends, batchesOf, CELL_MODES, CellMode, createEngine, createOps, encodeSamples, EngineLayout, Network } from "../src/nn";
+import { availableBackends, batchesOf, CELL_MODES, CellMode, encodeSamples, EngineLayout, Network } from "../src/nn";
 import { parseCli } from "./cli";
-import { benchLayering, compareChecks, oursCheck, peerCheck, peerDir, runPeer, structureSpec, torchMissing, writeBatches, writeNetwork } from "./structure-peer";
+import { benchLayering, epochBatches, structureSpec, timeEpoch, WARMUP_BATCHES, writeBatches } from "./epoch";
+import { compareChecks, oursCheck, peerCheck, peerDir, runPeer, torchMissing, writeNetwork } from "./structure-peer";
 
 const MASKINGS = ["per-step", "per-sequence"] as const;
 type Masking = (typeof MASKINGS)[number];
 const LAYOUTS: readonly EngineLayout[] = ["auto", "rows", "columns"];
 const BATCH = 128;
-const WARMUP = 3;
 const CHECK_TOLERANCE = 1e-5;
 
 function parseArgs(argv: string[]) {
@@ -64,31 +60,9 @@ Wall-clock: run on an idle machine; only the ratios mean anything. The full meas
   }, argv);
 }
 
-/** The epoch's batches in a fixed shuffled order (seed 1), as bench/engine.ts makes them. */
-function epochBatches(train: Sample[]): { batches: Batch[]; maxLength: number } {
-  const set = encodeSamples(train, 128, "train");
-  const order = new Random(1).shuffle(Int32Array.from({ length: train.length }, (_, i) => i));
-  return { batches: batchesOf(set, order, BATCH), maxLength: set.maxLength };
-}
-
-/** Our seconds for one epoch from the network's weights (first `limit` batches timed, extrapolated). */
-function timeOurs(base: Network, backend: string, layout: EngineLayout, batches: Batch[], maxLength: number, limit: number): number {
-  const net = base.clone();
-  const capacity = { batch: BATCH, steps: maxLength };
-  const engine = createEngine(net, createOps(backend.replace("×2", "")), capacity, { layout });
-  const runner = new ShardedRunner(engine, backend.endsWith("×2") ? DataParallel.create(engine, net, { threads: 2, capacity }) : undefined);
-  const run = (b: Batch) => { runner.lossAndGradient(b, "post"); engine.step({ lr: 1e-3, clip: 5 }); };
-  batches.slice(0, WARMUP).forEach(run); // warm-up, untimed (the peer does the same)
-  const start = process.hrtime.bigint();
-  batches.slice(0, limit).forEach(run);
-  const seconds = (Number(process.hrtime.bigint() - start) / 1e9) * (batches.length / limit);
-  runner.close();
-  return seconds;
-}
-
 /** The peer's seconds for one epoch (one repeat in a fresh process). */
 function timePeer(netFile: string, batchFile: string, masking: Masking, limit: number, threads: number): number {
-  const out = runPeer(["time", netFile, batchFile, "--limit", String(limit), "--repeats", "1", "--warmup", String(WARMUP), "--masking", masking, "--threads", String(threads)], threads);
+  const out = runPeer(["time", netFile, batchFile, "--limit", String(limit), "--repeats", "1", "--warmup", String(WARMUP_BATCHES), "--masking", masking, "--threads", String(threads)], threads);
   return JSON.parse(out.trim().split("\n").pop()!).median;
 }
 
@@ -107,7 +81,7 @@ function main(): void {
   }
   const { layering, seed } = benchLayering(args["graph-seed"]);
   const data = generateDataset({ seed: 1 });
-  const { batches, maxLength } = epochBatches(data.train);
+  const { batches, maxLength } = epochBatches(data.train, BATCH, 128);
   const limit = Math.min(args.batches ?? batches.length, batches.length);
   const dir = peerDir();
   const batchFile = writeBatches(batches, path.join(dir, "batches.json"));
@@ -115,7 +89,7 @@ function main(): void {
   const checkFile = writeBatches([checkBatch], path.join(dir, "check-batch.json"));
   const sizes = layering.layers.map((l) => l.length);
   console.log(`random-structure network: BA(30, 3) seed ${seed}, ${sizes.length} layers [${sizes}], ${layering.skips.length} skip blocks`);
-  console.log(`${data.train.length} strings, ${batches.length} batches of ${BATCH} (post padding), timing ${limit}${limit < batches.length ? " (extrapolated)" : ""}, ${WARMUP} warm-up batches; median of ${args.repeats}`);
+  console.log(`${data.train.length} strings, ${batches.length} batches of ${BATCH} (post padding), timing ${limit}${limit < batches.length ? " (extrapolated)" : ""}, ${WARMUP_BATCHES} warm-up batches; median of ${args.repeats}`);
   console.log(`ours: ${args.backends.join(", ")} (layout ${args.layout}); PyTorch: ${args.masking.join(", ")} masking, ${args["torch-threads"]} thread(s)`);
   console.log(`load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")} on ${os.cpus().length} cores (a shared machine makes the times noisy)`);
 
@@ -136,7 +110,7 @@ function main(): void {
     const ours: Record<string, number[]> = Object.fromEntries(args.backends.map((b) => [b, []]));
     const torch: Record<string, number[]> = Object.fromEntries(args.masking.map((m) => [m, []]));
     for (let r = 0; r < args.repeats; r++) {
-      for (const backend of args.backends) ours[backend].push(timeOurs(net, backend, args.layout, batches, maxLength, limit));
+      for (const backend of args.backends) ours[backend].push(timeEpoch(net.clone(), backend, batches, { batchSize: BATCH, maxLength, limit, layout: args.layout }));
       for (const masking of args.masking as Masking[]) torch[masking].push(timePeer(netFile, batchFile, masking, limit, args["torch-threads"]));
     }
     const ratios: Record<string, number> = {};
@@ -162,7 +136,7 @@ function main(): void {
   const result = {
     date: new Date().toISOString(), node: process.version, cores: os.cpus().length, loadavg: os.loadavg(),
     graph: { kind: "barabasi-albert", n: 30, m: 3, seed, layers: sizes, skips: layering.skips.length },
-    strings: data.train.length, batchSize: BATCH, batches: batches.length, measuredBatches: limit, warmup: WARMUP, repeats: args.repeats,
+    strings: data.train.length, batchSize: BATCH, batches: batches.length, measuredBatches: limit, warmup: WARMUP_BATCHES, repeats: args.repeats,
     layout: args.layout, torchThreads: args["torch-threads"], modes: results,
   };
   fs.mkdirSync(path.dirname(args.out), { recursive: true });
