@@ -19,22 +19,23 @@ import { dataFingerprint } from "../data/fingerprint";
 import { CellMode, CELL_MODES } from "../nn/spec";
 import { numericsOf } from "../nn/numerics";
 import {
-  UGraph, Rng, GateLayout, GATE_LAYOUTS, PROPERTY_COLUMNS, barabasiAlbert, connectedWattsStrogatz, connectedErdosRenyi,
+  UGraph, Rng, GateLayout, GATE_LAYOUTS, barabasiAlbert, connectedWattsStrogatz, connectedErdosRenyi,
   edgesOf, formatEdges, graphProperties, GraphProperties,
 } from "../graph";
-import { Claim, ResultStore, Row, writeAtomically } from "../core/result-store";
+import { Claim, ResultStore, writeAtomically } from "../core/result-store";
 import { shortHash } from "../core/hash";
 import { checkSettings, integer, list, number, oneOf } from "../core/settings";
 import { ProfileName, byProfile } from "./profile";
 import type { Executor } from "./executor";
 import { defaultExecutor } from "./default-executor";
 import { StructureTask, StructureOutcome } from "./structure-model";
+import { STRUCTURE_COLUMNS, type StructureRow } from "../predict/results-table";
 
 export type GraphFamily = "barabasi_albert" | "watts_strogatz" | "erdos_renyi";
 export const GRAPH_FAMILIES: readonly GraphFamily[] = ["barabasi_albert", "watts_strogatz", "erdos_renyi"];
 
-/** The thesis's CSV columns (results/structure/*.csv), in order, then ours. */
-export const STRUCTURE_COLUMNS = ["mode", "graph", "graph_nr", ...PROPERTY_COLUMNS, "test_acc", "test_loss", "time", "seed", "layout", "edge_list"] as const;
+/** The sweep's rows: the thesis's CSV columns (results/structure/*.csv), in order, then ours (src/predict/results-table.ts). */
+export { STRUCTURE_COLUMNS, type StructureRow };
 
 /** The thesis's graph parameters for a graph of n nodes (ER, beyond the thesis: p = 0.15). */
 export function drawGraph(family: GraphFamily, n: number, rng: Rng): UGraph {
@@ -152,7 +153,7 @@ export function planSweep(config: SweepConfig): PlannedModel[] {
   return plan;
 }
 
-export function resultRow(model: PlannedModel, outcome: StructureOutcome): Row {
+export function resultRow(model: PlannedModel, outcome: StructureOutcome): StructureRow {
   return {
     mode: model.mode, graph: model.graph, graph_nr: model.graph_nr,
     ...model.properties,
@@ -165,7 +166,7 @@ export interface SweepProgress {
   done: number;
   total: number;
   /** the row just written, absent for the initial call */
-  row?: Row;
+  row?: StructureRow;
 }
 
 export interface RunSweepOptions {
@@ -185,7 +186,7 @@ export interface SweepResults {
   /** the cache folder of this configuration and data */
   dir: string;
   /** one row per model, in plan order */
-  rows: Row[];
+  rows: StructureRow[];
   /** models trained by this call */
   computed: number;
 }
@@ -261,5 +262,6 @@ export async function runSweep(config: SweepConfig, options: RunSweepOptions): P
       if (!options.executor) await executor.close();
     }
   }
-  return { dir, rows: plan.map((m) => store.get(m.key)![0]), computed };
+  // every row went in through append, which keeps exactly the store's columns, STRUCTURE_COLUMNS
+  return { dir, rows: plan.map((m) => store.get(m.key)![0] as StructureRow), computed };
 }

@@ -1,7 +1,8 @@
 /**
- * Load results tables in the thesis's structure schema (one row per random-structure model:
- * graph properties, test accuracy). The project's own sweep writes the same columns plus
- * extras (seed, …); unknown columns are ignored, missing required ones are an error.
+ * The structure schema (one row per random-structure model: graph properties, test accuracy) and
+ * the one reader of its tables. The thesis's tables have its columns; the project's own sweep
+ * writes the same plus extras (seed, layout, edge_list): STRUCTURE_COLUMNS, StructureRow. The
+ * reader needs REQUIRED_COLUMNS; unknown columns are ignored, missing required ones are an error.
  */
 import { readFileSync } from "node:fs";
 import { parseCsv } from "../core/csv";
@@ -17,6 +18,22 @@ export const TARGET_COLUMN = "test_acc";
 export const VARIANT_COLUMN = "mode";
 export const REQUIRED_COLUMNS: readonly string[] = [VARIANT_COLUMN, ...PROPERTY_COLUMNS, TARGET_COLUMN];
 
+/**
+ * Every column of a structure table, in file order: the thesis's (reference/thesis/results/structure/*.csv,
+ * mode … time), then the sweep's (seed, layout, edge_list). The sweep's store and results/structure/*.csv
+ * hold exactly these.
+ */
+export const STRUCTURE_COLUMNS = ["mode", "graph", "graph_nr", ...PROPERTY_COLUMNS, "test_acc", "test_loss", "time", "seed", "layout", "edge_list"] as const;
+export type StructureColumn = (typeof STRUCTURE_COLUMNS)[number];
+const TEXT_COLUMNS = ["mode", "graph", "layout", "edge_list"] as const;
+
+/** One random-structure model under its column names, as the sweep writes it (src/experiments/sweep.ts, resultRow). */
+export type StructureRow = { [C in StructureColumn]: C extends (typeof TEXT_COLUMNS)[number] ? string : number };
+
+/**
+ * A structure table's row as the regressors read it (parseResultsCsv): `variant` is the `mode` column,
+ * `testAcc` the `test_acc` column, `properties` the PROPERTY_COLUMNS of a StructureRow.
+ */
 export interface ResultsRow {
   variant: string;
   /** Generator name (barabasi_albert, watts_strogatz) when the file has a `graph` column. */
