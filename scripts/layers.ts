@@ -11,6 +11,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs } from "util";
 import * as ts from "typescript";
 
 /**
@@ -184,7 +185,19 @@ export function checkLayers(srcRoot: string, layers: ReadonlyArray<readonly stri
   ];
 }
 
+const USAGE = `Usage: node --import tsx scripts/layers.ts
+
+  prints which src/ folder imports which, then checks the module graph: no cycle, no import of a higher layer (LAYERS);
+  exit 1 on a problem, 2 on a bad argument`;
+
 if (require.main === module) {
+  try {
+    const { values } = parseArgs({ options: { help: { type: "boolean" } }, strict: true, allowPositionals: false });
+    if (values.help) { console.log(USAGE); process.exit(0); }
+  } catch (error) {
+    console.error(`scripts/layers.ts: ${(error as Error).message}\n\n${USAGE}`);
+    process.exit(2);
+  }
   const src = path.join(__dirname, "..", "src");
   const graph = moduleGraph(src);
   for (const [folder, targets] of [...folderGraph(src, graph)].sort(([a], [b]) => a.localeCompare(b))) {

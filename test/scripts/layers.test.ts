@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { spawnSync } from "child_process";
 import { checkLayers, findCycles, importSpecifiers, LAYERS, moduleGraph } from "../../scripts/layers";
 
 const SRC = path.join(__dirname, "..", "..", "src");
@@ -75,4 +76,14 @@ test("every form of import is read", () => {
     `import "./i";`, `const notAnImport = "./j";`,
   ].join("\n");
   assert.deepEqual(importSpecifiers("x.ts", text), ["./a", "./b", "./c", "./d", "./e", "./f", "./g", "./h", "./i"]);
+});
+
+test("the command line: --help prints usage, an unknown option is refused with exit 2 and names it", () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, ["--import", "tsx", path.join(__dirname, "..", "..", "scripts", "layers.ts"), ...args], { encoding: "utf8" });
+  const help = run("--help");
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /^Usage: /);
+  const bogus = run("--bogus");
+  assert.equal(bogus.status, 2);
+  assert.match(bogus.stderr, /Unknown option '--bogus'/);
 });
