@@ -2,7 +2,7 @@
  * Committed notebooks are readable on GitHub and follow the notebook contract:
  * under 3 MB, no inlined plotly.js bundle, the project kernel, and a first code
  * cell tagged `parameters` that names the profile. Every figure they show has a
- * title plotly.js 4 draws, and no output gives away a path on the machine that
+ * title and a title on every visible axis that plotly.js 4 draws, and no output gives away a path on the machine that
  * ran them.
  */
 import { test } from "node:test";
@@ -10,7 +10,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
 import { selectedNotebooks } from "./run-notebook";
-import { bareStringTitles, drawableText } from "../plot/figure-labels";
+import { drawableText, labelProblems } from "../plot/figure-labels";
 
 const MAX_BYTES = 3 * 1024 * 1024;
 /** All six notebooks showed 50 figures when this was written; far fewer means the extraction broke. */
@@ -56,13 +56,9 @@ function shownFigures(nb: Notebook, name: string): ShownFigure[] {
   return found;
 }
 
-/** Why a shown figure's title would not draw (or an axis/colorbar title given as a bare string). */
+/** Why a shown figure's labels would not draw: a bare-string title anywhere, no figure title, a visible axis without a title. */
 function titleProblems(figure: ShownFigure["figure"]): string[] {
-  const problems = bareStringTitles(figure).map((p) => `${p.replace(/^figure\./, "")} is a bare string (plotly.js 4 draws only { text: … })`);
-  if (drawableText(figure.layout?.title) === undefined && typeof figure.layout?.title !== "string") {
-    problems.push(`no drawable title (layout.title = ${JSON.stringify(figure.layout?.title)})`);
-  }
-  return problems;
+  return labelProblems(figure, { axes: true });
 }
 
 /** Absolute paths of a machine: /a/b/…, one folder under a usual root (/tmp/x, /home/me), file:// URLs. http(s) URLs and relative paths don't match. */
@@ -119,7 +115,7 @@ for (const file of notebooks) {
     assert.match([].concat(firstCode.source).join(""), /\bprofile\b/, `${name}: the parameters cell must set \`profile\``);
   });
 
-  test(`${name}: every figure shown has a title plotly.js 4 draws and no bare-string title`, () => {
+  test(`${name}: every figure shown has a title and axis titles plotly.js 4 draws, no bare-string title`, () => {
     const figures = shownFigures(JSON.parse(fs.readFileSync(file, "utf8")), name);
     figureCounts.set(name, figures.length);
     const problems = figures.flatMap(({ cell, figure }, i) => titleProblems(figure).map((p) =>
