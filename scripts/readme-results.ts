@@ -20,11 +20,11 @@ import {
   baseAccuracy, gradualComparison, pruningSummary, readPruneCsv, toPruneRecords, PRUNE_KINDS, PruneKind, PruneRecord,
 } from "../src/prune";
 import type { Row } from "../src/core/result-store";
-import { readRecordCsv, recordProvenance, resultsFile, RESULTS_DIR, type RecordProvenance } from "../src/experiments/record";
+import { readRecordCsv, recordProvenance, resultsFile, structureOfRecord, RESULTS_DIR, type RecordProvenance, type StructureTableOfRecord } from "../src/experiments/record";
 import { pruningSettings } from "../src/experiments/pruning";
 import { readPredictionTables, type PredictionSettings, type PredictionTables, type SplitSeedRow } from "../src/experiments/prediction";
-import { thesisPruneLogFile, thesisStructureTableFile } from "../src/thesis";
-import { loadResultsFiles, correlationTable, trainTestSplit, REGRESSOR_NAMES, type RegressorName } from "../src/predict";
+import { thesisPruneLogFile, thesisStructureTableFile, thesisStructureTableFiles } from "../src/thesis";
+import { loadResultsFiles, correlationTable, trainTestSplit, REGRESSOR_NAMES, type RegressorName, type ResultsTable, type StructureRow } from "../src/predict";
 
 const ROOT = path.join(__dirname, "..");
 const README = path.join(ROOT, "README.md");
@@ -50,14 +50,21 @@ export function only<T>(rows: readonly T[], file: string, key: string): T {
   return rows[0];
 }
 
-/** A CSV of the results of record (`results/<file>`) as rows; a missing, empty or header-only file is an error naming it. */
-function recordRows(file: string): Row[] {
+/** A file of record (`results/<file>`) as `read` reads it; a missing, empty or header-only file is an error naming it. */
+function nonEmpty<T>(file: string, read: () => T, rows: (t: T) => number): T {
   const full = resultsFile(file);
   if (fs.existsSync(full) && fs.readFileSync(full, "utf8").trim() === "") throw new Error(`${RESULTS_DIR}/${file} is empty`);
-  const rows = readRecordCsv(file);
-  if (rows.length === 0) throw new Error(`${RESULTS_DIR}/${file} holds a header and no rows`);
-  return rows;
+  const result = read();
+  if (rows(result) === 0) throw new Error(`${RESULTS_DIR}/${file} holds a header and no rows`);
+  return result;
 }
+
+/** A pruning log of record (`results/<file>`) as rows (readRecordCsv). */
+const recordRows = (file: string): Row[] => nonEmpty(file, () => readRecordCsv(file), (rows) => rows.length);
+
+/** A structure table of record as StructureRows (structureOfRecord). */
+const structureTable = (name: StructureTableOfRecord): ResultsTable =>
+  nonEmpty(`structure/${name}.csv`, () => structureOfRecord(name), (t) => t.rows.length);
 
 function table(header: string[], rows: Array<Array<string | number>>): string {
   return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
@@ -151,30 +158,31 @@ export function sweepTimeClause(jobSeconds: Readonly<Record<string, number>>): s
 }
 
 /** Mean test accuracy of the rows of `mode` (and `graph`); no such rows is an error naming `file`. */
-function meanAccuracy(rows: ReadonlyArray<Record<string, unknown>>, file: string, mode: string, graph?: string): number {
-  const acc = rows.filter((r) => String(r.mode).toUpperCase() === mode && (!graph || r.graph === graph)).map((r) => Number(r.test_acc));
+function meanAccuracy(rows: readonly StructureRow[], file: string, mode: string, graph?: string): number {
+  const acc = rows.filter((r) => r.mode.toUpperCase() === mode && (!graph || r.graph === graph)).map((r) => r.test_acc);
   return meanOf(acc, `${file}: test_acc of ${mode}${graph ? ` on ${graph}` : ""}`);
 }
 
 function structureSection(provenance: RecordProvenance): string {
   const sweepFile = `${RESULTS_DIR}/structure/sweep.csv`, tileFile = `${RESULTS_DIR}/structure/tile.csv`;
-  const ours = recordRows("structure/sweep.csv");
-  const tile = recordRows("structure/tile.csv");
-  const thesisRows = CELL_MODES.flatMap((v) => loadResultsFiles([thesisStructureTableFile(v)]).rows.map((r) => ({ mode: r.variant, graph: r.graph, test_acc: r.testAcc })));
-  const triple = (rows: ReadonlyArray<Record<string, unknown>>, file: string, mode: string) =>
+  const sweep = structureTable("sweep");
+  const ours = sweep.rows;
+  const tile = structureTable("tile").rows;
+  const thesisRows = loadResultsFiles(thesisStructureTableFiles(CELL_MODES)).rows;
+  const triple = (rows: readonly StructureRow[], file: string, mode: string) =>
     [undefined, "barabasi_albert", "watts_strogatz"].map((graph) => f(meanAccuracy(rows, file, mode, graph))).join(" / ");
-  const key = (r: Record<string, unknown>) => `${r.mode}/${r.graph}/${r.graph_nr}`;
-  const repeat = new Map(ours.map((r) => [key(r), Number(r.test_acc)]));
+  const key = (r: StructureRow) => `${r.mode}/${r.graph}/${r.graph_nr}`;
+  const repeat = new Map(ours.map((r) => [key(r), r.test_acc]));
   const tileRows = ["GRU", "LSTM"].map((mode) => {
     const pairs = tile.filter((r) => r.mode === mode).map((r) => {
       const same = repeat.get(key(r));
       if (same === undefined) throw new Error(`${tileFile}: model ${key(r)} has no \`repeat\` twin in ${sweepFile}`);
-      return { tile: Number(r.test_acc), repeat: same };
+      return { tile: r.test_acc, repeat: same };
     });
     const what = `${tileFile}: ${mode}`;
     return [mode, pairs.length, f(meanOf(pairs.map((x) => x.repeat), what)), f(meanOf(pairs.map((x) => x.tile), what)), pairs.filter((x) => x.tile > x.repeat).length];
   });
-  const corr = correlationTable(loadResultsFiles([resultsFile("structure/sweep.csv")]));
+  const corr = correlationTable(sweep);
   const thesisCorr = correlationTable(loadResultsFiles([thesisStructureTableFile("GRU")]));
   const gru = ["source_nodes", "closeness_var", "degree_var", "nodes_betweenness_var"].map((property) => {
     const o = only(corr.filter((c) => c.variant === "GRU" && c.property === property), sweepFile, `GRU, ${property}`);

@@ -213,7 +213,7 @@ export interface PredictionRunOptions {
 /** Test accuracy per variant: models, mean, population std, min, max; `kept` against minModels. */
 export function variantSummaries(table: ResultsTable, minModels: number): VariantSummary[] {
   return table.variants.map((variant) => {
-    const acc = table.rows.filter((r) => r.variant === variant).map((r) => r.testAcc);
+    const acc = table.rows.filter((r) => r.mode === variant).map((r) => r.test_acc);
     return {
       variant, models: acc.length, kept: acc.length >= minModels,
       accMean: meanOf(acc), accStd: stdOf(acc), accMin: Math.min(...acc), accMax: Math.max(...acc),

@@ -21,6 +21,7 @@ import { REPO_ROOT } from "../core/paths";
 import { pruningData, pruningExecution, pruningIdentity, pruningSettings } from "./pruning";
 import { STRUCTURE_COLUMNS, SweepConfig, sweepIdentity, sweepProfile } from "./sweep";
 import { PREDICTION_TABLE_FILES, recordPredictionTables } from "./prediction";
+import { loadResultsFiles, type ResultsTable } from "../predict/results-table";
 
 /** where `npm run record` exports to, and where promotion copies to (relative to the repository) */
 export const RECORD_DIR = "out/record";
@@ -199,10 +200,20 @@ export function resultsFile(file: string): string {
   return path.join(ROOT, RESULTS_DIR, file);
 }
 
-/** A CSV of the results of record as rows, numbers as numbers; a missing file says how to make it. */
-export function readRecordCsv(file: string): Row[] {
+/** The absolute path of a file of record that exists; a missing one says how to make it. */
+function existingRecordFile(file: string): string {
   const full = resultsFile(file);
   if (!fs.existsSync(full)) throw new Error(`${RESULTS_DIR}/${file} is missing: \`npm run record\` computes the results of record, \`npm run record -- --promote\` puts them there`);
+  return full;
+}
+
+/**
+ * A CSV of the results of record as untyped rows, numbers as numbers (the pruning logs: toPruneRecords
+ * checks them); a missing file says how to make it. Structure tables are read by structureOfRecord.
+ */
+export function readRecordCsv(file: string): Row[] {
+  if (file.startsWith("structure/")) throw new Error(`readRecordCsv("${file}"): read a structure table with structureOfRecord (StructureRows, checked)`);
+  const full = existingRecordFile(file);
   const [{ fields: header }, ...body] = readCsv(full, { widths: "any" });
   return body.map(({ fields: record, line }) => {
     if (record.length !== header.length) throw new Error(`${RESULTS_DIR}/${file}:${line}: ${record.length} fields, the header has ${header.length}`);
@@ -212,6 +223,17 @@ export function readRecordCsv(file: string): Row[] {
       return [column, text.trim() !== "" && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text.trim()) && Number.isFinite(n) ? n : text];
     })) as Row;
   });
+}
+
+/** The structure tables of record: the sweep, and its first graphs again with `tile` gate masks. */
+export type StructureTableOfRecord = "sweep" | "tile";
+
+/**
+ * A structure table of record (`results/structure/<name>.csv`) through the structure reader, loadResultsFiles:
+ * StructureRows (the sweep's row type), accuracies in [0, 1], decimals, no model twice. A missing file says how to make it.
+ */
+export function structureOfRecord(name: StructureTableOfRecord): ResultsTable {
+  return loadResultsFiles([existingRecordFile(`structure/${name}.csv`)]);
 }
 
 export interface RecordProvenance {

@@ -34,7 +34,10 @@ import { STRUCTURE_COLUMNS, type StructureRow } from "../predict/results-table";
 export type GraphFamily = "barabasi_albert" | "watts_strogatz" | "erdos_renyi";
 export const GRAPH_FAMILIES: readonly GraphFamily[] = ["barabasi_albert", "watts_strogatz", "erdos_renyi"];
 
-/** The sweep's rows: the thesis's CSV columns (results/structure/*.csv), in order, then ours (src/predict/results-table.ts). */
+/**
+ * The sweep's rows: the thesis's CSV columns (results/structure/*.csv), in order, then ours (src/predict/results-table.ts).
+ * The sweep writes every column (Required<StructureRow>); loadResultsFiles reads the same row type back.
+ */
 export { STRUCTURE_COLUMNS, type StructureRow };
 
 /** The thesis's graph parameters for a graph of n nodes (ER, beyond the thesis: p = 0.15). */
@@ -153,7 +156,7 @@ export function planSweep(config: SweepConfig): PlannedModel[] {
   return plan;
 }
 
-export function resultRow(model: PlannedModel, outcome: StructureOutcome): StructureRow {
+export function resultRow(model: PlannedModel, outcome: StructureOutcome): Required<StructureRow> {
   return {
     mode: model.mode, graph: model.graph, graph_nr: model.graph_nr,
     ...model.properties,
@@ -166,7 +169,7 @@ export interface SweepProgress {
   done: number;
   total: number;
   /** the row just written, absent for the initial call */
-  row?: StructureRow;
+  row?: Required<StructureRow>;
 }
 
 export interface RunSweepOptions {
@@ -186,7 +189,7 @@ export interface SweepResults {
   /** the cache folder of this configuration and data */
   dir: string;
   /** one row per model, in plan order */
-  rows: StructureRow[];
+  rows: Required<StructureRow>[];
   /** models trained by this call */
   computed: number;
 }
@@ -263,5 +266,5 @@ export async function runSweep(config: SweepConfig, options: RunSweepOptions): P
     }
   }
   // every row went in through append, which keeps exactly the store's columns, STRUCTURE_COLUMNS
-  return { dir, rows: plan.map((m) => store.get(m.key)![0] as StructureRow), computed };
+  return { dir, rows: plan.map((m) => store.get(m.key)![0] as Required<StructureRow>), computed };
 }

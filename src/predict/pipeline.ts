@@ -160,7 +160,7 @@ export function crossValidationTable(table: ResultsTable, options: CvOptions = {
       throw new Error(`crossValidationTable: feature set "${set.name}" ${unknown.length > 0 ? `names unknown properties ${unknown.join(", ")}` : "has no features"}`);
     }
   }
-  for (const variant of table.variants) repeatedKFold(table.rows.filter((r) => r.variant === variant).length, folds, repeats, seed);
+  for (const variant of table.variants) repeatedKFold(table.rows.filter((r) => r.mode === variant).length, folds, repeats, seed);
   const storeFile = cacheFile === undefined ? undefined : cvCacheStoreFile(cacheFile, { folds, repeats, seed, settings });
   const store = storeFile ? ResultStore.open(storeFile, { identity: cvCacheIdentity({ folds, repeats, seed, settings }), columns: CACHE_COLUMNS }) : null;
   const rows: CvRow[] = [];

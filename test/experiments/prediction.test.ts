@@ -32,7 +32,7 @@ function small(overrides: Partial<PredictionSettings> = {}): PredictionSettings 
 /** 30 LSTM and 30 GRU models with a planted signal, and 10 RNN_TANH models (too few: left out). */
 function syntheticTable(): ResultsTable {
   const table = parseResultsCsv(syntheticCsv(70), "synthetic.csv");
-  const rows = table.rows.map((r, i) => (i >= 60 ? { ...r, variant: "RNN_TANH", identity: `RNN_TANH/${i}` } : r));
+  const rows = table.rows.map((r, i) => (i >= 60 ? { ...r, mode: "RNN_TANH" } : r));
   return { ...table, rows, variants: ["LSTM", "GRU", "RNN_TANH"] };
 }
 
@@ -98,7 +98,7 @@ test("the protocol runs every part with the expected counts, equal to calling sr
   assert.deepEqual(results.table.variants, ["LSTM", "GRU"]);
   assert.equal(results.table.rows.length, 60);
   const gru = results.variants[1];
-  const acc = table.rows.filter((r) => r.variant === "GRU").map((r) => r.testAcc);
+  const acc = table.rows.filter((r) => r.mode === "GRU").map((r) => r.test_acc);
   assert.equal(gru.accMin, Math.min(...acc));
   assert.equal(gru.accMax, Math.max(...acc));
   assert.ok(Math.abs(gru.accMean - acc.reduce((a, v) => a + v, 0) / 30) < 1e-15);

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import {
   FEATURE_SETS, PROPERTY_COLUMNS, REQUIRED_COLUMNS, BayesianRidge, RandomForestRegressor, correlationTable, crossValidateR2,
   crossValidationTable, cvCacheIdentity, cvCacheStoreFile, evaluateSplit, loadR2Table, loadResultsFiles, parseResultsCsv, permutationImportance, regressorFactory,
-  repeatedKFold, REGRESSOR_NAMES, trainTestSplit, variantsWithAtLeast, type RegressorName,
+  featuresOf, repeatedKFold, REGRESSOR_NAMES, trainTestSplit, variantsWithAtLeast, type RegressorName,
 } from "../../src/predict";
 import { Random } from "../../src/core/random";
 import { thesisStructureTableFiles } from "../../src/thesis";
@@ -18,7 +18,7 @@ test("the loader ignores unknown columns and names file, line and column on bad 
   const table = parseResultsCsv(syntheticCsv(20), "own.csv");
   assert.deepEqual(table.variants, ["LSTM", "GRU"]);
   assert.equal(table.rows.length, 20);
-  assert.equal(table.rows[3].origin, "own.csv:5");
+  assert.equal(table.origins[3], "own.csv:5");
   const noAcc = syntheticCsv(3).replace("test_acc", "accuracy");
   assert.throws(() => parseResultsCsv(noAcc, "x.csv"), /x\.csv:1: missing required column\(s\) test_acc/);
   const lines = syntheticCsv(3, false).split("\n");
@@ -30,6 +30,7 @@ test("the loader ignores unknown columns and names file, line and column on bad 
   assert.deepEqual(kept.variants, ["LSTM"]);
   assert.deepEqual(dropped, [{ variant: "GRU", rows: 10 }]);
   assert.equal(kept.rows.length, 11);
+  assert.deepEqual(kept.origins, kept.rows.map((_, i) => `z.csv:${2 * i + 2}`), "origins stay beside their rows");
 });
 
 test("feature sets are the thesis's four and name only known properties", () => {
@@ -106,9 +107,9 @@ test("the CV table resumes from its cache (a result store named by the run's ide
   assert.equal(resumed[0].mean, 0.123);
   assert.deepEqual(resumed.slice(1), first.slice(1));
   // Changed data for one variant: only its cells are refitted.
-  const changed = { ...table, rows: table.rows.map((r, i) => (i === 0 ? { ...r, testAcc: r.testAcc / 2 } : r)) };
+  const changed = { ...table, rows: table.rows.map((r, i) => (i === 0 ? { ...r, test_acc: r.test_acc / 2 } : r)) };
   cachedFlags.length = 0;
-  crossValidationTable(changed, { ...options, onCell: (row, info) => cachedFlags.push(info.cached === (row.variant !== table.rows[0].variant)) });
+  crossValidationTable(changed, { ...options, onCell: (row, info) => cachedFlags.push(info.cached === (row.variant !== table.rows[0].mode)) });
   assert.deepEqual(cachedFlags, [true, true, true, true], "cells of the changed variant refitted, the others read");
   // Another seed is another identity: its own file, this one untouched.
   crossValidationTable(table, { ...options, seed: 9 });
@@ -117,8 +118,8 @@ test("the CV table resumes from its cache (a result store named by the run's ide
 });
 
 function xy(table: ReturnType<typeof parseResultsCsv>): [number[][], number[]] {
-  const rows = table.rows.filter((r) => r.variant === "GRU");
-  return [rows.map((r) => PROPERTY_COLUMNS.map((p) => r.properties[p])), rows.map((r) => r.testAcc)];
+  const rows = table.rows.filter((r) => r.mode === "GRU");
+  return [rows.map((r) => featuresOf(r, PROPERTY_COLUMNS)), rows.map((r) => r.test_acc)];
 }
 
 test("the thesis's four tables load and run through the split protocol", () => {

@@ -64,10 +64,10 @@ test("results tables refuse accuracies outside [0, 1] and non-decimal numbers, n
 
 test("good tables still load: decimals in every accepted form, accuracies 0 and 1 included", () => {
   const table = parseResultsCsv(withCell(2, "test_acc", " 1 ").replace(/\n([^,\n]+),/, "\n$1,"), "ok.csv");
-  assert.equal(table.rows[0].testAcc, 1);
-  assert.equal(parseResultsCsv(withCell(3, "test_acc", "0"), "ok.csv").rows[1].testAcc, 0);
-  assert.equal(parseResultsCsv(withCell(3, "density", ".5e-1"), "ok.csv").rows[1].properties.density, 0.05);
-  assert.equal(parseResultsCsv(withCell(2, "test_acc", "0.9", "\n"), "ok.csv").rows[0].origin, "ok.csv:3");
+  assert.equal(table.rows[0].test_acc, 1);
+  assert.equal(parseResultsCsv(withCell(3, "test_acc", "0"), "ok.csv").rows[1].test_acc, 0);
+  assert.equal(parseResultsCsv(withCell(3, "density", ".5e-1"), "ok.csv").rows[1].density, 0.05);
+  assert.equal(parseResultsCsv(withCell(2, "test_acc", "0.9", "\n"), "ok.csv").origins[0], "ok.csv:3");
   assert.deepEqual(parseResultsCsv(syntheticCsv(20), "own.csv").variants, ["LSTM", "GRU"]);
 });
 
