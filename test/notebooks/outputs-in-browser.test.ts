@@ -8,11 +8,11 @@ import * as assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { findChromium } from "../../src/plot";
+import { freePort } from "../../src/experiments/queue/local";
 import { ROOT, platformEnv, runNotebooks } from "./run-notebook";
 
 const TOUR = path.join(ROOT, "notebooks", "00-tour.ipynb");
@@ -32,16 +32,6 @@ function chartState(page: Page) {
       traces: d.querySelectorAll(".sparse-rnn-plot .scatterlayer .trace").length,
       fallbackImages: d.querySelectorAll(".sparse-rnn-plot img").length,
     };
-  });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
   });
 }
 

@@ -8,10 +8,10 @@ import * as assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "child_process";
 import { randomBytes } from "crypto";
 import * as fs from "fs";
-import * as net from "net";
 import * as path from "path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { findChromium } from "../../src/plot";
+import { freePort } from "../../src/experiments/queue/local";
 import { ROOT, platformEnv } from "./run-notebook";
 
 let browser: Browser;
@@ -19,16 +19,6 @@ before(async () => {
   browser = await chromium.launch({ executablePath: findChromium(platformEnv()), args: ["--no-sandbox", "--disable-gpu"] });
 });
 after(() => browser?.close());
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 /** Charts on the page: how many, how many drawn live, how many still static images. */
 function charts(page: Page) {

@@ -29,6 +29,7 @@ export function findRedisServer(env: NodeJS.ProcessEnv = process.env): string | 
   return undefined;
 }
 
+/** A TCP port that is free on 127.0.0.1 now (the OS picks it): for a local redis-server, or a test's Jupyter server. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
