@@ -74,8 +74,11 @@ export function progress(total: number, label = "progress"): Progress {
 
   const draw = () => {
     lastDrawn = Date.now();
-    const seconds = (finished || failure) && stableOutput() ? undefined : (lastDrawn - start) / 1000;
-    const text = progressText(label, count, total, seconds, info, finished, failure);
+    // committed notebooks must regenerate identically: a finished bar shows neither its time nor its last
+    // message (which names the last model trained, or "cached" when a rerun read everything back)
+    const stable = (finished || failure !== undefined) && stableOutput();
+    const seconds = stable ? undefined : (lastDrawn - start) / 1000;
+    const text = progressText(label, count, total, seconds, stable && failure === undefined ? "" : info, finished, failure);
     if (display) display.html(progressHtml(count, total, text));
     else console.log(text);
   };

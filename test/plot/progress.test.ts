@@ -29,3 +29,24 @@ test("stableOutput follows SPARSE_RNN_STABLE_OUTPUT, which the notebook runner s
   assert.equal(stableOutput({ SPARSE_RNN_STABLE_OUTPUT: "1" }), true);
   assert.equal(stableOutput({}), false);
 });
+
+test("with stable output (the notebook runner), a finished bar shows neither its time nor its last message", (t) => {
+  const lines: string[] = [];
+  t.mock.method(console, "log", (line: string) => lines.push(line));
+  const saved = process.env.SPARSE_RNN_STABLE_OUTPUT;
+  process.env.SPARSE_RNN_STABLE_OUTPUT = "1";
+  try {
+    for (const last of ["GRU barabasi_albert #3: acc 0.912", "cached"]) {
+      const bar = progress(4, "models");
+      bar.tick(4, last);
+      bar.done();
+    }
+  } finally {
+    if (saved === undefined) delete process.env.SPARSE_RNN_STABLE_OUTPUT;
+    else process.env.SPARSE_RNN_STABLE_OUTPUT = saved;
+  }
+  const finals = lines.filter((l) => / done/.test(l));
+  assert.equal(finals.length, 2, lines.join("\n"));
+  assert.equal(finals[0], "models  4/4  100%  done");
+  assert.equal(finals[1], finals[0], "a run that trained and a rerun that read the cache end with the same line");
+});
