@@ -25,6 +25,21 @@ function near(actual: unknown[], expected: number[], message?: string): void {
   actual.forEach((a, i) => assert.ok(Math.abs((a as number) - expected[i]) < 1e-9, `${message ?? ""} [${i}] ${a} ≠ ${expected[i]}`));
 }
 
+/**
+ * The drawn state once `ready` holds for it: plotly moves a slider's label before the restyle of
+ * that step has reached the traces, so a read right after the label can still see the old data.
+ * Gives up after 10 s and returns the last state (the assertions then say what is wrong).
+ */
+async function drawnWhen(page: Page, ready: (state: Awaited<ReturnType<typeof drawn>>) => boolean): Promise<Awaited<ReturnType<typeof drawn>>> {
+  const deadline = Date.now() + 10_000;
+  let state = await drawn(page);
+  while (!ready(state) && Date.now() < deadline) {
+    await page.waitForTimeout(100);
+    state = await drawn(page);
+  }
+  return state;
+}
+
 const build = (builder: string, label?: string) => CASES.find((c) => c.builder === builder && (label === undefined || c.label === label))!.build();
 
 /** A page holding the chart as show() outputs it, offline; resolves once plotly.js has drawn it. */
@@ -85,7 +100,9 @@ test("pruning explorer: moving the level slider changes the drawn bars and mask;
 
   await moveSlider(page, 2, 3); // 90 %
   await page.waitForFunction(() => [...(globalThis as any).document.querySelectorAll("#chart .slider-label")].some((t: any) => t.textContent === "pruning level: 90 %"));
-  const moved = await drawn(page);
+  const prunedAt = (state: Awaited<ReturnType<typeof drawn>>, value: number) =>
+    Math.abs(Number(state.visible.find((t) => t.name === "right after pruning")?.y?.[0]) - value) < 1e-9;
+  const moved = await drawnWhen(page, (state) => prunedAt(state, 0.72));
   assert.ok(moved.annotations.includes("kind of pruning, 90 % of the weights pruned"));
   assert.notDeepEqual(moved.bars, start.bars, "the bars are redrawn for the new level");
   assert.notEqual(moved.heatmap, start.heatmap, "the mask is redrawn for the new level");
@@ -100,7 +117,7 @@ test("pruning explorer: moving the level slider changes the drawn bars and mask;
   assert.equal(lstm.visible.length, 4, "LSTM's bars, base line and mask only");
   await moveSlider(page, 0, 3); // 10 %
   await page.waitForFunction(() => [...(globalThis as any).document.querySelectorAll("#chart .slider-label")].some((t: any) => t.textContent === "pruning level: 10 %"));
-  const low = await drawn(page);
+  const low = await drawnWhen(page, (state) => prunedAt(state, 0.96));
   near(low.visible.find((t) => t.name === "right after pruning")!.y, [0.96, 0.97, 0.98]);
   assert.notDeepEqual(low.bars, lstm.bars);
   await page.context().close();
