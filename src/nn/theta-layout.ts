@@ -77,3 +77,13 @@ export function thetaLayout(spec: NetworkSpec): ThetaLayout {
   const embedding = next(spec.vocab, E), headW = next(spec.classes, top), headB = next(spec.classes, 1);
   return { blocks, embedding, headW, headB, arrays, size: offset };
 }
+
+/**
+ * The parameters a spec's network trains: θ's size less the weights its masks hold at zero
+ * (a masked W_ih / W_hh entry is never updated). "Model size" in the structure experiments.
+ */
+export function trainableParameters(spec: NetworkSpec): number {
+  const zeros = (mask: Uint8Array | undefined) => (mask ? mask.reduce((a, m) => a + (m === 0 ? 1 : 0), 0) : 0);
+  const masked = [...spec.layers, ...spec.skips].reduce((a, block) => a + zeros(block.maskIH) + zeros(block.maskHH), 0);
+  return thetaLayout(spec).size - masked;
+}

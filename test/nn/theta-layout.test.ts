@@ -9,7 +9,7 @@ import { Random } from "../../src/core/random";
 import { barabasiAlbert, graphToSpec, layerGraph } from "../../src/graph";
 import { Network } from "../../src/nn/network";
 import { CELL_MODES, NetworkSpec } from "../../src/nn/spec";
-import { thetaArrayIndex, thetaLayout } from "../../src/nn/theta-layout";
+import { thetaArrayIndex, thetaLayout, trainableParameters } from "../../src/nn/theta-layout";
 
 function specs(): NetworkSpec[] {
   const out: NetworkSpec[] = [];
@@ -47,4 +47,22 @@ test("θ's named ranges are Network.parameterArrays() end to end", () => {
     assert.equal(theta.headB.length, net.headB.length);
     assert.deepEqual([theta.embedding, theta.headW, theta.headB].map((r) => r.index), [arrays.length - 3, arrays.length - 2, arrays.length - 1]);
   }
+});
+
+test("trainable parameters: θ's size for a dense spec, less every masked-out weight for a graph's", () => {
+  const dense: NetworkSpec = { mode: "GRU", vocab: 5, classes: 2, layers: [{ size: 4 }, { size: 3 }], skips: [] };
+  // GRU: layer 0: 3·4·4 + 3·4·4 + 2·3·4; layer 1: 3·3·4 + 3·3·3 + 2·3·3; embedding 5·4; head 2·3 + 2
+  assert.equal(trainableParameters(dense), 48 + 48 + 24 + 36 + 27 + 18 + 20 + 6 + 2);
+  assert.equal(trainableParameters(dense), thetaLayout(dense).size);
+  const masked: NetworkSpec = { ...dense, layers: [{ size: 4 }, { size: 3, maskIH: new Uint8Array(36).fill(1).fill(0, 0, 10) }] };
+  assert.equal(trainableParameters(masked), thetaLayout(masked).size - 10);
+  let checked = 0;
+  for (const spec of specs()) {
+    const net = Network.create(spec, { seed: 1 });
+    const kept = net.blocks.reduce((a, b) => a + b.maskIH.reduce((s, m) => s + m, 0) + b.maskHH.reduce((s, m) => s + m, 0) + b.bIH.length + b.bHH.length, 0)
+      + net.embedding.length + net.headW.length + net.headB.length;
+    assert.equal(trainableParameters(spec), kept);
+    checked++;
+  }
+  assert.ok(checked >= 8);
 });
