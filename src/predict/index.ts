@@ -11,3 +11,6 @@ export * from "./adaboost";
 export * from "./permutation-importance";
 export * from "./cross-validation";
 export * from "./pipeline";
+export * from "./noise-ceiling";
+export * from "./derived-features";
+export * from "./baselines";
