@@ -50,13 +50,18 @@ function carriesMark(pid: number, mark: string): boolean {
 
 const allPids = () => fs.readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number);
 
-/** The same process (pid and start time), still running (a zombie has ended). */
-function running(p: Proc): boolean {
+/** The same process (pid and start time) as it is now, if still running (a zombie has ended). */
+function current(p: Proc): Proc | undefined {
   const now = readProc(p.pid);
-  return now !== undefined && now.start === p.start && now.state !== "Z" && now.state !== "X";
+  return now !== undefined && now.start === p.start && now.state !== "Z" && now.state !== "X" ? now : undefined;
 }
 
-/** Every process of one run, remembered by pid and start time as the run goes on. */
+/**
+ * Every process of one run, remembered by pid and start time as the run goes on, and
+ * always described as it is now: a process first seen between fork and exec still
+ * shows its parent's command line (the browser watchdog looked like a second tslab
+ * kernel), so a remembered description would never match what it became.
+ */
 class RunProcesses {
   readonly seen = new Map<number, Proc>();
   constructor(readonly root: number, readonly mark: string) {}
@@ -67,7 +72,7 @@ class RunProcesses {
       changed = false;
       for (const p of procs) {
         if (this.seen.get(p.pid)?.start === p.start) continue;
-        const tracked = (pid: number) => this.seen.has(pid) && running(this.seen.get(pid)!);
+        const tracked = (pid: number) => this.seen.has(pid) && current(this.seen.get(pid)!) !== undefined;
         if (p.pid === this.root || tracked(p.ppid) || carriesMark(p.pid, this.mark)) {
           this.seen.set(p.pid, p);
           changed = true;
@@ -78,7 +83,7 @@ class RunProcesses {
 
   alive(): Proc[] {
     this.scan();
-    return [...this.seen.values()].filter(running);
+    return [...this.seen.values()].map(current).filter((p): p is Proc => p !== undefined);
   }
 
   killAll(): void {
