@@ -6,6 +6,8 @@
  *   dynamic    set, rigl: applyPlan(net, method.masksAt(net)); train(…, { afterStep: method.afterStep })
  *   controls   smallDenseSpec (a dense net with the kept recurrent weights of a sparse one)
  *   density    layerDensities / layerCounts (uniform, ERK)
+ *   graphs     graphMasks (BA / WS / ER patterns at a density)
+ *   metrics    unitGraph, maskGraphMetrics, degreeTail (a mask as a unit graph; its properties and degree tail)
  *
  * Every method works on the thesis's weight groups (i2h, h2h, both); biases are never masked.
  */
@@ -19,3 +21,7 @@ export * from "./lottery";
 export * from "./dynamic";
 export * from "./set";
 export * from "./rigl";
+export * from "./graph-masks";
+export * from "./unit-graph";
+export * from "./degree-tail";
+export * from "./mask-metrics";
