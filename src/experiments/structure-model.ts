@@ -1,11 +1,12 @@
 /**
- * One model of the random-structure experiment: graph → layered DAG → sparse recurrent
- * network → trained and tested. Pure apart from the clock; the sweep's workers run it.
+ * One model of the random-structure experiments: graph → sparse recurrent network (the thesis's
+ * layered DAG, or the graph as one layer's W_hh pattern) → trained and tested. Pure apart from the
+ * clock; the sweep's and the structure study's workers run it.
  */
 import type { Sample } from "../data/types";
 import { CellMode } from "../nn/spec";
 import { Network, train, evaluate, availableBackends } from "../nn";
-import { Edge, GateLayout, layerEdges, graphToSpec } from "../graph";
+import { Edge, GateLayout, GraphMapping, graphFromEdges, layerEdges, graphToSpec } from "../graph";
 
 export interface StructureTask {
   mode: CellMode;
@@ -17,6 +18,8 @@ export interface StructureTask {
   batchSize: number;
   lr: number;
   precision: "f32" | "f64";
+  /** graph → network (src/graph/to-spec.ts); absent: "layered", the thesis's (the sweep's tasks) */
+  mapping?: GraphMapping;
 }
 
 export interface StructureOutcome {
@@ -29,7 +32,9 @@ export interface StructureOutcome {
 }
 
 export async function trainStructureModel(task: StructureTask, data: { train: Sample[]; test: Sample[] }): Promise<StructureOutcome> {
-  const spec = graphToSpec(layerEdges(task.nodes, task.edges), { mode: task.mode, layout: task.layout });
+  const spec = task.mapping === "recurrent"
+    ? graphToSpec(graphFromEdges(task.nodes, task.edges), { mode: task.mode, mapping: "recurrent", layout: task.layout })
+    : graphToSpec(layerEdges(task.nodes, task.edges), { mode: task.mode, layout: task.layout });
   const net = Network.create(spec, { seed: task.seed, precision: task.precision });
   availableBackends(); // loads (and on first use builds) the wasm kernels outside the timed region
   const start = process.hrtime.bigint();

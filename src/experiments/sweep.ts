@@ -22,12 +22,12 @@ import {
   UGraph, Rng, GateLayout, GATE_LAYOUTS, barabasiAlbert, connectedWattsStrogatz, connectedErdosRenyi,
   edgesOf, formatEdges, graphProperties, GraphProperties,
 } from "../graph";
-import { Claim, ResultStore, writeAtomically } from "../core/result-store";
+import { ResultStore, writeAtomically } from "../core/result-store";
 import { shortHash } from "../core/hash";
 import { checkSettings, integer, list, number, oneOf } from "../core/settings";
 import { ProfileName, byProfile } from "./profile";
 import type { Executor } from "./executor";
-import { defaultExecutor } from "./default-executor";
+import { runPlannedTasks } from "./planned-tasks";
 import { StructureTask, StructureOutcome } from "./structure-model";
 import { STRUCTURE_COLUMNS, type StructureRow } from "../predict/results-table";
 
@@ -215,56 +215,12 @@ export async function runSweep(config: SweepConfig, options: RunSweepOptions): P
   fs.mkdirSync(dir, { recursive: true });
   writeAtomically(path.join(dir, "identity.json"), JSON.stringify(identity, null, 2) + "\n");
   const store = ResultStore.open(path.join(dir, "results.jsonl"), { identity, columns: STRUCTURE_COLUMNS });
-  let done = plan.filter((m) => store.has(m.key)).length, computed = 0;
-  options.onProgress?.({ done, total: plan.length });
-  const finish = (model: PlannedModel, outcome: StructureOutcome): void => {
-    const row = resultRow(model, outcome);
-    if (store.append(model.key, [row])) computed++;
-    options.onProgress?.({ done: ++done, total: plan.length, row });
-  };
-  const failed = (model: PlannedModel, claim: Claim) => (error: Error): never => {
-    claim.release();
-    throw new Error(`runSweep: model ${model.key} (seed ${model.seed}, ${model.task.nodes} nodes) failed: ${error.message}`);
-  };
-  // Hand models out in plan order, one per free worker: balanced, and an error stops new work.
-  // Models claimed by another live process are passed over, then waited for.
-  const drain = async (run: (task: StructureTask, key: string) => Promise<StructureOutcome>, lanes: number): Promise<void> => {
-    for (;;) {
-      const todo = plan.filter((m) => !store.has(m.key));
-      if (todo.length === 0) return;
-      let next = 0, started = 0;
-      const lane = async (): Promise<void> => {
-        while (next < todo.length) {
-          const model = todo[next++];
-          const claim = store.claim(model.key);
-          if (!claim) continue;
-          started++;
-          finish(model, await run(model.task, model.key).catch(failed(model, claim)));
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(lanes, todo.length) }, lane));
-      if (started === 0) {
-        await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 5000));
-        store.refresh();
-        const now = plan.filter((m) => store.has(m.key)).length;
-        if (now > done) { done = now; options.onProgress?.({ done, total: plan.length }); }
-      }
-    }
-  };
-  const remaining = plan.length - done;
-  if (remaining > 0) {
-    const executor = options.executor ?? (await defaultExecutor({ workers: options.workers }));
-    try {
-      const batch = await executor.open<StructureTask, StructureOutcome>({ kind: "structure-model", identity, data: options.data, size: remaining });
-      try {
-        await drain((task, key) => batch.run(task, key), batch.size);
-      } finally {
-        await batch.close();
-      }
-    } finally {
-      if (!options.executor) await executor.close();
-    }
-  }
+  const { computed } = await runPlannedTasks<StructureTask, StructureOutcome, PlannedModel>({
+    store, plan, kind: "structure-model", identity, data: options.data, executor: options.executor, workers: options.workers, pollMs: options.pollMs,
+    rows: (model, outcome) => [resultRow(model, outcome)],
+    describe: (model) => `runSweep: model ${model.key} (seed ${model.seed}, ${model.task.nodes} nodes)`,
+    onProgress: (p) => options.onProgress?.({ done: p.done, total: p.total, ...(p.finished ? { row: p.finished.rows[0] as Required<StructureRow> } : {}) }),
+  });
   // every row went in through append, which keeps exactly the store's columns, STRUCTURE_COLUMNS
   return { dir, rows: plan.map((m) => store.get(m.key)![0] as Required<StructureRow>), computed };
 }
