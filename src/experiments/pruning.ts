@@ -25,7 +25,7 @@ import type { BackendName } from "../nn/backend";
 import { CELL_MODES, CellMode, NetworkSpec, Padding } from "../nn/spec";
 import {
   PruneKind, ThresholdScope, PruneRecord, PRUNE_COLUMNS, PRUNE_KINDS, baseMode, pruneMode, gradualMode, pruneNetwork, toPruneRecords,
-  maskViolations, gradualPruningHook, sparseBackend,
+  maskViolations, gradualPruningHook, rampSchedule, sparseBackend,
 } from "../prune";
 import { ResultStore, Row, writeAtomically } from "../core/result-store";
 import { shortHash } from "../core/hash";
@@ -249,12 +249,7 @@ export function runPruningProtocol(data: { train: Sample[]; test: Sample[] }, se
           task: { variant, mode, prune: p, epochs: K }, key: `${mode}/${p}/ramp ${g.rampEpochs}/intervals ${g.intervals}`, after: baseKey,
           run: (task) => {
             const net = baseModel(variant);
-            const rampSteps = g.rampEpochs * stepsPerEpoch;
-            const frequency = Math.max(1, Math.floor(rampSteps / g.intervals));
-            const afterStep = gradualPruningHook(
-              { initialSparsity: 0, finalSparsity: p / 100, startStep: 1, intervals: Math.max(1, Math.floor((rampSteps - 1) / frequency)), frequency },
-              { kind, scope: settings.scope },
-            );
+            const afterStep = gradualPruningHook(rampSchedule(p / 100, g.rampEpochs * stepsPerEpoch, g.intervals), { kind, scope: settings.scope });
             const records = train(net, data, { ...training, epochs: K, afterStep, onEpoch: (r) => options.onEpoch?.(task, r.epoch, r.testAcc) });
             return epochRows(mode, p, records);
           },

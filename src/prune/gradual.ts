@@ -46,6 +46,15 @@ export function isPruningStep(s: CubicSchedule, step: number): boolean {
 }
 
 /**
+ * The schedule that ramps the sparsity from 0 to `finalSparsity` over the first `rampSteps` optimizer
+ * steps of a run (the first pruning step at step 1) in about `intervals` pruning steps.
+ */
+export function rampSchedule(finalSparsity: number, rampSteps: number, intervals: number): CubicSchedule {
+  const frequency = Math.max(1, Math.floor(rampSteps / intervals));
+  return { initialSparsity: 0, finalSparsity, startStep: 1, intervals: Math.max(1, Math.floor((rampSteps - 1) / frequency)), frequency };
+}
+
+/**
  * A training hook (the engine's `afterStep`) that prunes the network to s_t at the
  * schedule's pruning steps, with magnitude thresholds as in one-shot pruning
  * (percentile 100·s_t over the selected weights, the already pruned zeros included).

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { generateDataset } from "../../src/data";
 import { Network } from "../../src/nn/network";
 import { train } from "../../src/nn/train";
-import { cubicSparsity, isPruningStep, gradualPruningHook, CubicSchedule, countOnes, maskViolations } from "../../src/prune";
+import { cubicSparsity, isPruningStep, gradualPruningHook, rampSchedule, CubicSchedule, countOnes, maskViolations } from "../../src/prune";
 
 const schedule: CubicSchedule = { initialSparsity: 0.1, finalSparsity: 0.9, startStep: 5, intervals: 4, frequency: 10 };
 
@@ -35,4 +35,12 @@ test("gradual pruning through the engine's afterStep reaches the final sparsity 
   assert.ok(Math.abs(densities[densities.length - 1] - 0.2) < 0.02, `final density ${densities[densities.length - 1]}`);
   assert.equal(countOnes(net.blocks[0].maskIH), net.blocks[0].maskIH.length, "i2h untouched");
   assert.equal(maskViolations(net.blocks), 0);
+});
+
+test("rampSchedule: from 0 at step 1 to the final sparsity within the ramp's steps, in about the intervals asked", () => {
+  const s = rampSchedule(0.9, 100, 8);
+  assert.deepEqual(s, { initialSparsity: 0, finalSparsity: 0.9, startStep: 1, intervals: 8, frequency: 12 });
+  assert.equal(cubicSparsity(s, 1), 0);
+  assert.equal(cubicSparsity(s, 1 + 8 * 12), 0.9, "reached at step 97 ≤ 100");
+  assert.deepEqual(rampSchedule(0.5, 3, 8), { initialSparsity: 0, finalSparsity: 0.5, startStep: 1, intervals: 2, frequency: 1 }, "fewer steps than intervals: every step");
 });
