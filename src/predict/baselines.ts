@@ -57,6 +57,8 @@ export interface BaselineScore {
   features: string[];
   mean: number;
   std: number;
+  /** Nadeau–Bengio corrected standard error of the mean R² */
+  se: number;
   scores: number[];
 }
 
@@ -78,6 +80,16 @@ export interface BaselineGain {
 export interface BaselineResult {
   scores: BaselineScore[];
   gains: BaselineGain[];
+}
+
+/**
+ * The Nadeau–Bengio corrected standard error of the mean of repeated k-fold scores (or paired differences):
+ * √((1/J + n_test/n_train)·s²), J = folds × repeats, n_test/n_train = 1/(k − 1), s² the sample variance.
+ */
+export function correctedStandardError(scores: readonly number[], folds: number): number {
+  const J = scores.length, mean = meanOf(scores);
+  const sampleVariance = scores.reduce((a, d) => a + (d - mean) ** 2, 0) / (J - 1);
+  return Math.sqrt((1 / J + 1 / (folds - 1)) * sampleVariance);
 }
 
 /** The rows grouped by a key (e.g. the variant), groups in order of first appearance. */
@@ -122,14 +134,12 @@ export function baselineComparison(groups: readonly BaselineGroup[], options: Ba
       const X = rows.map((r) => features.map((f) => r[f] as number));
       const cv = crossValidateR2(factory, X, y, { folds, repeats, seed });
       byModel.set(model.name, cv.scores);
-      scores.push({ group, model: model.name, features, mean: cv.mean, std: cv.std, scores: cv.scores });
+      scores.push({ group, model: model.name, features, mean: cv.mean, std: cv.std, se: correctedStandardError(cv.scores, folds), scores: cv.scores });
     }
     const all = byModel.get("all")!, size = byModel.get("size")!;
     const diff = all.map((s, i) => s - size[i]);
-    const J = diff.length, mean = meanOf(diff);
-    const sampleVariance = diff.reduce((a, d) => a + (d - mean) ** 2, 0) / (J - 1);
-    const se = Math.sqrt((1 / J + 1 / (folds - 1)) * sampleVariance);
-    gains.push({ group, mean, std: stdOf(diff), se, low: mean - q * se, high: mean + q * se, positiveShare: diff.filter((d) => d > 0).length / J });
+    const mean = meanOf(diff), se = correctedStandardError(diff, folds);
+    gains.push({ group, mean, std: stdOf(diff), se, low: mean - q * se, high: mean + q * se, positiveShare: diff.filter((d) => d > 0).length / diff.length });
   }
   return { scores, gains };
 }

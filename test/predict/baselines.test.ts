@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BASELINE_MODELS, availableFeatures, baselineComparison, groupRows, type FeatureRow } from "../../src/predict/baselines";
+import { BASELINE_MODELS, availableFeatures, baselineComparison, correctedStandardError, groupRows, type FeatureRow } from "../../src/predict/baselines";
 import { crossValidateR2, regressorFactory } from "../../src/predict";
 import { Random } from "../../src/core/random";
 
@@ -47,6 +47,7 @@ test("the models are scored on the same folds: each equals crossValidateR2 on it
   for (const s of scores) {
     const direct = crossValidateR2(regressorFactory("BayesianRidge"), rows.map((r) => s.features.map((f) => r[f] as number)), y, options);
     assert.deepEqual(s.scores, direct.scores);
+    assert.equal(s.se, correctedStandardError(s.scores, 5));
     checked++;
   }
   assert.equal(checked, 3);
@@ -67,7 +68,7 @@ test("a table without edge lists (the thesis's) uses what it has: size = nodes, 
 });
 
 test("groups, seeds and refusals: groupRows keeps first-appearance order; same seed → same numbers; too few rows and missing features named", () => {
-  const rows = [...table((r) => r.degree_var, 20, 1).map((r) => ({ ...r, mode: "LSTM" })), ...table((r) => r.degree_var, 20, 2)];
+  const rows: FeatureRow[] = [...table((r) => r.degree_var, 20, 1).map((r) => ({ ...r, mode: "LSTM" })), ...table((r) => r.degree_var, 20, 2)];
   assert.deepEqual(groupRows(rows, (r) => String(r.mode)).map((g) => [g.group, g.rows.length]), [["LSTM", 20], ["GRU", 20]]);
   const groups = groupRows(rows, (r) => String(r.mode));
   assert.deepEqual(baselineComparison(groups, options), baselineComparison(groups, options));

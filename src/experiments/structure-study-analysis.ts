@@ -1,0 +1,214 @@
+/**
+ * What the structure study's rows say (notebook 07): seeds grouped by graph, the noise ceilings of each
+ * part × variant × mapping, per-graph seed means, mean accuracy per graph family and rewiring
+ * probability, the baselines' display rows, and the closing table of claims — each verdict computed from
+ * the numbers passed in, never written by hand.
+ */
+import { meanOf, noiseCeiling, type BaselineResult, type Interval, type NoiseCeilingOptions } from "../predict";
+import type { StructureStudyRow, StudyPart } from "./structure-study-rows";
+
+/** A graph within its part, variant and mapping: everything that names a row but its replicate. */
+export function graphKey(row: StructureStudyRow): string {
+  return `${row.part}/${row.mode}/${row.mapping}/${row.graph}/${row.rewiring_p ?? "-"}/${row.graph_nr}`;
+}
+
+/** A part × variant × mapping cell, e.g. "ceiling · GRU · layered". */
+export function cellOf(row: { part: string; mode: string; mapping: string }): string {
+  return `${row.part} · ${row.mode} · ${row.mapping}`;
+}
+
+/** The rows of each cell, cells in order of first appearance. */
+function byCell(rows: readonly StructureStudyRow[]): Map<string, StructureStudyRow[]> {
+  const cells = new Map<string, StructureStudyRow[]>();
+  for (const row of rows) cells.set(cellOf(row), [...(cells.get(cellOf(row)) ?? []), row]);
+  return cells;
+}
+
+/** The accuracies of each graph by replicate (graphs in order of first appearance; replicates sorted). */
+export function seedGroups(rows: readonly StructureStudyRow[]): Array<{ key: string; rows: StructureStudyRow[] }> {
+  const groups = new Map<string, StructureStudyRow[]>();
+  for (const row of rows) groups.set(graphKey(row), [...(groups.get(graphKey(row)) ?? []), row]);
+  return [...groups].map(([key, mine]) => ({ key, rows: [...mine].sort((a, b) => a.replicate - b.replicate) }));
+}
+
+export interface CeilingRow {
+  part: StudyPart;
+  mode: string;
+  mapping: string;
+  graphs: number;
+  seeds: number;
+  /** ICC(1): the ceiling of R² for one run's accuracy */
+  singleRun: Interval;
+  /** ICC(1,k): the ceiling of R² for the k-seed mean */
+  seedMean: Interval;
+  /** σ_b and σ_w: the spread of accuracy between graphs and between seeds */
+  betweenSd: number;
+  withinSd: number;
+}
+
+/**
+ * The noise ceiling of every cell that has k ≥ 2 seeds of ≥ 2 graphs. A graph with fewer seeds than its
+ * cell's most (an unfinished study) is left out, so the design stays balanced.
+ */
+export function studyCeilings(rows: readonly StructureStudyRow[], options: NoiseCeilingOptions = {}): CeilingRow[] {
+  const out: CeilingRow[] = [];
+  for (const mine of byCell(rows).values()) {
+    const groups = seedGroups(mine);
+    const k = Math.max(...groups.map((g) => g.rows.length));
+    const complete = groups.filter((g) => g.rows.length === k);
+    if (k < 2 || complete.length < 2) continue;
+    const c = noiseCeiling(complete.map((g) => g.rows.map((r) => r.test_acc)), options);
+    out.push({
+      part: mine[0].part, mode: mine[0].mode, mapping: mine[0].mapping, graphs: complete.length, seeds: k,
+      singleRun: c.singleRun, seedMean: c.seedMean, betweenSd: Math.sqrt(Math.max(0, c.betweenVariance)), withinSd: Math.sqrt(c.withinVariance),
+    });
+  }
+  return out;
+}
+
+/** The ceilings as table rows: cell, design, ICC(1) and ICC(1,k) with their intervals, σ between and within. */
+export function ceilingRows(ceilings: readonly CeilingRow[]): Array<Record<string, string | number>> {
+  const ci = (i: Interval) => `[${i.low.toFixed(2)}, ${i.high.toFixed(2)}]`;
+  return ceilings.map((c) => ({
+    cell: cellOf(c), graphs: c.graphs, seeds: c.seeds, "ICC(1): one run": c.singleRun.estimate, "95% CI (one run)": ci(c.singleRun),
+    [`ICC(1,k): ${c.seeds}-seed mean`]: c.seedMean.estimate, "95% CI (mean)": ci(c.seedMean), "σ between graphs": c.betweenSd, "σ between seeds": c.withinSd,
+  }));
+}
+
+/** One row per graph: its first replicate's row with test_acc the mean over its seeds, and how many seeds. */
+export function seedMeans(rows: readonly StructureStudyRow[]): Array<StructureStudyRow & { seeds: number }> {
+  return seedGroups(rows).map(({ rows: mine }) => ({ ...mine[0], test_acc: meanOf(mine.map((r) => r.test_acc)), seeds: mine.length }));
+}
+
+/** The family label of a small-world row: "WS p=0.05", "BA", "ER". */
+export function familyLabel(row: Pick<StructureStudyRow, "graph" | "rewiring_p">): string {
+  if (row.graph === "watts_strogatz") return `WS p=${row.rewiring_p}`;
+  return row.graph === "barabasi_albert" ? "BA" : "ER";
+}
+
+export interface FamilyAccuracy {
+  mode: string;
+  mapping: string;
+  family: string;
+  /** WS rewiring probability, null for BA / ER */
+  p: number | null;
+  graphs: number;
+  /** mean over graphs of the graph's seed-mean accuracy */
+  mean: number;
+  /** standard error of that mean over graphs (0 for one graph) */
+  se: number;
+}
+
+/** Mean accuracy per variant × mapping × family (WS by p, then BA, ER), over graphs' seed means. */
+export function accuracyByFamily(rows: readonly StructureStudyRow[]): FamilyAccuracy[] {
+  const means = seedMeans(rows);
+  const cells = new Map<string, Array<StructureStudyRow & { seeds: number }>>();
+  for (const r of means) {
+    const key = `${r.mode}|${r.mapping}|${familyLabel(r)}`;
+    cells.set(key, [...(cells.get(key) ?? []), r]);
+  }
+  const order = (r: FamilyAccuracy) => (r.p ?? 2) + (r.family === "ER" ? 1 : 0);
+  return [...cells.values()].map((mine) => {
+    const acc = mine.map((r) => r.test_acc), m = meanOf(acc);
+    const se = acc.length < 2 ? 0 : Math.sqrt(acc.reduce((a, v) => a + (v - m) ** 2, 0) / (acc.length - 1) / acc.length);
+    return { mode: mine[0].mode, mapping: mine[0].mapping, family: familyLabel(mine[0]), p: mine[0].rewiring_p, graphs: acc.length, mean: m, se };
+  }).sort((a, b) => a.mode.localeCompare(b.mode) || a.mapping.localeCompare(b.mapping) || order(a) - order(b));
+}
+
+/** The baselines as table rows: R² (mean ± std) per model, and the gain of all over size with its 95% interval. */
+export function baselineRows(table: string, result: BaselineResult): Array<Record<string, string | number>> {
+  return result.gains.map((gain) => {
+    const score = (model: string) => result.scores.find((s) => s.group === gain.group && s.model === model)!;
+    const fmt = (model: string) => `${score(model).mean.toFixed(2)} ± ${score(model).std.toFixed(2)}`;
+    return {
+      table, group: gain.group, "size only": fmt("size"), "C and L only": fmt("clustering_path"), "all properties": fmt("all"),
+      "gain over size": gain.mean, "95% interval": `[${gain.low.toFixed(2)}, ${gain.high.toFixed(2)}]`, "folds all > size": gain.positiveShare,
+      "size features": score("size").features.join(", "), "C/L features": score("clustering_path").features.join(", "),
+    };
+  });
+}
+
+export type Claim = {
+  claim: string;
+  source: string;
+  /** what was compared, with the numbers */
+  evidence: string;
+  verdict: "holds" | "does not hold" | "undecided";
+};
+
+export interface ClaimInputs {
+  /** the ceilings of the study's cells (studyCeilings) */
+  ceilings: readonly CeilingRow[];
+  /** the thesis's published R² of the variant whose ceiling is measured (GRU, random forest: 0.88) */
+  thesisR2: { variant: string; regressor: string; r2: number };
+  /** the baselines of the tables shown (gain of all over size), by table name */
+  baselines: ReadonlyArray<{ table: string; result: BaselineResult }>;
+  /** mean accuracy per family of the small-world part (accuracyByFamily) */
+  families: readonly FamilyAccuracy[];
+}
+
+const f2 = (v: number) => v.toFixed(2);
+const f3 = (v: number) => v.toFixed(3);
+
+/**
+ * The closing table: what holds, on these data, of the thesis's claims and of You et al. (2020)'s on RNNs.
+ * A difference "holds" when it exceeds two standard errors, "does not hold" when it is that far the other
+ * way, else it is undecided; the R² claim is read against the single-run ceiling's 95% interval.
+ */
+export function structureClaims(inputs: ClaimInputs): Claim[] {
+  const claims: Claim[] = [];
+  const { variant, regressor, r2 } = inputs.thesisR2;
+  const ceiling = inputs.ceilings.find((c) => c.part === "ceiling" && c.mode === variant);
+  if (ceiling) {
+    const { low, high, estimate } = ceiling.singleRun;
+    claims.push({
+      claim: `${variant}'s published R² ${f2(r2)} (${regressor}, one run per graph) is below what seed noise allows`, source: "thesis",
+      evidence: `single-run noise ceiling ICC(1) ${f2(estimate)} [${f2(low)}, ${f2(high)}] from ${ceiling.graphs} graphs × ${ceiling.seeds} seeds of the sweep's configuration`,
+      verdict: r2 > high ? "does not hold" : r2 <= high && r2 >= low ? "undecided" : "holds",
+    });
+  }
+  const verdict = (diff: number, se: number): Claim["verdict"] => (diff > 2 * se ? "holds" : diff < -2 * se ? "does not hold" : "undecided");
+  const cells = [...new Set(inputs.families.map((f) => `${f.mode}|${f.mapping}`))];
+  for (const cell of cells) {
+    const [mode, mapping] = cell.split("|");
+    const mine = inputs.families.filter((f) => f.mode === mode && f.mapping === mapping);
+    const random = mine.find((f) => f.p === 1), ba = mine.find((f) => f.family === "BA"), lattice = mine.find((f) => f.p === 0);
+    if (random && ba) {
+      const diff = random.mean - ba.mean, se = Math.hypot(random.se, ba.se);
+      claims.push({
+        claim: `Watts–Strogatz (p = 1) networks beat Barabási–Albert ones (${mode}, ${mapping})`, source: "thesis",
+        evidence: `mean accuracy WS ${f3(random.mean)} vs BA ${f3(ba.mean)} at matched density: difference ${f3(diff)} ± ${f3(se)} (SE, ${random.graphs} and ${ba.graphs} graphs)`,
+        verdict: verdict(diff, se),
+      });
+    }
+    const middle = mine.filter((f) => f.p !== null && f.p > 0 && f.p < 1);
+    if (random && lattice && middle.length > 0) {
+      const best = middle.reduce((a, b) => (b.mean > a.mean ? b : a));
+      const worse = [lattice, random].reduce((a, b) => (b.mean > a.mean ? b : a));
+      const diff = best.mean - worse.mean, se = Math.hypot(best.se, worse.se);
+      claims.push({
+        claim: `a small-world sweet spot: some 0 < p < 1 beats both the lattice and the random graph (${mode}, ${mapping})`, source: "You et al. 2020",
+        evidence: `best intermediate ${best.family} ${f3(best.mean)} vs the better extreme ${worse.family} ${f3(worse.mean)}: ${f3(diff)} ± ${f3(se)} (SE)`,
+        verdict: verdict(diff, se),
+      });
+    }
+  }
+  for (const { table, result } of inputs.baselines) {
+    for (const gain of result.gains) {
+      claims.push({
+        claim: `structure beyond size: all properties predict better than size alone (${gain.group})`, source: `thesis's premise; ${table}`,
+        evidence: `CV R² gain of all properties over size only ${f2(gain.mean)}, 95% interval [${f2(gain.low)}, ${f2(gain.high)}]`,
+        verdict: gain.low > 0 ? "holds" : gain.high < 0 ? "does not hold" : "undecided",
+      });
+      const cl = result.scores.find((s) => s.group === gain.group && s.model === "clustering_path");
+      if (cl && cl.features.includes("average_clustering")) {
+        claims.push({
+          claim: `C and L alone predict accuracy (${gain.group})`, source: `You et al. 2020; ${table}`,
+          evidence: `CV R² of (C, L) only ${f2(cl.mean)} ± ${f2(cl.se)} (corrected SE, ${cl.scores.length} folds)`,
+          verdict: verdict(cl.mean, cl.se),
+        });
+      }
+    }
+  }
+  return claims;
+}

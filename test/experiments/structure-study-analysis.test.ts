@@ -1,0 +1,84 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  accuracyByFamily, baselineRows, ceilingRows, familyLabel, seedGroups, seedMeans, structureClaims, studyCeilings, type CeilingRow,
+} from "../../src/experiments/structure-study-analysis";
+import { STRUCTURE_STUDY_COLUMNS, type StructureStudyRow } from "../../src/experiments/structure-study-rows";
+import { noiseCeiling, type BaselineResult } from "../../src/predict";
+
+/** A row with every column, the given ones set. */
+function row(values: Partial<StructureStudyRow>): StructureStudyRow {
+  const base = Object.fromEntries(STRUCTURE_STUDY_COLUMNS.map((c) => [c, 0])) as Record<string, unknown>;
+  return { ...base, part: "small_world", mode: "GRU", mapping: "layered", layout: "tile", graph: "watts_strogatz", rewiring_p: 0, edge_list: "0-1", ...values } as StructureStudyRow;
+}
+
+test("seeds grouped by graph, ceilings per cell (incomplete graphs left out), seed means", () => {
+  const acc = [[0.9, 0.92], [0.7, 0.74], [0.8, 0.79]];
+  const rows = [
+    ...acc.flatMap((a, g) => a.map((test_acc, replicate) => row({ part: "ceiling", graph_nr: g, replicate, test_acc }))).reverse(),
+    row({ part: "ceiling", graph_nr: 3, replicate: 0, test_acc: 0.1 }), // one seed only: an unfinished graph
+    ...[0.6, 0.61].map((test_acc, replicate) => row({ part: "ceiling", mapping: "recurrent", graph_nr: 0, replicate, test_acc })),
+  ];
+  const groups = seedGroups(rows);
+  assert.equal(groups.length, 5);
+  assert.deepEqual(groups[0].rows.map((r) => r.replicate), [0, 1], "replicates sorted");
+  const ceilings = studyCeilings(rows, { resamples: 100 });
+  assert.equal(ceilings.length, 1, "the recurrent cell has one graph: no ceiling");
+  const expected = noiseCeiling(acc, { resamples: 100 });
+  assert.deepEqual([ceilings[0].graphs, ceilings[0].seeds, ceilings[0].singleRun, ceilings[0].seedMean], [3, 2, expected.singleRun, expected.seedMean]);
+  assert.equal(ceilings[0].withinSd, Math.sqrt(expected.withinVariance));
+  assert.deepEqual(Object.values(ceilingRows(ceilings)[0]).slice(0, 3), ["ceiling · GRU · layered", 3, 2]);
+  assert.equal(ceilingRows(ceilings)[0]["ICC(1,k): 2-seed mean"], expected.seedMean.estimate);
+  const means = seedMeans(rows);
+  assert.equal(means.find((m) => m.graph_nr === 1 && m.mapping === "layered")!.test_acc, 0.72);
+  assert.equal(means.find((m) => m.graph_nr === 3)!.seeds, 1);
+});
+
+test("accuracy per family: WS by rewiring probability, then BA and ER; mean and standard error over graphs' seed means", () => {
+  const rows = [
+    ...[0.8, 0.9].flatMap((m, g) => [m - 0.01, m + 0.01].map((test_acc, replicate) => row({ rewiring_p: 1, graph_nr: g, replicate, test_acc }))),
+    row({ graph: "erdos_renyi", rewiring_p: null, test_acc: 0.5 }),
+    row({ graph: "barabasi_albert", rewiring_p: null, test_acc: 0.6 }),
+    row({ rewiring_p: 0, test_acc: 0.7 }),
+  ];
+  const families = accuracyByFamily(rows);
+  assert.deepEqual(families.map((f) => f.family), ["WS p=0", "WS p=1", "BA", "ER"]);
+  const ws1 = families[1];
+  assert.equal(ws1.graphs, 2);
+  assert.ok(Math.abs(ws1.mean - 0.85) < 1e-12 && Math.abs(ws1.se - 0.05) < 1e-12, JSON.stringify(ws1));
+  assert.equal(familyLabel({ graph: "watts_strogatz", rewiring_p: 0.05 }), "WS p=0.05");
+});
+
+test("the closing claims: every verdict follows from the numbers passed in", () => {
+  const ceiling = (estimate: number, low: number, high: number): CeilingRow => ({
+    part: "ceiling", mode: "GRU", mapping: "layered", graphs: 40, seeds: 5, singleRun: { estimate, low, high }, seedMean: { estimate, low, high }, betweenSd: 0.1, withinSd: 0.05,
+  });
+  const fam = (family: string, p: number | null, mean: number, se = 0.01) => ({ mode: "GRU", mapping: "recurrent", family, p, graphs: 4, mean, se });
+  const baselines: BaselineResult = {
+    scores: [
+      { group: "GRU", model: "size", features: ["nodes"], mean: 0.3, std: 0.1, se: 0.05, scores: [0.3] },
+      { group: "GRU", model: "clustering_path", features: ["average_clustering", "average_shortest_path_length"], mean: 0.02, std: 0.1, se: 0.05, scores: [0.02] },
+      { group: "GRU", model: "all", features: ["nodes", "degree_var"], mean: 0.6, std: 0.1, se: 0.05, scores: [0.6] },
+    ],
+    gains: [{ group: "GRU", mean: 0.3, std: 0.1, se: 0.05, low: 0.2, high: 0.4, positiveShare: 1 }],
+  };
+  const claims = structureClaims({
+    ceilings: [ceiling(0.7, 0.6, 0.8)], thesisR2: { variant: "GRU", regressor: "RandomForestRegressor", r2: 0.88 }, baselines: [{ table: "ours", result: baselines }],
+    families: [fam("WS p=0", 0, 0.8), fam("WS p=0.1", 0.1, 0.9), fam("WS p=1", 1, 0.85), fam("BA", null, 0.84)],
+  });
+  const verdicts = Object.fromEntries(claims.map((c) => [c.claim.split(" (")[0].split(":")[0], c.verdict]));
+  assert.deepEqual(verdicts, {
+    "GRU's published R² 0.88": "does not hold",
+    "Watts–Strogatz": "undecided",
+    "a small-world sweet spot": "holds",
+    "structure beyond size": "holds",
+    "C and L alone predict accuracy": "undecided",
+  });
+  assert.match(claims[0].evidence, /ICC\(1\) 0\.70 \[0\.60, 0\.80\] from 40 graphs × 5 seeds/);
+  const within = structureClaims({ ceilings: [ceiling(0.9, 0.85, 0.95)], thesisR2: { variant: "GRU", regressor: "RandomForestRegressor", r2: 0.88 }, baselines: [], families: [] });
+  assert.equal(within[0].verdict, "undecided", "0.88 inside the ceiling's interval");
+  assert.deepEqual(baselineRows("ours", baselines)[0], {
+    table: "ours", group: "GRU", "size only": "0.30 ± 0.10", "C and L only": "0.02 ± 0.10", "all properties": "0.60 ± 0.10",
+    "gain over size": 0.3, "95% interval": "[0.20, 0.40]", "folds all > size": 1, "size features": "nodes", "C/L features": "average_clustering, average_shortest_path_length",
+  });
+});
