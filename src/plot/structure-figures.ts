@@ -210,11 +210,15 @@ export function accuracyByFamilyFigure(rows: readonly ResultLike[], options: Fig
 }
 
 /**
- * Scatter of graph properties (columns) against test accuracy, one row of panels per variant,
- * each panel with the least-squares line of accuracy on the property over all its points and
- * the line's R² (= the squared Pearson r of the correlation tables).
+ * Scatter of graph properties (columns) against test accuracy, one row of panels per variant, each panel
+ * with least-squares lines of accuracy on the property: by default one over all its points, with the line's
+ * R² (= the squared Pearson r of the correlation tables) in the panel's corner; with `fitBy: "family"` one
+ * per graph family, in the family's colour, each with its R² and n in the legend.
  */
-export function propertyScatterFigure(rows: readonly ResultLike[], properties: readonly string[], options: FigureOptions | string = {}): PlotlyFigure {
+export function propertyScatterFigure(rows: readonly ResultLike[], properties: readonly string[],
+  options: (FigureOptions & { fitBy?: "all" | "family" }) | string = {}): PlotlyFigure {
+  const { fitBy = "all", ...figureOptions } = typeof options === "string" ? { title: options } : options;
+  if (fitBy !== "all" && fitBy !== "family") throw new Error(`propertyScatterFigure: fitBy must be "all" or "family", got ${JSON.stringify(fitBy)}`);
   const modes = [...new Set(rows.map((r) => String(r.mode)))];
   const families = [...new Set(rows.map((r) => String(r.graph)))];
   const data: any[] = [];
@@ -237,6 +241,17 @@ export function propertyScatterFigure(rows: readonly ResultLike[], properties: r
     const suffix = axis === 1 ? "" : String(axis);
     axes[`xaxis${suffix}`] = { title: { text: p } };
     axes[`yaxis${suffix}`] = { title: { text: `${mode} accuracy` } };
+    if (fitBy === "family") {
+      for (const g of families) {
+        const fit = propertyFit(rows.filter((r) => r.mode === mode && r.graph === g), p);
+        data.push({
+          type: "scatter", mode: "lines", ...(fit ? fitLinePoints(fit) : { x: [], y: [] }), xaxis: `x${axis}`, yaxis: `y${axis}`,
+          name: `${mode} · ${p} · ${familyName(g)} fit: ${fitLabel(fit)}`, legendgroup: `fit ${g}`, showlegend: true,
+          line: { color: FAMILY_COLORS[g] ?? FIT_COLOR, width: 1.5, dash: "dash" }, hoverinfo: "name",
+        });
+      }
+      return;
+    }
     const fit = propertyFit(rows.filter((r) => r.mode === mode), p);
     data.push({
       type: "scatter", mode: "lines", ...(fit ? fitLinePoints(fit) : { x: [], y: [] }), xaxis: `x${axis}`, yaxis: `y${axis}`,
@@ -245,13 +260,16 @@ export function propertyScatterFigure(rows: readonly ResultLike[], properties: r
     });
     annotations.push({ text: fit ? `R² ${fit.r2.toFixed(2)}` : "no fit", xref: `x${suffix} domain`, yref: `y${suffix} domain`, x: 0.98, y: 0.02, xanchor: "right", yanchor: "bottom", showarrow: false, font: { size: 10 } });
   }));
+  const title = fitBy === "family"
+    ? "Graph properties vs test accuracy (dashed: least-squares fit per family, R² in the legend)"
+    : "Graph properties vs test accuracy (dashed: least-squares fit, its R²)";
   return applyFigureOptions({
     data,
     layout: {
-      title: { text: "Graph properties vs test accuracy (dashed: least-squares fit, its R²)" }, grid: { rows: modes.length, columns: properties.length, pattern: "independent", ygap: 0.35, xgap: 0.25 }, ...axes,
+      title: { text: title }, grid: { rows: modes.length, columns: properties.length, pattern: "independent", ygap: 0.35, xgap: 0.25 }, ...axes,
       height: 160 + 230 * modes.length, width: Math.max(720, 220 * properties.length), annotations,
     },
-  }, options);
+  }, figureOptions);
 }
 
 /** Paired accuracies of the same graphs and seeds under the two gate layouts (diagonal = no difference). */

@@ -13,6 +13,7 @@ import * as training from "../../src/plot/training-figures";
 import * as pruning from "../../src/plot/pruning-figures";
 import * as structure from "../../src/plot/structure-figures";
 import * as prediction from "../../src/plot/prediction-figures";
+import * as structureBeyond from "../../src/plot/structure-beyond-figures";
 import { REBER } from "../../src/data/grammar";
 import type { EpochRecord } from "../../src/nn/train";
 import type { ThesisEpoch } from "../../src/nn/thesis-log";
@@ -28,6 +29,7 @@ export const MODULES: Readonly<Record<string, Record<string, unknown>>> = {
   "pruning-figures.ts": pruning,
   "structure-figures.ts": structure,
   "prediction-figures.ts": prediction,
+  "structure-beyond-figures.ts": structureBeyond,
 };
 
 /** Exported functions of the builder modules that return something other than a figure. */
@@ -204,5 +206,25 @@ export const CASES: readonly FigureCase[] = [
   { module: "prediction-figures.ts", builder: "cvBars", label: "with the thesis", build: () => prediction.cvBars(cvRows, "all", thesisR2) },
   { module: "prediction-figures.ts", builder: "importanceBars", label: "random forest", build: () => prediction.importanceBars(splitResults[1]) },
   { module: "prediction-figures.ts", builder: "cvExplorer", label: "two feature sets with the thesis", build: () => prediction.cvExplorer(cvRows, { thesis: thesisR2, featureSetLabels: { all: "all properties", degree: "degree only" } }) },
+  {
+    module: "structure-figures.ts", builder: "propertyScatterFigure", label: "fit lines per family",
+    build: () => structure.propertyScatterFigure(sweepRows, ["source_nodes", "density"], { fitBy: "family" }),
+  },
+  {
+    module: "structure-beyond-figures.ts", builder: "clPlaneHeatmap", label: "six models, three bins",
+    build: () => structureBeyond.clPlaneHeatmap([0, 1, 2, 3, 4, 5].map((i) => ({ average_clustering: i / 10, average_shortest_path_length: 1 + i / 3, test_acc: 0.6 + i / 20 })), { bins: 3 }),
+  },
+  {
+    module: "structure-beyond-figures.ts", builder: "accuracyByRewiringFigure", label: "two variants × two mappings",
+    build: () => structureBeyond.accuracyByRewiringFigure(["GRU", "RNN_TANH"].flatMap((mode) => ["layered", "recurrent"].flatMap((mapping) =>
+      ["WS p=0", "WS p=1", "BA"].map((family, i) => ({ mode, mapping, family, p: [0, 1, null][i], graphs: 2, mean: 0.7 + 0.05 * i, se: 0.02 }))))),
+  },
+  {
+    module: "structure-beyond-figures.ts", builder: "noiseCeilingFigure", label: "two targets",
+    build: () => structureBeyond.noiseCeilingFigure([
+      { label: "GRU, one run", ceiling: { estimate: 0.7, low: 0.6, high: 0.8 }, scores: [{ name: "thesis, one split", mean: 0.88 }, { name: "random forest, CV", mean: 0.6, std: 0.1 }] },
+      { label: "GRU, seed mean", ceiling: { estimate: 0.9, low: 0.85, high: 0.95 }, scores: [{ name: "random forest, CV", mean: 0.7, std: 0.1 }] },
+    ]),
+  },
   { module: "prediction-figures.ts", builder: "featureSetHeatmap", label: "two feature sets", build: () => prediction.featureSetHeatmap(cvRows, { all: "all properties", degree: "degree only" }) },
 ];
