@@ -87,9 +87,28 @@ export interface StructureStudySettings {
 
 /**
  * The profiles. `quick` proves the code path in seconds (toy sizes: one epoch on a few hundred strings).
- * `thesis` (the record's) trains with the sweep of record's configuration throughout (15 epochs, batch 128,
- * Adam 0.001, 25,000 strings); its sizes are planned to fit 3 h of wall clock on 2 cores from measured
- * per-model times (bench/structure-study.ts).
+ *
+ * `thesis` (the record's) trains with the sweep of record's configuration throughout — 15 epochs, batch 128,
+ * Adam 0.001, 25,000 strings — and is sized to fit 3 h of wall clock on 2 cores (two models at a time).
+ *
+ * Measured (bench/structure-study.ts, 2026-12-06, 2 × AMD EPYC, both cores training; the file
+ * bench/results/structure-study-5-epochs.json): replicate 0 of one graph of every family × variant × mapping
+ * at 5 epochs on 10,000 strings took on average GRU layered 9.68 s, GRU recurrent 7.47 s, RNN_TANH layered
+ * 5.79 s, RNN_TANH recurrent 3.64 s per model. The machine was shared (load average 6–12): the two ceiling
+ * models of the same run, which are the sweep of record's own models, took 35.9 s and 62.3 s against 7.4 s
+ * and 30.2 s in the record, a factor 2.6 by which the small-world times are divided. At 5 epochs every
+ * RNN_TANH recurrent network stayed at chance (0.50) — nothing to explain — hence the sweep's 15 epochs;
+ * scaled by the batch steps (× 3 epochs × 2.5 strings = × 7.5): GRU layered 27.8 s, GRU recurrent 21.5 s,
+ * RNN_TANH layered 16.6 s, RNN_TANH recurrent 10.4 s per model. The ceiling part's models are the sweep's,
+ * whose record gives their times: 19.9 s (GRU) and 8.5 s (RNN_TANH) per model over its first 20 graphs
+ * per family.
+ *
+ * Plan: small world 2 variants × 2 mappings × 8 families (6 WS p, BA, ER) × 4 graphs × 5 seeds = 640 models,
+ * ≈ 12,200 model-seconds; ceiling 2 variants × 40 graphs (20 per family) × 5 seeds = 400 models, ≈ 5,700
+ * model-seconds; in all ≈ 17,900 s on 2 cores = 2.5 h of wall clock (σ and ω of the 112 graphs add about a
+ * minute), 0.5 h under the budget for estimation error. With 40 graphs × 5 seeds the 95% bootstrap interval of
+ * ICC(1) is about ±0.05 wide at 0.9 and ±0.12 at 0.7 (simulated, normal noise): enough to tell the thesis's
+ * 0.88 from a ceiling of 0.75 or less.
  */
 export const STRUCTURE_STUDY_PROFILES: Readonly<Record<ProfileName, StructureStudySettings>> = {
   quick: {

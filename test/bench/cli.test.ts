@@ -119,6 +119,7 @@ const SCRIPTS: ScriptCase[] = [
   { script: "regressors.ts", unknown: ["--python", "python3"], bad: ["gru.csv"], badMessage: /unexpected argument "gru\.csv"; this script takes no options but --help/ },
   { script: "structure.ts", unknown: ["--fast"], bad: ["--masking", "never"], badMessage: /--masking "never": "never" is not one of per-step, per-sequence/ },
   { script: "sweep.ts", unknown: ["--profile", "quick", "--graphs", "3"], bad: ["--profile", "nonsense"], badMessage: /--profile "nonsense": expected one of quick, thesis/, needsArguments: true },
+  { script: "structure-study.ts", unknown: ["--profile", "quick", "--seeds", "3"], bad: ["--profile", "quick", "--graphs", "0"], badMessage: /--graphs "0": out of range; expected an integer ≥ 1 and ≤ 50/, needsArguments: true },
 ];
 
 for (const c of SCRIPTS) {
