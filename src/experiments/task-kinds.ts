@@ -16,6 +16,9 @@ import * as path from "path";
 import type { Sample } from "../data/types";
 import { numericsOf, Numerics } from "../nn/numerics";
 import { StructureTask, StructureOutcome, trainStructureModel } from "./structure-model";
+import { runSparsityTask, type SparsityTask } from "./sparsity-method";
+import type { SparsityRow } from "./sparsity-settings";
+import { sparseBackend } from "../prune/sparse";
 
 export type SharedData = { train: Sample[]; test: Sample[] };
 
@@ -31,9 +34,17 @@ const structureModel: TaskKind<StructureTask, StructureOutcome> = {
   numerics: (task) => numericsOf("auto", task.precision),
 };
 
+const sparsityMethod: TaskKind<SparsityTask, SparsityRow[]> = {
+  module: path.join(__dirname, "sparsity-worker.ts"),
+  run: async (task, shared) => runSparsityTask(task, shared),
+  numerics: (task) => numericsOf(sparseBackend(task.settings.backend)),
+};
+
 export const TASK_KINDS = {
   /** one model of the random-structure sweep (sweep.ts) */
   "structure-model": structureModel,
+  /** one method of the sparse-training comparison at every density (sparsity-comparison.ts) */
+  "sparsity-method": sparsityMethod,
 } as const;
 
 export type TaskKindName = keyof typeof TASK_KINDS;
