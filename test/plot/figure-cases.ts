@@ -14,6 +14,9 @@ import * as pruning from "../../src/plot/pruning-figures";
 import * as structure from "../../src/plot/structure-figures";
 import * as prediction from "../../src/plot/prediction-figures";
 import * as structureBeyond from "../../src/plot/structure-beyond-figures";
+import * as sparsity from "../../src/plot/sparsity-figures";
+import { accuracyByDensity, degreeTailChanges } from "../../src/experiments/sparsity-findings";
+import { sparsityRow } from "../experiments/sparsity-rows";
 import { REBER } from "../../src/data/grammar";
 import type { EpochRecord } from "../../src/nn/train";
 import type { ThesisEpoch } from "../../src/nn/thesis-log";
@@ -30,6 +33,7 @@ export const MODULES: Readonly<Record<string, Record<string, unknown>>> = {
   "structure-figures.ts": structure,
   "prediction-figures.ts": prediction,
   "structure-beyond-figures.ts": structureBeyond,
+  "sparsity-figures.ts": sparsity,
 };
 
 /** Exported functions of the builder modules that return something other than a figure. */
@@ -106,6 +110,11 @@ const cvRows: CvRow[] = ["GRU", "LSTM"].flatMap((variant, v) => REGRESSORS.flatM
 }))));
 
 // ---- the cases: every builder at least once ----
+
+const sparsityRows = [0.5, 0.1].flatMap((density) => [
+  sparsityRow({ method: "set", density, test_acc: 0.9 }), sparsityRow({ method: "rigl", density, test_acc: 0.92 }),
+  sparsityRow({ method: "random-erk", density, test_acc: 0.85 }),
+]).concat(sparsityRow({ method: "dense", density: 1, test_acc: 0.97 }));
 
 export const CASES: readonly FigureCase[] = [
   { module: "dataset-figures.ts", builder: "automatonFigure", label: "Reber automaton, default title", build: () => dataset.automatonFigure(REBER) },
@@ -227,4 +236,8 @@ export const CASES: readonly FigureCase[] = [
     ]),
   },
   { module: "prediction-figures.ts", builder: "featureSetHeatmap", label: "two feature sets", build: () => prediction.featureSetHeatmap(cvRows, { all: "all properties", degree: "degree only" }) },
+
+  { module: "sparsity-figures.ts", builder: "accuracyByDensityFigure", label: "a method and a control", build: () => sparsity.accuracyByDensityFigure(accuracyByDensity(sparsityRows), "GRU", "reber") },
+  { module: "sparsity-figures.ts", builder: "degreeDistributionFigure", label: "SET and RigL", build: () => sparsity.degreeDistributionFigure(sparsityRows, "GRU", "reber", 0.1) },
+  { module: "sparsity-figures.ts", builder: "degreeTailFigure", label: "SET and RigL", build: () => sparsity.degreeTailFigure(degreeTailChanges(sparsityRows), "GRU", "reber") },
 ];
