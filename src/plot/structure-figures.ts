@@ -11,6 +11,7 @@ import { GATES } from "../nn/spec";
 const FAMILY_COLORS: Record<string, string> = { barabasi_albert: "#1f77b4", watts_strogatz: "#d62728", erdos_renyi: "#2ca02c" };
 const FAMILY_NAMES: Record<string, string> = { barabasi_albert: "Barabási–Albert", watts_strogatz: "Watts–Strogatz", erdos_renyi: "Erdős–Rényi" };
 const familyName = (g: string) => FAMILY_NAMES[g] ?? g;
+const FAMILY_SHORT: Record<string, string> = { barabasi_albert: "BA", watts_strogatz: "WS", erdos_renyi: "ER" };
 const SKIP_COLOR = "#ff7f0e";
 const EDGE_COLOR = "#888";
 const hiddenAxis = { visible: false, zeroline: false, showgrid: false };
@@ -246,7 +247,7 @@ export function propertyScatterFigure(rows: readonly ResultLike[], properties: r
         const fit = propertyFit(rows.filter((r) => r.mode === mode && r.graph === g), p);
         data.push({
           type: "scatter", mode: "lines", ...(fit ? fitLinePoints(fit) : { x: [], y: [] }), xaxis: `x${axis}`, yaxis: `y${axis}`,
-          name: `${mode} · ${p} · ${familyName(g)} fit: ${fitLabel(fit)}`, legendgroup: `fit ${g}`, showlegend: true,
+          name: `${mode} · ${p} · ${FAMILY_SHORT[g] ?? g}: ${fitLabel(fit)}`, legendgroup: `fit ${g}`, showlegend: true,
           line: { color: FAMILY_COLORS[g] ?? FIT_COLOR, width: 1.5, dash: "dash" }, hoverinfo: "name",
         });
       }
@@ -263,11 +264,18 @@ export function propertyScatterFigure(rows: readonly ResultLike[], properties: r
   const title = fitBy === "family"
     ? "Graph properties vs test accuracy (dashed: least-squares fit per family, R² in the legend)"
     : "Graph properties vs test accuracy (dashed: least-squares fit, its R²)";
+  // per-family fits: one legend entry per panel and family, listed one per line under the panels
+  const legendRows = fitBy === "family" ? families.length + modes.length * properties.length * families.length : 0;
   return applyFigureOptions({
     data,
     layout: {
       title: { text: title }, grid: { rows: modes.length, columns: properties.length, pattern: "independent", ygap: 0.35, xgap: 0.25 }, ...axes,
-      height: 160 + 230 * modes.length, width: Math.max(720, 220 * properties.length), annotations,
+      height: 160 + 230 * modes.length + 20 * legendRows, width: Math.max(fitBy === "family" ? 900 : 720, 220 * properties.length), annotations,
+      ...(fitBy === "family" ? {
+        // the legend's top 70 px under the plot area (of about 230 px per row of panels)
+        legend: { orientation: "v", x: 0, xanchor: "left", y: -70 / (230 * modes.length - 30), yanchor: "top", traceorder: "normal" },
+        margin: { b: 90 + 20 * legendRows },
+      } : {}),
     },
   }, figureOptions);
 }

@@ -59,8 +59,8 @@ test("property scatters with a fit line per family: each family's own least-squa
   assert.equal(lines.length, 2);
   const ws = rows.filter((r) => r.graph === "watts_strogatz");
   const fit = linearFit(ws.map((r) => r.density), ws.map((r) => r.test_acc))!;
-  assert.equal(lines[1].name, `GRU · density · Watts–Strogatz fit: R² ${fit.r2.toFixed(2)} (n = 5)`);
-  assert.equal(lines[0].name, "GRU · density · Barabási–Albert fit: R² 1.00 (n = 5)");
+  assert.equal(lines[1].name, `GRU · density · WS: R² ${fit.r2.toFixed(2)} (n = 5)`);
+  assert.equal(lines[0].name, "GRU · density · BA: R² 1.00 (n = 5)");
   assert.deepEqual([lines[0].x, lines[0].y.map((v: number) => v.toFixed(3))], [[0.1, 0.5], ["0.550", "0.750"]], "BA: the exact line through its points");
   assert.ok(lines.every((t: { showlegend: boolean }) => t.showlegend));
   assert.equal(fig.layout.annotations.length, 0, "no pooled R² corner labels");
