@@ -118,6 +118,7 @@ const SCRIPTS: ScriptCase[] = [
   { script: "sparse.ts", unknown: ["--density", "0.5"], bad: ["--densities", "0.5,1.5"], badMessage: /--densities "0\.5,1\.5": element "1\.5": out of range; expected a number > 0 and ≤ 1/ },
   { script: "regressors.ts", unknown: ["--python", "python3"], bad: ["gru.csv"], badMessage: /unexpected argument "gru\.csv"; this script takes no options but --help/ },
   { script: "structure.ts", unknown: ["--fast"], bad: ["--masking", "never"], badMessage: /--masking "never": "never" is not one of per-step, per-sequence/ },
+  { script: "sparsity-timing.ts", unknown: ["--profile", "quick", "--seeds", "2"], bad: ["--profile", "quick", "--tasks", "dyck"], badMessage: /--tasks "dyck": "dyck" is not one of reber, embedded/, needsArguments: true },
   { script: "sweep.ts", unknown: ["--profile", "quick", "--graphs", "3"], bad: ["--profile", "nonsense"], badMessage: /--profile "nonsense": expected one of quick, thesis/, needsArguments: true },
   { script: "structure-study.ts", unknown: ["--profile", "quick", "--seeds", "3"], bad: ["--profile", "quick", "--graphs", "0"], badMessage: /--graphs "0": out of range; expected an integer ≥ 1 and ≤ 50/, needsArguments: true },
 ];
