@@ -103,6 +103,17 @@ export function sparsityNumerics(settings: Pick<SparsityComparisonSettings, "bac
   return numericsOf(sparseBackend(settings.backend));
 }
 
+/** The identity of a run of these settings in this process, with both tasks' data it was computed from (what the record's provenance names). */
+export function sparsityIdentityOf(settings: SparsityComparisonSettings): { identity: Record<string, unknown>; data: Record<GrammarName, { train: Sample[]; test: Sample[] }> } {
+  const data = Object.fromEntries(SPARSITY_TASKS.map((t) => [t, sparsityData(settings, t)])) as Record<GrammarName, { train: Sample[]; test: Sample[] }>;
+  return { identity: sparsityIdentity(settings, data, sparsityNumerics(settings)), data };
+}
+
+/** How many rows a complete run of these settings has: per variant, task and seed the dense reference and every method at every density. */
+export function sparsityRowCount(settings: Pick<SparsityComparisonSettings, "variants" | "tasks" | "seeds" | "methods" | "densities">): number {
+  return settings.variants.length * settings.tasks.length * settings.seeds.length * (1 + settings.methods.length * settings.densities.length);
+}
+
 export interface PlannedSparsityTask extends PlannedTask<SparsityTask> {
   /** the dense run it starts from (absent: it starts from initialisation) */
   after?: string;
@@ -161,8 +172,7 @@ export interface SparsityResults {
  */
 export async function runSparsityComparison(settings: SparsityComparisonSettings, options: SparsityRunOptions = {}, where = "SparsityComparisonSettings"): Promise<SparsityResults> {
   checkSparsitySettings(settings, where);
-  const data = Object.fromEntries(SPARSITY_TASKS.map((t) => [t, sparsityData(settings, t)])) as Record<GrammarName, { train: Sample[]; test: Sample[] }>;
-  const identity = sparsityIdentity(settings, data, sparsityNumerics(settings));
+  const { identity, data } = sparsityIdentityOf(settings);
   const dir = path.join(options.cacheDir ?? path.join(REPO_ROOT, "out", "cache", "sparsity"), shortHash(identity));
   fs.mkdirSync(dir, { recursive: true });
   writeAtomically(path.join(dir, "identity.json"), JSON.stringify(identity, null, 2) + "\n");

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-  checkSparsitySettings, planSparsityComparison, readSparsityCsv, runSparsityComparison, sparsityCsv, sparsityData, sparsityIdentity,
+  checkSparsitySettings, planSparsityComparison, sparsityIdentityOf, sparsityRowCount, readSparsityCsv, runSparsityComparison, sparsityCsv, sparsityData, sparsityIdentity,
   sparsityNumerics, sparsitySettings, SPARSITY_COLUMNS, SPARSITY_METHODS, SPARSITY_TASKS, type SparsityComparisonSettings, type SparsityRow,
 } from "../../src/experiments/sparsity-comparison";
 import { InProcessExecutor } from "../../src/experiments/executor";
@@ -55,6 +55,7 @@ test("the identity: settings, both tasks' data and the numerics — not which va
   assert.notDeepEqual(sparsityIdentity(tiny, { ...data, reber: { train: data.reber.train.slice(1), test: data.reber.test } }, numerics), id);
   assert.notDeepEqual(sparsityIdentity(tiny, data, { ...numerics, version: numerics.version + 1 }), id);
   assert.notDeepEqual(data.reber.train.map((s) => s.text), data.embedded.train.map((s) => s.text), "two tasks, two data sets");
+  assert.deepEqual(sparsityIdentityOf(tiny).identity, id, "what the record names is what a run uses");
 });
 
 const withoutSeconds = (rows: readonly SparsityRow[]) => rows.map(({ seconds: _, ...r }) => r);
@@ -66,6 +67,8 @@ test("a run: every method at every density at one budget, resumable, the same bi
     const first = await runSparsityComparison(tiny, { cacheDir: dirs[0], executor });
     assert.equal(first.computed, 1 + SPARSITY_METHODS.length);
     assert.equal(first.rows.length, 1 + SPARSITY_METHODS.length * tiny.densities.length);
+    assert.equal(sparsityRowCount(tiny), first.rows.length);
+    assert.equal(sparsityRowCount(sparsitySettings("thesis")), 3 * 2 * 5 * (1 + 13 * 5), "the record: 1,980 rows");
     assert.ok(first.rows.every((r) => r.epochs === tiny.epochs), "one budget");
     assert.ok(first.rows.every((r) => r.test_acc >= 0 && r.test_acc <= 1 && Number.isFinite(r.test_loss)));
     const at = (method: string, density: number) => first.rows.find((r) => r.method === method && r.density === density)!;
