@@ -47,6 +47,13 @@ import {
 
 export { STRUCTURE_STUDY_COLUMNS, type StructureStudyRow };
 
+/**
+ * Where the results of record hold the study's rows (relative to results/, and to out/record/ before
+ * promotion): every model of the thesis profile in STRUCTURE_STUDY_COLUMNS (structureStudyCsv writes them,
+ * parseStructureStudyCsv reads them); notebook 07 shows them when the file is there.
+ */
+export const STRUCTURE_STUDY_RECORD_FILE = "structure-beyond/study.csv";
+
 export interface SmallWorldSettings {
   modes: CellMode[];
   mappings: GraphMapping[];
