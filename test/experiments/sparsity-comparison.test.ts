@@ -64,14 +64,16 @@ test("a run: every method at every density at one budget, resumable, the same bi
   const dirs = [fs.mkdtempSync(path.join(os.tmpdir(), "sparsity-a-")), fs.mkdtempSync(path.join(os.tmpdir(), "sparsity-b-"))];
   try {
     const executor = new InProcessExecutor({ workers: 0 });
-    const first = await runSparsityComparison(tiny, { cacheDir: dirs[0], executor });
-    assert.equal(first.computed, 1 + SPARSITY_METHODS.length);
-    assert.equal(first.rows.length, 1 + SPARSITY_METHODS.length * tiny.densities.length);
-    assert.equal(sparsityRowCount(tiny), first.rows.length);
+    const settings = { ...tiny, variants: ["GRU", "RNN_TANH"] as SparsityComparisonSettings["variants"] };
+    const first = await runSparsityComparison(settings, { cacheDir: dirs[0], executor });
+    assert.equal(first.computed, 2 * (1 + SPARSITY_METHODS.length));
+    assert.equal(first.rows.length, 2 * (1 + SPARSITY_METHODS.length * tiny.densities.length));
+    assert.equal(sparsityRowCount(settings), first.rows.length);
+    assert.deepEqual([...new Set(first.rows.map((r) => r.variant))], ["GRU", "RNN_TANH"]);
     assert.equal(sparsityRowCount(sparsitySettings("thesis")), 3 * 2 * 5 * (1 + 13 * 5), "the record: 1,980 rows");
     assert.ok(first.rows.every((r) => r.epochs === tiny.epochs), "one budget");
     assert.ok(first.rows.every((r) => r.test_acc >= 0 && r.test_acc <= 1 && Number.isFinite(r.test_loss)));
-    const at = (method: string, density: number) => first.rows.find((r) => r.method === method && r.density === density)!;
+    const at = (method: string, density: number) => first.rows.find((r) => r.variant === "GRU" && r.method === method && r.density === density)!;
     assert.equal(at("dense", 1).kept, at("dense", 1).total);
     for (const method of ["lottery", "snip", "set", "rigl", "random-erk"]) {
       assert.equal(at(method, 0.1).kept, Math.round(0.1 * at(method, 0.1).total), `${method}: exactly the density`);
@@ -85,10 +87,10 @@ test("a run: every method at every density at one budget, resumable, the same bi
     assert.notEqual(at("set", 0.1).start_degree_histogram, at("set", 0.1).degree_histogram, "SET's mask moved");
     assert.equal(at("set", 0.1).start_degree_histogram, at("random-erk", 0.1).degree_histogram, "SET starts from the random ERK control's mask");
 
-    const reread = await runSparsityComparison(tiny, { cacheDir: dirs[0], executor });
+    const reread = await runSparsityComparison(settings, { cacheDir: dirs[0], executor });
     assert.equal(reread.computed, 0, "a rerun reads the cache");
     assert.deepEqual(reread.rows, first.rows);
-    const again = await runSparsityComparison(tiny, { cacheDir: dirs[1], executor });
+    const again = await runSparsityComparison(settings, { cacheDir: dirs[1], executor });
     assert.equal(again.dir.replace(dirs[1], ""), first.dir.replace(dirs[0], ""), "same identity");
     assert.deepEqual(withoutSeconds(again.rows), withoutSeconds(first.rows), "same seed, bit-identical numbers");
 
