@@ -75,6 +75,24 @@ export function ceilingRows(ceilings: readonly CeilingRow[]): Array<Record<strin
   }));
 }
 
+/**
+ * How many of the ceiling part's replicate-0 models — the sweep's own tasks — reproduce the sweep's
+ * accuracy and loss bit for bit (`sweep`: the sweep's rows, e.g. the sweep of record). A model the sweep
+ * does not list is not counted.
+ */
+export function replicateZeroAgreement(rows: readonly StructureStudyRow[],
+  sweep: ReadonlyArray<{ mode: string; graph?: string; graph_nr?: number; test_acc: number; test_loss?: number }>): { models: number; identical: number } {
+  const bySweepKey = new Map(sweep.map((r) => [`${r.mode}/${r.graph}/${r.graph_nr}`, r]));
+  let models = 0, identical = 0;
+  for (const row of rows.filter((r) => r.part === "ceiling" && r.replicate === 0)) {
+    const theirs = bySweepKey.get(`${row.mode}/${row.graph}/${row.graph_nr}`);
+    if (!theirs) continue;
+    models++;
+    if (theirs.test_acc === row.test_acc && theirs.test_loss === row.test_loss) identical++;
+  }
+  return { models, identical };
+}
+
 /** One row per graph: its first replicate's row with test_acc the mean over its seeds, and how many seeds. */
 export function seedMeans(rows: readonly StructureStudyRow[]): Array<StructureStudyRow & { seeds: number }> {
   return seedGroups(rows).map(({ rows: mine }) => ({ ...mine[0], test_acc: meanOf(mine.map((r) => r.test_acc)), seeds: mine.length }));

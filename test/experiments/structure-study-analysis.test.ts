@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  accuracyByFamily, baselineRows, ceilingRows, familyLabel, seedGroups, seedMeans, structureClaims, studyCeilings, type CeilingRow,
+  accuracyByFamily, baselineRows, ceilingRows, familyLabel, replicateZeroAgreement, seedGroups, seedMeans, structureClaims, studyCeilings, type CeilingRow,
 } from "../../src/experiments/structure-study-analysis";
 import { STRUCTURE_STUDY_COLUMNS, type StructureStudyRow } from "../../src/experiments/structure-study-rows";
 import { noiseCeiling, type BaselineResult } from "../../src/predict";
@@ -81,4 +81,19 @@ test("the closing claims: every verdict follows from the numbers passed in", () 
     table: "ours", group: "GRU", "size only": "0.30 ± 0.10", "C and L only": "0.02 ± 0.10", "all properties": "0.60 ± 0.10",
     "gain over size": 0.3, "95% interval": "[0.20, 0.40]", "folds all > size": 1, "size features": "nodes", "C/L features": "average_clustering, average_shortest_path_length",
   });
+});
+
+test("replicate 0 of the ceiling part against the sweep: bit-identical accuracy and loss counted, other replicates and unlisted models ignored", () => {
+  const rows = [
+    row({ part: "ceiling", graph: "barabasi_albert", rewiring_p: null, graph_nr: 0, replicate: 0, test_acc: 0.9, test_loss: 3 }),
+    row({ part: "ceiling", graph: "barabasi_albert", rewiring_p: null, graph_nr: 0, replicate: 1, test_acc: 0.8, test_loss: 4 }),
+    row({ part: "ceiling", graph: "watts_strogatz", rewiring_p: 1, graph_nr: 0, replicate: 0, test_acc: 0.95, test_loss: 2 }),
+    row({ part: "ceiling", graph: "watts_strogatz", rewiring_p: 1, graph_nr: 7, replicate: 0, test_acc: 0.5, test_loss: 9 }),
+    row({ part: "small_world", graph: "watts_strogatz", rewiring_p: 1, graph_nr: 0, replicate: 0, test_acc: 0.1, test_loss: 9 }),
+  ];
+  const sweep = [
+    { mode: "GRU", graph: "barabasi_albert", graph_nr: 0, test_acc: 0.9, test_loss: 3 },
+    { mode: "GRU", graph: "watts_strogatz", graph_nr: 0, test_acc: 0.95, test_loss: 2.0000001 },
+  ];
+  assert.deepEqual(replicateZeroAgreement(rows, sweep), { models: 2, identical: 1 });
 });
