@@ -4,14 +4,15 @@
  * a resumable, cached protocol like the pruning protocol and the structure sweep.
  *
  * Tasks are one method for one (variant, task, seed) at all the densities (sparsity-method.ts). The dense
- * reference of each (variant, task, seed) runs first and leaves snapshots the dense-to-sparse methods
- * start from; then everything else. Each finished task's rows go to one ResultStore as one whole record,
- * in a cache folder named by the hash of everything that determines the numbers (settings, both tasks'
- * data fingerprints, the engine's numerics), so a rerun reads, an interrupted run resumes, other settings
- * never touch it, and several processes share the tasks (claims). Tasks run on an executor (in-process
- * pool by default, or the queue SPARSE_RNN_QUEUE names; a queue worker needs the dense snapshots on a
- * shared disk). Which variants, tasks, methods and seeds run is not part of the identity (every task is
- * keyed by them), so a subset reads from a larger run's cache and a larger run extends it.
+ * reference of each (variant, task, seed) runs first, beside the methods that start from initialisation,
+ * and leaves snapshots the dense-to-sparse methods (and the lottery chains) start from once it is done.
+ * Each finished task's rows go to one ResultStore as one whole record, in a cache folder named by the hash
+ * of everything that determines the numbers (settings, both tasks' data fingerprints, the engine's
+ * numerics), so a rerun reads, an interrupted run resumes, other settings never touch it, and several
+ * processes share the tasks (claims). Tasks run on an executor (in-process pool by default, or the queue
+ * SPARSE_RNN_QUEUE names; a queue worker needs the dense snapshots on a shared disk). Which variants,
+ * tasks, methods and seeds run is not part of the identity (every task is keyed by them), so a subset
+ * reads from a larger run's cache and a larger run extends it.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -181,9 +182,10 @@ export async function runSparsityComparison(settings: SparsityComparisonSettings
   let computed = 0;
   const finishedBefore = () => plan.filter((p) => store.has(p.key)).length;
   options.onProgress?.({ done: finishedBefore(), total: plan.length });
-  // per task's data set: its dense references, then the methods (the dense ones' snapshots exist by then)
+  // per task's data set: the dense references (first) and the methods that start from initialisation, then the
+  // methods that start from a dense run (its snapshots exist by then)
   for (const task of settings.tasks) {
-    for (const phase of [plan.filter((p) => p.task.task === task && p.task.method === "dense"), plan.filter((p) => p.task.task === task && p.task.method !== "dense")]) {
+    for (const phase of [plan.filter((p) => p.task.task === task && !p.after), plan.filter((p) => p.task.task === task && p.after)]) {
       const run = await runPlannedTasks<SparsityTask, SparsityRow[], PlannedSparsityTask>({
         store, plan: phase, kind: "sparsity-method", identity: { ...identity, data: dataFingerprint(data[task]) }, data: data[task],
         executor: options.executor, workers: options.workers, pollMs: options.pollMs,

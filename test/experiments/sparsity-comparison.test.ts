@@ -34,7 +34,7 @@ test("the profiles pass their own checks; bad settings are refused naming the va
   checkSparsitySettings({ ...tiny, layers: [6, 8], methods: ["set"] }, "unequal layers without graph methods");
 });
 
-test("the plan: the dense references first, then every method; the dense-to-sparse ones wait for theirs", () => {
+test("the plan: the dense references first, then every method; the dense-to-sparse ones (and lottery chains) wait for theirs", () => {
   const plan = planSparsityComparison({ ...tiny, tasks: ["reber", "embedded"], seeds: [1, 2] }, "/cache");
   assert.equal(plan.length, 2 * 2 * (1 + SPARSITY_METHODS.length));
   assert.ok(plan.slice(0, 4).every((p) => p.task.method === "dense"));
