@@ -23,7 +23,9 @@ import type { CellMode } from "../src/nn/spec";
 import { pruningData, pruningExecution, pruningSettings, runPruningProtocol } from "../src/experiments/pruning";
 import { runSweep, sweepProfile, SweepConfig } from "../src/experiments/sweep";
 import { generateDataset } from "../src/data";
-import { addRecordTimings, exportRecord, promoteRecord, RECORD_DIR, recordPlan } from "../src/experiments/record";
+import { addRecordTimings, exportRecord, promoteRecord, RECORD_CACHE, RECORD_DIR, recordPlan } from "../src/experiments/record";
+import { runSparsityComparison, sparsitySettings } from "../src/experiments/sparsity-comparison";
+import { runStructureStudy, structureStudySettings } from "../src/experiments/structure-study";
 
 const ROOT = path.join(__dirname, "..");
 const USAGE = `Usage: npm run record [-- --promote | --job NAME | --lanes N]
@@ -48,17 +50,29 @@ async function runJob(name: string): Promise<void> {
   if (job.kind === "pruning") {
     const settings = { ...pruningSettings("thesis"), variants: [job.variant as CellMode] };
     const result = runPruningProtocol(pruningData("thesis"), settings, {
-      cacheDir: path.join(ROOT, "out", "cache", "pruning"),
+      cacheDir: RECORD_CACHE.pruning,
       execution: pruningExecution(settings),
       onTaskStart: (task, index, total) => log(`[${index + 1}/${total}] ${task.mode} p=${task.prune}`),
     });
     log(`done: ${result.computed.length} tasks computed in ${((Date.now() - start) / 60000).toFixed(1)} min (${result.dir})`);
+  } else if (job.kind === "sparsity") {
+    const result = await runSparsityComparison(sparsitySettings("thesis"), {
+      cacheDir: RECORD_CACHE.sparsity, workers: 1,
+      onProgress: (p) => p.rows && log(`${p.done}/${p.total} ${p.rows[0].variant} ${p.rows[0].task} seed ${p.rows[0].seed} ${p.rows[0].method}: ${p.rows.length} rows`),
+    });
+    log(`done: ${result.computed} tasks computed by this process in ${((Date.now() - start) / 60000).toFixed(1)} min (${result.dir})`);
+  } else if (job.kind === "structure-study") {
+    const result = await runStructureStudy(structureStudySettings("thesis"), {
+      cacheDir: RECORD_CACHE.structureStudy, workers: 1,
+      onProgress: (p) => p.row && log(`${p.done}/${p.total} ${p.part} ${p.row.mode} ${p.row.mapping} ${p.row.graph} #${p.row.graph_nr} r${p.row.replicate}: acc ${Number(p.row.test_acc).toFixed(3)}, ${Number(p.row.time).toFixed(1)} s`),
+    });
+    log(`done: ${result.computed} models trained by this process in ${((Date.now() - start) / 60000).toFixed(1)} min`);
   } else {
     const config: SweepConfig = job.kind === "sweep" ? sweepProfile("thesis") : { ...sweepProfile("thesis"), ...recordPlan().tile };
     const profile = sweepProfile("thesis");
     const data = generateDataset({ size: profile.datasetSize, seed: profile.seed });
     const result = await runSweep(config, {
-      cacheDir: path.join(ROOT, "out", "cache", "structure"), data, workers: 1,
+      cacheDir: RECORD_CACHE.structure, data, workers: 1,
       onProgress: (p) => p.row && log(`${p.done}/${p.total} ${p.row.mode} ${p.row.graph} #${p.row.graph_nr}: acc ${Number(p.row.test_acc).toFixed(3)}, ${Number(p.row.time).toFixed(1)} s`),
     });
     log(`done: ${result.computed} models trained by this process in ${((Date.now() - start) / 60000).toFixed(1)} min (${result.dir})`);
@@ -94,7 +108,7 @@ async function orchestrate(lanes: number): Promise<void> {
     addRecordTimings({ wallSeconds: (Date.now() - start) / 1000, jobSeconds: timings, lanes });
   }
   console.log(`all jobs done in ${((Date.now() - start) / 60000).toFixed(1)} min; exporting ${RECORD_DIR}/ (with the prediction tables)`);
-  const written = exportRecord();
+  const written = await exportRecord();
   for (const file of written) console.log(`  wrote ${file}`);
 }
 

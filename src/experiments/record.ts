@@ -22,6 +22,10 @@ import { pruningData, pruningExecution, pruningIdentity, pruningSettings } from 
 import { STRUCTURE_COLUMNS, SweepConfig, sweepIdentity, sweepProfile } from "./sweep";
 import { PREDICTION_TABLE_FILES, recordPredictionTables } from "./prediction";
 import { loadResultsFiles, type ResultsTable } from "../predict/results-table";
+import { runSparsityComparison, sparsityCsv, sparsityIdentityOf, sparsityRowCount, sparsitySettings, SPARSITY_RECORD_FILE } from "./sparsity-comparison";
+import { runStructureStudy, structureStudySettings, studyParts, STRUCTURE_STUDY_RECORD_FILE, planSmallWorld, planCeiling } from "./structure-study";
+import { structureStudyCsv } from "./structure-study-rows";
+import type { Executor } from "./executor";
 
 /** where `npm run record` exports to, and where promotion copies to (relative to the repository) */
 export const RECORD_DIR = "out/record";
@@ -31,7 +35,7 @@ const ROOT = REPO_ROOT;
 
 export interface RecordJob {
   name: string;
-  kind: "pruning" | "sweep" | "tile";
+  kind: "pruning" | "sweep" | "tile" | "sparsity" | "structure-study";
   variant?: CellMode;
 }
 
@@ -41,12 +45,24 @@ export function recordPlan(): { jobs: RecordJob[]; schedule: string[]; tile: Par
     ...CELL_MODES.map((variant): RecordJob => ({ name: `pruning:${variant}`, kind: "pruning", variant })),
     { name: "sweep", kind: "sweep" },
     { name: "tile", kind: "tile" },
+    { name: "sparsity", kind: "sparsity" },
+    { name: "structure-study", kind: "structure-study" },
   ];
-  const schedule = ["pruning:LSTM", "pruning:GRU", "sweep", "sweep", "tile", "tile", "pruning:RNN_TANH", "pruning:RNN_RELU"];
+  // the two later studies (issues 18, 19) each share their store between both lanes, as the sweep does
+  const schedule = ["pruning:LSTM", "pruning:GRU", "sweep", "sweep", "tile", "tile", "pruning:RNN_TANH", "pruning:RNN_RELU",
+    "structure-study", "structure-study", "sparsity", "sparsity"];
   // the gate-layout comparison: the sweep's first 50 graphs per family of the gated cells, masks following the graph in every gate block
   const tile: Partial<SweepConfig> = { modes: ["GRU", "LSTM"], graphs: 50, layout: "tile" };
   return { jobs, schedule, tile };
 }
+
+/** Where the record's jobs keep their caches (each protocol names its per-identity folders under these). */
+export const RECORD_CACHE = {
+  pruning: path.join(ROOT, "out", "cache", "pruning"),
+  structure: path.join(ROOT, "out", "cache", "structure"),
+  sparsity: path.join(ROOT, "out", "cache", "sparsity"),
+  structureStudy: path.join(ROOT, "out", "cache", "structure-study"),
+};
 
 /** The cache folders the record's jobs fill (computed from their identities, as the protocols do). */
 function recordSources(): { pruning: { dir: string; identity: unknown }; sweep: { dir: string; identity: unknown }; tile: { dir: string; identity: unknown } } {
@@ -57,9 +73,9 @@ function recordSources(): { pruning: { dir: string; identity: unknown }; sweep: 
   const sweep = sweepIdentity(profile, data);
   const tile = sweepIdentity({ ...profile, ...recordPlan().tile }, data);
   return {
-    pruning: { dir: path.join(ROOT, "out", "cache", "pruning", shortHash(pruningIdentityValue)), identity: pruningIdentityValue },
-    sweep: { dir: path.join(ROOT, "out", "cache", "structure", shortHash(sweep)), identity: sweep },
-    tile: { dir: path.join(ROOT, "out", "cache", "structure", shortHash(tile)), identity: tile },
+    pruning: { dir: path.join(RECORD_CACHE.pruning, shortHash(pruningIdentityValue)), identity: pruningIdentityValue },
+    sweep: { dir: path.join(RECORD_CACHE.structure, shortHash(sweep)), identity: sweep },
+    tile: { dir: path.join(RECORD_CACHE.structure, shortHash(tile)), identity: tile },
   };
 }
 
@@ -102,6 +118,9 @@ export function expectedRecordFiles(): Record<string, number | undefined> {
   files["structure/sweep.csv"] = profile.modes.length * profile.families.length * profile.graphs;
   files["structure/tile.csv"] = tile.modes!.length * profile.families.length * tile.graphs!;
   for (const file of PREDICTION_FILES) files[file] = undefined;
+  files[SPARSITY_RECORD_FILE] = sparsityRowCount(sparsitySettings("thesis"));
+  const study = structureStudySettings("thesis");
+  files[STRUCTURE_STUDY_RECORD_FILE] = planSmallWorld(study).length + planCeiling(study).length;
   return files;
 }
 
@@ -120,10 +139,24 @@ function gitCommit(): { commit: string; clean: boolean } {
 }
 
 /**
+ * An executor that computes nothing: the export reads the later studies back through their own
+ * protocols (which assemble their rows from the stores), and a missing result is an error.
+ */
+const readOnly: Executor = {
+  description: "read-only (the export)",
+  open: async (spec) => ({
+    size: 1,
+    run: async (_task, key) => { throw new Error(`the record is incomplete: ${spec.kind} ${key} has no result; run \`npm run record\` to the end`); },
+    close: async () => {},
+  }),
+  close: async () => {},
+};
+
+/**
  * Export the caches of a finished record into out/record/ (CSV + PROVENANCE.json), computing
  * the prediction tables from the exported sweep on the way; returns the files written.
  */
-export function exportRecord(): string[] {
+export async function exportRecord(): Promise<string[]> {
   const run = readRecordTimings();
   const sources = recordSources();
   const out = path.join(ROOT, RECORD_DIR);
@@ -143,6 +176,10 @@ export function exportRecord(): string[] {
   for (const [name, source] of [["sweep", sources.sweep], ["tile", sources.tile]] as const) {
     write(`structure/${name}.csv`, csv(STRUCTURE_COLUMNS, ResultStore.read(path.join(source.dir, "results.jsonl")).rows()));
   }
+  const sparsity = await runSparsityComparison(sparsitySettings("thesis"), { cacheDir: RECORD_CACHE.sparsity, executor: readOnly, pollMs: 1000 });
+  write(SPARSITY_RECORD_FILE, sparsityCsv(sparsity.rows));
+  const study = await runStructureStudy(structureStudySettings("thesis"), { cacheDir: RECORD_CACHE.structureStudy, executor: readOnly, pollMs: 1000 });
+  write(STRUCTURE_STUDY_RECORD_FILE, structureStudyCsv(study.rows));
   const predictionStart = Date.now();
   const prediction = recordPredictionTables({ sweepFiles: [path.join(out, "structure", "sweep.csv")], dir: path.join(out, "prediction"), cacheDir: path.join(ROOT, "out", "cache", "prediction") });
   for (const file of [...prediction.ours.files, ...prediction.thesis.files]) written.push(path.relative(ROOT, file));
@@ -160,7 +197,11 @@ export function exportRecord(): string[] {
     wallSeconds: Math.round(run.wallSeconds),
     lanes: run.lanes,
     jobSeconds: Object.fromEntries(Object.entries(run.jobSeconds).map(([k, v]) => [k, Math.round(v)])),
-    identities: { pruning: sources.pruning.identity, sweep: sources.sweep.identity, tile: sources.tile.identity },
+    identities: {
+      pruning: sources.pruning.identity, sweep: sources.sweep.identity, tile: sources.tile.identity,
+      sparsity: sparsityIdentityOf(sparsitySettings("thesis")).identity,
+      structureStudy: Object.fromEntries(Object.entries(studyParts(structureStudySettings("thesis"))).map(([part, { identity }]) => [part, identity])),
+    },
     files,
   };
   write("PROVENANCE.json", JSON.stringify(provenance, null, 2) + "\n");
