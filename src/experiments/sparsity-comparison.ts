@@ -41,8 +41,9 @@ export * from "./sparsity-settings";
 /**
  * The profiles.
  *
- * `quick` proves the code path in notebook 06 in well under a minute: GRU, both tasks, two seeds, every
- * method at 50 / 10 / 2 %, one layer of 8 units, 300 strings, 3 epochs.
+ * `quick` proves the code path in notebook 06: GRU, both tasks, two seeds, every method at 50 / 10 / 2 %,
+ * one layer of 8 units, 300 strings, 3 epochs. The whole notebook, this run included, took 79 s from an
+ * empty cache on the 2-core machine at a load average of ≈ 10 (the limit: 2 min).
  *
  * `thesis` is the results of record, planned to fit 3 h wall on the project's 2-core machine (two lanes,
  * one engine thread each). Measured first with bench/sparsity-timing.ts (2026-12-06, 2 × AMD EPYC, two

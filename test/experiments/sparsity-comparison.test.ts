@@ -13,6 +13,7 @@ import {
   sparsityNumerics, sparsitySettings, SPARSITY_COLUMNS, SPARSITY_METHODS, SPARSITY_TASKS, type SparsityComparisonSettings, type SparsityRow,
 } from "../../src/experiments/sparsity-comparison";
 import { InProcessExecutor } from "../../src/experiments/executor";
+import { sparsityRow } from "./sparsity-rows";
 
 const tiny: SparsityComparisonSettings = {
   ...sparsitySettings("quick"), variants: ["GRU"], tasks: ["reber"], seeds: [1], densities: [0.5, 0.1], layers: [6],
@@ -102,5 +103,21 @@ test("a run: every method at every density at one budget, resumable, the same bi
     assert.throws(() => readSparsityCsv(file, "results/sparsity/comparison.csv"), /results\/sparsity\/comparison\.csv:\d+: method one-shot has role method, got "control"/);
   } finally {
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("CSV: graph properties undefined on a mask read back blank; a blank anywhere else is an error naming file and line", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "sparsity-csv-"));
+  try {
+    const file = path.join(dir, "comparison.csv");
+    const rows = [sparsityRow({ method: "set", density: 0.1, test_acc: 0.9 }), sparsityRow({ method: "dense", density: 1, test_acc: 0.95, giant_diameter: 4 })];
+    fs.writeFileSync(file, sparsityCsv(rows));
+    const back = readSparsityCsv(file);
+    assert.deepEqual(back, rows);
+    assert.deepEqual([back[0].giant_diameter, back[1].giant_diameter], ["", 4]);
+    fs.writeFileSync(file, sparsityCsv([{ ...rows[0], test_acc: "" as never }]));
+    assert.throws(() => readSparsityCsv(file, "comparison.csv"), /^Error: comparison\.csv:2: test_acc must be a number, got ""$/);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
