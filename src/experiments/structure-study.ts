@@ -108,7 +108,10 @@ export interface StructureStudySettings {
  * scaled by the batch steps (× 3 epochs × 2.5 strings = × 7.5): GRU layered 27.8 s, GRU recurrent 21.5 s,
  * RNN_TANH layered 16.6 s, RNN_TANH recurrent 10.4 s per model. The ceiling part's models are the sweep's,
  * whose record gives their times: 19.9 s (GRU) and 8.5 s (RNN_TANH) per model over its first 20 graphs
- * per family.
+ * per family. Checked on 26 models of this profile later, at a lighter load (load average 2–5): the first
+ * 4 GRU graphs per family × 3 seeds of the ceiling part took 18.4 s per model (the record: 15.7 s for the
+ * same graphs), one GRU recurrent WS p = 1 graph of 38 nodes 32 s (estimated from the 5-epoch run: 31 s);
+ * replicate 0 reproduced the sweep of record bit for bit in 8 of 8 models.
  *
  * Plan: small world 2 variants × 2 mappings × 8 families (6 WS p, BA, ER) × 4 graphs × 5 seeds = 640 models,
  * ≈ 12,200 model-seconds; ceiling 2 variants × 40 graphs (20 per family) × 5 seeds = 400 models, ≈ 5,700
