@@ -7,6 +7,8 @@
 import type { CellMode } from "../nn/spec";
 import type { GrammarName } from "../data/grammar";
 import type { SparsityMethod, SparsityRole, SparsityRow } from "./sparsity-settings";
+import { groupBy } from "../core/group";
+import { meanOf, sampleVarianceOf } from "../predict/stats";
 
 export interface AccuracyPoint {
   variant: CellMode;
@@ -23,31 +25,19 @@ export interface AccuracyPoint {
   n: number;
 }
 
-function meanStd(xs: readonly number[]): { mean: number; std: number } {
-  const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
-  const ss = xs.reduce((a, x) => a + (x - mean) ** 2, 0);
-  return { mean, std: xs.length > 1 ? Math.sqrt(ss / (xs.length - 1)) : 0 };
-}
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) {
-    const k = key(item);
-    const group = groups.get(k);
-    if (group) group.push(item);
-    else groups.set(k, [item]);
-  }
-  return groups;
-}
+/** A (variant, task, method, density) cell: the seeds of one point of the comparison. */
+const cellKey = (r: SparsityRow) => `${r.variant}/${r.task}/${r.method}/${r.density}`;
 
 /** Test accuracy per (variant, task, method, density) over the seeds, in the rows' order of first appearance. */
 export function accuracyByDensity(rows: readonly SparsityRow[]): AccuracyPoint[] {
-  return [...groupBy(rows, (r) => `${r.variant}/${r.task}/${r.method}/${r.density}`).values()].map((group) => {
+  return [...groupBy(rows, cellKey).values()].map((group) => {
     const first = group[0];
-    const { mean, std } = meanStd(group.map((r) => r.test_acc));
+    const accuracies = group.map((r) => r.test_acc);
+    const mean = meanOf(accuracies), std = Math.sqrt(sampleVarianceOf(accuracies));
     return {
       variant: first.variant, task: first.task, method: first.method, role: first.role, density: first.density,
-      keptFraction: meanStd(group.map((r) => r.kept_fraction)).mean, mean, std, n: group.length,
+      keptFraction: meanOf(group.map((r) => r.kept_fraction)), mean, std, n: group.length,
     };
   });
 }
@@ -68,8 +58,8 @@ export interface TailChange {
 /** How the degree tail of the dynamic methods' masks (SET, RigL) changed during training, per variant, task and density. */
 export function degreeTailChanges(rows: readonly SparsityRow[], methods: readonly SparsityMethod[] = ["set", "rigl"]): TailChange[] {
   const dynamic = rows.filter((r) => methods.includes(r.method as SparsityMethod));
-  return [...groupBy(dynamic, (r) => `${r.variant}/${r.task}/${r.method}/${r.density}`).values()].map((group) => {
-    const mean = (f: (r: SparsityRow) => number) => meanStd(group.map(f)).mean;
+  return [...groupBy(dynamic, cellKey).values()].map((group) => {
+    const mean = (f: (r: SparsityRow) => number) => meanOf(group.map(f));
     const first = group[0];
     return {
       variant: first.variant, task: first.task, method: first.method as SparsityMethod, density: first.density,

@@ -4,7 +4,8 @@
  * probability, the baselines' display rows, and the closing table of claims — each verdict computed from
  * the numbers passed in, never written by hand.
  */
-import { meanOf, noiseCeiling, type BaselineResult, type Interval, type NoiseCeilingOptions } from "../predict";
+import { groupBy } from "../core/group";
+import { meanOf, noiseCeiling, sampleVarianceOf, type BaselineResult, type Interval, type NoiseCeilingOptions } from "../predict";
 import type { StructureStudyRow, StudyPart } from "./structure-study-rows";
 
 /** A graph within its part, variant and mapping: everything that names a row but its replicate. */
@@ -19,16 +20,12 @@ export function cellOf(row: { part: string; mode: string; mapping: string }): st
 
 /** The rows of each cell, cells in order of first appearance. */
 function byCell(rows: readonly StructureStudyRow[]): Map<string, StructureStudyRow[]> {
-  const cells = new Map<string, StructureStudyRow[]>();
-  for (const row of rows) cells.set(cellOf(row), [...(cells.get(cellOf(row)) ?? []), row]);
-  return cells;
+  return groupBy(rows, (row) => cellOf(row));
 }
 
 /** The accuracies of each graph by replicate (graphs in order of first appearance; replicates sorted). */
 export function seedGroups(rows: readonly StructureStudyRow[]): Array<{ key: string; rows: StructureStudyRow[] }> {
-  const groups = new Map<string, StructureStudyRow[]>();
-  for (const row of rows) groups.set(graphKey(row), [...(groups.get(graphKey(row)) ?? []), row]);
-  return [...groups].map(([key, mine]) => ({ key, rows: [...mine].sort((a, b) => a.replicate - b.replicate) }));
+  return [...groupBy(rows, (row) => graphKey(row))].map(([key, mine]) => ({ key, rows: [...mine].sort((a, b) => a.replicate - b.replicate) }));
 }
 
 export interface CeilingRow {
@@ -120,15 +117,11 @@ export interface FamilyAccuracy {
 /** Mean accuracy per variant × mapping × family (WS by p, then BA, ER), over graphs' seed means. */
 export function accuracyByFamily(rows: readonly StructureStudyRow[]): FamilyAccuracy[] {
   const means = seedMeans(rows);
-  const cells = new Map<string, Array<StructureStudyRow & { seeds: number }>>();
-  for (const r of means) {
-    const key = `${r.mode}|${r.mapping}|${familyLabel(r)}`;
-    cells.set(key, [...(cells.get(key) ?? []), r]);
-  }
+  const cells = groupBy(means, (r) => `${r.mode}|${r.mapping}|${familyLabel(r)}`);
   const order = (r: FamilyAccuracy) => (r.p ?? 2) + (r.family === "ER" ? 1 : 0);
   return [...cells.values()].map((mine) => {
     const acc = mine.map((r) => r.test_acc), m = meanOf(acc);
-    const se = acc.length < 2 ? 0 : Math.sqrt(acc.reduce((a, v) => a + (v - m) ** 2, 0) / (acc.length - 1) / acc.length);
+    const se = Math.sqrt(sampleVarianceOf(acc) / acc.length);
     return { mode: mine[0].mode, mapping: mine[0].mapping, family: familyLabel(mine[0]), p: mine[0].rewiring_p, graphs: acc.length, mean: m, se };
   }).sort((a, b) => a.mode.localeCompare(b.mode) || a.mapping.localeCompare(b.mapping) || order(a) - order(b));
 }

@@ -18,6 +18,17 @@ export function stdOf(values: readonly number[]): number {
   return Math.sqrt(values.reduce((a, v) => a + (v - m) ** 2, 0) / values.length);
 }
 
+/**
+ * Sample variance (ddof = 1) of a non-empty list of finite numbers; 0 for a single value (no spread
+ * observed), which is how the seed tables report one seed.
+ */
+export function sampleVarianceOf(values: readonly number[]): number {
+  checkVector("sampleVarianceOf", values, "values");
+  if (values.length < 2) return 0;
+  const m = meanOf(values);
+  return values.reduce((a, v) => a + (v - m) ** 2, 0) / (values.length - 1);
+}
+
 export interface Correlation {
   r: number;
   /** Two-sided p-value of H0: r = 0 (t distribution with n − 2 degrees of freedom). */
