@@ -15,13 +15,14 @@ export interface Rule {
 
 export type Schema = Readonly<Record<string, Rule>>;
 
-const show = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? JSON.stringify(value) : String(value));
+/** A value as an error message shows it: strings and arrays as JSON, numbers as themselves (NaN stays NaN, not JSON's null). */
+export const showValue = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : Array.isArray(value) ? JSON.stringify(value) : String(value));
 
 /** A finite number within bounds (`above`/`below` exclusive, `min`/`max` inclusive). */
 export function number(bounds: { min?: number; max?: number; above?: number; below?: number } = {}): Rule {
   return {
     check(value, at) {
-      if (typeof value !== "number" || !Number.isFinite(value)) return `${at} must be a finite number, got ${show(value)}`;
+      if (typeof value !== "number" || !Number.isFinite(value)) return `${at} must be a finite number, got ${showValue(value)}`;
       if (bounds.min !== undefined && value < bounds.min) return `${at} must be ≥ ${bounds.min}, got ${value}`;
       if (bounds.max !== undefined && value > bounds.max) return `${at} must be ≤ ${bounds.max}, got ${value}`;
       if (bounds.above !== undefined && !(value > bounds.above)) return `${at} must be > ${bounds.above}, got ${value}`;
@@ -36,7 +37,7 @@ export function integer(bounds: { min?: number; max?: number } = {}): Rule {
   const inRange = number(bounds);
   return {
     check(value, at) {
-      if (typeof value !== "number" || !Number.isInteger(value)) return `${at} must be an integer, got ${show(value)}`;
+      if (typeof value !== "number" || !Number.isInteger(value)) return `${at} must be an integer, got ${showValue(value)}`;
       return inRange.check(value, at);
     },
   };
@@ -48,28 +49,28 @@ export function oneOf<T extends string | number | boolean>(values: readonly T[])
     check(value, at) {
       if ((values as readonly unknown[]).includes(value)) return undefined;
       const hint = typeof value === "string" ? nearest(value, values.map(String)) : undefined;
-      return `${at} must be one of ${values.map(show).join(", ")}, got ${show(value)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ""}`;
+      return `${at} must be one of ${values.map(showValue).join(", ")}, got ${showValue(value)}${hint ? ` (did you mean ${JSON.stringify(hint)}?)` : ""}`;
     },
   };
 }
 
 /** A non-empty string. */
 export function text(): Rule {
-  return { check: (value, at) => (typeof value === "string" && value !== "" ? undefined : `${at} must be a non-empty string, got ${show(value)}`) };
+  return { check: (value, at) => (typeof value === "string" && value !== "" ? undefined : `${at} must be a non-empty string, got ${showValue(value)}`) };
 }
 
 /** An array whose every element passes `of`; `unique` refuses repeats. */
 export function list(of: Rule, options: { minLength?: number; maxLength?: number; unique?: boolean } = {}): Rule {
   return {
     check(value, at) {
-      if (!Array.isArray(value)) return `${at} must be a list, got ${show(value)}`;
+      if (!Array.isArray(value)) return `${at} must be a list, got ${showValue(value)}`;
       if (options.minLength !== undefined && value.length < options.minLength) return `${at} must hold at least ${options.minLength} value(s), got ${value.length}`;
       if (options.maxLength !== undefined && value.length > options.maxLength) return `${at} must hold at most ${options.maxLength} values, got ${value.length}`;
       for (let i = 0; i < value.length; i++) {
         const error = of.check(value[i], `${at}[${i}]`);
         if (error) return error;
       }
-      if (options.unique && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) return `${at} holds a value twice: ${show(value)}`;
+      if (options.unique && new Set(value.map((v) => JSON.stringify(v))).size !== value.length) return `${at} holds a value twice: ${showValue(value)}`;
       return undefined;
     },
   };
@@ -86,7 +87,7 @@ export function optional(rule: Rule): Rule {
 }
 
 function problems(value: unknown, schema: Schema, at: string): string[] {
-  if (!value || typeof value !== "object" || Array.isArray(value)) return [`${at} must be an object, got ${show(value)}`];
+  if (!value || typeof value !== "object" || Array.isArray(value)) return [`${at} must be an object, got ${showValue(value)}`];
   const given = value as Record<string, unknown>;
   const keys = Object.keys(schema);
   const out: string[] = [];

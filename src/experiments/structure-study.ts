@@ -26,7 +26,7 @@ import * as path from "path";
 import { Random } from "../core/random";
 import { ResultStore, writeAtomically } from "../core/result-store";
 import { contentHash, shortHash } from "../core/hash";
-import { checkSettings, integer, list, number, object, oneOf } from "../core/settings";
+import { checkSettings, integer, list, number, object, oneOf, showValue } from "../core/settings";
 import { generateDataset } from "../data";
 import { dataFingerprint } from "../data/fingerprint";
 import { CELL_MODES, type CellMode } from "../nn/spec";
@@ -146,7 +146,7 @@ export function structureStudySettings(profile: ProfileName): StructureStudySett
 
 const rewiringP = {
   check: (value: unknown, at: string) => (typeof value === "number" && value >= 0 && value <= 1 && Math.abs(value * 1e4 - Math.round(value * 1e4)) < 1e-9
-    ? undefined : `${at} must be a probability in [0, 1] with at most 4 decimals, got ${JSON.stringify(value)}`),
+    ? undefined : `${at} must be a probability in [0, 1] with at most 4 decimals, got ${showValue(value)}`),
 };
 
 const SCHEMA = {

@@ -3,10 +3,11 @@
  * (e.g. `spec.skips[2].to`), before any memory is allocated.
  */
 import { CELL_MODES, GATES, NetworkSpec } from "./spec";
+import { showValue } from "../core/settings";
 
 function positiveInt(value: unknown, where: string): void {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new Error(`${where} must be a positive integer, got ${JSON.stringify(value)}`);
+    throw new Error(`${where} must be a positive integer, got ${showValue(value)}`);
   }
 }
 

@@ -75,6 +75,7 @@ test("bad settings are refused before any work, naming the value", async () => {
   const s = structureStudySettings("quick");
   assert.throws(() => checkStructureStudySettings({ ...s, smallWorld: { ...s.smallWorld, seeds: 1 } }), /smallWorld\.seeds must be ≥ 2, got 1/);
   assert.throws(() => checkStructureStudySettings({ ...s, smallWorld: { ...s.smallWorld, rewiring: [0, 1.5] } }), /smallWorld\.rewiring\[1\] must be a probability in \[0, 1\] with at most 4 decimals, got 1\.5/);
+  assert.throws(() => checkStructureStudySettings({ ...s, smallWorld: { ...s.smallWorld, rewiring: [0, NaN] } }), /smallWorld\.rewiring\[1\] must be a probability in \[0, 1\] with at most 4 decimals, got NaN/);
   assert.throws(() => checkStructureStudySettings({ ...s, smallWorld: { ...s.smallWorld, nodes: [8, 20] } }), /smallWorld\.nodes\[0\] must be ≥ 10, got 8/);
   assert.throws(() => checkStructureStudySettings({ ...s, smallWorld: { ...s.smallWorld, nodes: [30, 20] } }), /lo ≤ hi, got \[30, 20\]/);
   assert.throws(() => checkStructureStudySettings({ ...s, smallWorld: { ...s.smallWorld, rewiring: [], matched: [] } }), /rewiring and matched are both empty/);

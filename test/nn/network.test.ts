@@ -21,7 +21,8 @@ test("spec validation names the bad value", () => {
     [(s) => { s.skips = [{ from: 0, to: 1 }]; }, /spec\.skips\[0\] joins adjacent layers/],
     [(s) => { s.skips = [{ from: 0, to: 5 }]; }, /spec\.skips\[0\]\.to = 5 is not a layer index/],
     [(s) => { s.skips = [{ from: 0, to: 2 }, { from: 0, to: 2 }]; }, /spec\.skips\[1\] duplicates/],
-    [(s) => { s.vocab = 1.5; }, /spec\.vocab must be a positive integer/],
+    [(s) => { s.vocab = 1.5; }, /spec\.vocab must be a positive integer, got 1\.5/],
+    [(s) => { s.classes = NaN; }, /spec\.classes must be a positive integer, got NaN/],
   ];
   for (const [mutate, message] of bad) {
     const spec = base();
