@@ -12,7 +12,8 @@
  * per family); the export then computes the prediction tables (src/experiments/prediction.ts)
  * on the exported sweep and on the thesis's tables. Stores are shared safely between processes
  * (claims), so the two lanes can both work on the sweep, and a killed run resumes where it
- * stopped; wall times add up over runs (out/record/timings.json). Logs: out/record/logs/.
+ * stopped; wall times add up over runs (out/record/timings.json, written every minute, so a killed run's
+ * time counts too). Logs: out/record/logs/.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -23,7 +24,7 @@ import type { CellMode } from "../src/nn/spec";
 import { pruningData, pruningExecution, pruningSettings, runPruningProtocol } from "../src/experiments/pruning";
 import { runSweep, sweepProfile, SweepConfig } from "../src/experiments/sweep";
 import { generateDataset } from "../src/data";
-import { addRecordTimings, exportRecord, promoteRecord, RECORD_CACHE, RECORD_DIR, recordPlan } from "../src/experiments/record";
+import { addTimings, exportRecord, readRecordTimings, writeRecordTimings, promoteRecord, RECORD_CACHE, RECORD_DIR, recordPlan } from "../src/experiments/record";
 import { runSparsityComparison, sparsitySettings } from "../src/experiments/sparsity-comparison";
 import { runStructureStudy, structureStudySettings } from "../src/experiments/structure-study";
 
@@ -86,18 +87,31 @@ async function orchestrate(lanes: number): Promise<void> {
   const queue = [...recordPlan().schedule];
   const start = Date.now();
   const timings: Record<string, number> = {};
+  const running = new Set<{ name: string; began: number }>(); // a job may run in two lanes at once
+  // The times are written as they grow (every minute and after every job), not only at the end: a run that is
+  // killed (a session ending) keeps the time it spent in out/record/timings.json.
+  const before = readRecordTimings();
+  const saveTimings = () => {
+    const jobSeconds = { ...timings };
+    for (const { name, began } of running) jobSeconds[name] = (jobSeconds[name] ?? 0) + (Date.now() - began) / 1000;
+    writeRecordTimings(addTimings(before, { wallSeconds: (Date.now() - start) / 1000, jobSeconds, lanes }));
+  };
+  const saver = setInterval(saveTimings, 60_000);
   console.log(`results of record: ${queue.length} job runs, ${lanes} at a time, on ${os.cpus().length} × ${os.cpus()[0]?.model ?? "?"}; logs in ${path.relative(ROOT, logs)}/`);
   const lane = async (): Promise<void> => {
     while (queue.length > 0) {
       const name = queue.shift()!;
-      const began = Date.now();
+      const began = Date.now(), job = { name, began };
+      running.add(job);
       const out = fs.openSync(path.join(logs, `${name.replace(/:/g, "-")}.log`), "a");
       const code = await new Promise<number>((resolve) => {
         const child = spawn(process.execPath, ["--import", "tsx", __filename, "--job", name], { cwd: ROOT, stdio: ["ignore", out, out], env: { ...process.env, SPARSE_RNN_THREADS: "1" } });
         child.on("exit", (c) => resolve(c ?? 1));
       });
       fs.closeSync(out);
+      running.delete(job);
       timings[name] = (timings[name] ?? 0) + (Date.now() - began) / 1000;
+      saveTimings();
       console.log(`${new Date().toISOString()} ${name} ${code === 0 ? "finished" : `FAILED (exit ${code})`} after ${((Date.now() - began) / 60000).toFixed(1)} min`);
       if (code !== 0) throw new Error(`job ${name} failed; see its log; rerun \`npm run record\` to resume`);
     }
@@ -105,7 +119,8 @@ async function orchestrate(lanes: number): Promise<void> {
   try {
     await Promise.all(Array.from({ length: lanes }, lane));
   } finally {
-    addRecordTimings({ wallSeconds: (Date.now() - start) / 1000, jobSeconds: timings, lanes });
+    clearInterval(saver);
+    saveTimings();
   }
   console.log(`all jobs done in ${((Date.now() - start) / 60000).toFixed(1)} min; exporting ${RECORD_DIR}/ (with the prediction tables)`);
   const written = await exportRecord();

@@ -93,15 +93,17 @@ export function readRecordTimings(): RecordTimings {
   return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) as RecordTimings : { wallSeconds: 0, jobSeconds: {}, lanes: 0 };
 }
 
-/** Add one run's seconds to out/record/timings.json. */
-export function addRecordTimings(run: RecordTimings): RecordTimings {
-  const total = readRecordTimings();
-  total.wallSeconds += run.wallSeconds;
-  total.lanes = run.lanes;
-  for (const [job, seconds] of Object.entries(run.jobSeconds)) total.jobSeconds[job] = (total.jobSeconds[job] ?? 0) + seconds;
+/** The earlier runs' seconds plus one run's (pure: `lanes` is the run's). */
+export function addTimings(total: RecordTimings, run: RecordTimings): RecordTimings {
+  const jobSeconds = { ...total.jobSeconds };
+  for (const [job, seconds] of Object.entries(run.jobSeconds)) jobSeconds[job] = (jobSeconds[job] ?? 0) + seconds;
+  return { wallSeconds: total.wallSeconds + run.wallSeconds, jobSeconds, lanes: run.lanes };
+}
+
+/** Write out/record/timings.json whole (atomically). */
+export function writeRecordTimings(timings: RecordTimings): void {
   fs.mkdirSync(path.join(ROOT, RECORD_DIR), { recursive: true });
-  writeAtomically(path.join(ROOT, RECORD_DIR, TIMINGS_FILE), JSON.stringify(total, null, 2) + "\n");
-  return total;
+  writeAtomically(path.join(ROOT, RECORD_DIR, TIMINGS_FILE), JSON.stringify(timings, null, 2) + "\n");
 }
 
 /** The prediction tables of record: for our sweep and for the thesis's tables (src/experiments/prediction.ts). */
