@@ -23,8 +23,16 @@ import type { Row } from "../src/core/result-store";
 import { readRecordCsv, recordProvenance, resultsFile, structureOfRecord, RESULTS_DIR, type RecordProvenance, type StructureTableOfRecord } from "../src/experiments/record";
 import { pruningSettings } from "../src/experiments/pruning";
 import { readPredictionTables, type PredictionSettings, type PredictionTables, type SplitSeedRow } from "../src/experiments/prediction";
+import { readSparsityCsv, sparsitySettings, SPARSITY_RECORD_FILE, type SparsityRow } from "../src/experiments/sparsity-comparison";
+import { accuracyByDensity, literatureFindings, type AccuracyPoint } from "../src/experiments/sparsity-findings";
+import { STRUCTURE_STUDY_RECORD_FILE, structureStudySettings, type StructureStudyRow } from "../src/experiments/structure-study";
+import { parseStructureStudyCsv } from "../src/experiments/structure-study-rows";
+import { accuracyByFamily, cellOf, seedMeans, structureClaims, studyCeilings, type CeilingRow, type FamilyAccuracy } from "../src/experiments/structure-study-analysis";
 import { thesisPruneLogFile, thesisStructureTableFile, thesisStructureTableFiles } from "../src/thesis";
-import { loadResultsFiles, correlationTable, trainTestSplit, REGRESSOR_NAMES, type RegressorName, type ResultsTable, type StructureRow } from "../src/predict";
+import {
+  loadResultsFiles, correlationTable, trainTestSplit, REGRESSOR_NAMES, baselineComparison, groupRows, loadR2Table, withDerivedFeatures,
+  type BaselineOptions, type FeatureRow, type RegressorName, type ResultsTable, type StructureRow,
+} from "../src/predict";
 
 const ROOT = path.join(__dirname, "..");
 const README = path.join(ROOT, "README.md");
@@ -318,6 +326,132 @@ function predictionSection(): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// Sparse training beyond pruning (results/sparsity/comparison.csv, src/experiments/sparsity-comparison.ts)
+
+/** The densities of the README's sparse-training table: a moderate and the lowest of the record's. */
+const SPARSITY_README_DENSITIES = [0.1, 0.02] as const;
+/** notebook 06's default: an accuracy difference counted as a match in the literature checks */
+const SPARSITY_TOLERANCE = 0.02;
+/** a dense reference below this accuracy is named under the table: its column says little about sparsity's cost */
+const WEAK_DENSE_REFERENCE = 0.9;
+const TASK_LABELS: Readonly<Record<string, string>> = { reber: "Reber", embedded: "embedded" };
+
+/**
+ * One row per method, one column per task × variant: the mean test accuracy over seeds at each of
+ * `densities` ("a / b"), the dense reference once. A missing point is an error naming `file`.
+ */
+export function sparsityAccuracyTable(points: readonly AccuracyPoint[], densities: readonly number[], file: string): string {
+  const columns = [...new Set(points.map((p) => `${p.task}/${p.variant}`))];
+  const methods = [...new Set(points.map((p) => p.method))];
+  const rows = methods.map((method) => [`\`${method}\``, ...columns.map((column) => {
+    const [task, variant] = column.split("/");
+    const at = (density?: number) => only(points.filter((p) => p.task === task && p.variant === variant && p.method === method && (density === undefined || p.density === density)),
+      file, `${variant} on ${task}, ${method}${density === undefined ? "" : ` at density ${density}`}`).mean;
+    return method === "dense" ? f(at(), 3, `${file}: ${column} dense`) : densities.map((d) => f(at(d), 3, `${file}: ${column} ${method} at ${d}`)).join(" / ");
+  })]);
+  return table(["", ...columns.map((c) => { const [task, variant] = c.split("/"); return `${TASK_LABELS[task] ?? task}, ${variant}`; })], rows);
+}
+
+/** "2 layers of 32 units" (or "layers of 32 + 16 units"). */
+export function unitsText(layers: readonly number[]): string {
+  const uniform = layers.every((n) => n === layers[0]);
+  return uniform ? `${layers.length} layer${layers.length === 1 ? "" : "s"} of ${layers[0]} units` : `layers of ${layers.join(" + ")} units`;
+}
+
+function sparsitySection(): string {
+  const s = sparsitySettings("thesis");
+  const file = `${RESULTS_DIR}/${SPARSITY_RECORD_FILE}`;
+  const rows: SparsityRow[] = nonEmpty(SPARSITY_RECORD_FILE, () => readSparsityCsv(resultsFile(SPARSITY_RECORD_FILE), file), (r) => r.length);
+  const seeds = new Set(rows.map((r) => r.seed)).size;
+  const findings = literatureFindings(rows, SPARSITY_TOLERANCE);
+  const points = accuracyByDensity(rows);
+  const weak = points.filter((p) => p.method === "dense" && p.mean < WEAK_DENSE_REFERENCE);
+  const pct = (d: number) => `${percent(d)} %`;
+  return [
+    `**Sparse training beyond pruning** (\`06-sparse-training\`, beyond the thesis: ${s.methods.length} ways to a sparse network at one budget of ${s.epochs} epochs each; ` +
+      `${unitsText(s.layers)}, ${s.datasetSize.toLocaleString("en")} strings per task (${s.testSize.toLocaleString("en")} test), Adam ${s.lr}, ${seeds} seeds; ` +
+      `\`${file}\`, ${rows.length.toLocaleString("en")} rows). Mean test accuracy over the seeds with ${SPARSITY_README_DENSITIES.map(pct).join(" / ")} of W_ih and W_hh kept ` +
+      `(the notebook has every density, ± std, and the masks' graphs):`,
+    "",
+    sparsityAccuracyTable(points, SPARSITY_README_DENSITIES, file),
+    "",
+    ...(weak.length ? [`Dense references below ${WEAK_DENSE_REFERENCE}: ${weak.map((p) => `${p.variant} on ${TASK_LABELS[p.task] ?? p.task} (${f(p.mean)})`).join(", ")}. ` +
+      "These settings (one learning rate for every variant) train that dense network poorly, so its column compares the sparse methods with each other, not with a good dense model.", ""] : []),
+    `The literature's claims, checked in every (variant, task, density) cell on the means over seeds (tolerance ${SPARSITY_TOLERANCE}; holds in ≥ ⅔ of the cells, does not in ≤ ⅓):`,
+    "",
+    table(["claim", "source", "checked", "cells where it holds", "verdict"], findings.map((x) => [x.claim, x.source, x.test, `${x.holding} of ${x.cells}`, x.verdict])),
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Structure beyond the thesis (results/structure-beyond/study.csv, src/experiments/structure-study.ts)
+
+/** notebook 07's defaults: the baselines' regressor and cross-validation, the ceilings' bootstrap */
+const STUDY_REGRESSOR: RegressorName = "RandomForestRegressor";
+const STUDY_CV = { folds: 5, repeats: 10, seed: 0 } as const;
+const CEILING_RESAMPLES = 2000;
+
+const interval = (i: { estimate: number; low: number; high: number }, what: string) => `${f(i.estimate, 2, what)} [${f(i.low, 2, what)}, ${f(i.high, 2, what)}]`;
+
+/** The noise ceilings as a table: cell, design, ICC(1) and ICC(1,k) with 95% intervals, σ between graphs and between seeds. */
+export function ceilingTable(ceilings: readonly CeilingRow[], file: string): string {
+  if (ceilings.length === 0) throw new Error(`${file}: no cell has two or more seeds of two or more graphs (no noise ceiling)`);
+  return table(["cell", "graphs × seeds", "ICC(1): one run", "ICC(1,k): seed mean", "σ between graphs", "σ between seeds"], ceilings.map((c) => {
+    const what = `${file}: ${cellOf(c)}`;
+    return [cellOf(c), `${c.graphs} × ${c.seeds}`, interval(c.singleRun, what), interval(c.seedMean, what), f(c.betweenSd, 3, what), f(c.withinSd, 3, what)];
+  }));
+}
+
+/** Mean accuracy per family (columns, in accuracyByFamily's order: WS by p, then BA, ER) for each variant · mapping (rows). */
+export function familyTable(families: readonly FamilyAccuracy[], file: string): string {
+  if (families.length === 0) throw new Error(`${file}: no small-world rows`);
+  const columns = [...new Set(families.map((x) => x.family))];
+  const cells = [...new Set(families.map((x) => `${x.mode} · ${x.mapping}`))];
+  return table(["", ...columns], cells.map((cell) => [cell, ...columns.map((family) => {
+    const x = only(families.filter((y) => `${y.mode} · ${y.mapping}` === cell && y.family === family), file, `${cell}, ${family}`);
+    return f(x.mean, 3, `${file}: ${cell}, ${family}`);
+  })]));
+}
+
+function structureBeyondSection(): string {
+  const file = `${RESULTS_DIR}/${STRUCTURE_STUDY_RECORD_FILE}`;
+  const rows: StructureStudyRow[] = nonEmpty(STRUCTURE_STUDY_RECORD_FILE,
+    () => parseStructureStudyCsv(fs.readFileSync(resultsFile(STRUCTURE_STUDY_RECORD_FILE), "utf8"), file), (r) => r.length);
+  const s = structureStudySettings("thesis");
+  const small = rows.filter((r) => r.part === "small_world"), ceilingModels = rows.filter((r) => r.part === "ceiling");
+  const ceilings = studyCeilings(ceilingModels, { resamples: CEILING_RESAMPLES, seed: 0 });
+  const families = accuracyByFamily(small);
+  const cv: BaselineOptions = { regressor: STUDY_REGRESSOR, settings: predictionOfRecord("ours").tables.settings.regressors, ...STUDY_CV };
+  const byMode = (r: FeatureRow) => String(r.mode);
+  const baselines = [
+    { table: "the thesis's tables", result: baselineComparison(groupRows(loadResultsFiles(thesisStructureTableFiles(CELL_MODES)).rows, byMode), cv) },
+    { table: "our sweep of record", result: baselineComparison(groupRows(withDerivedFeatures(structureTable("sweep").rows), byMode), cv) },
+    { table: "the study's small-world graphs", result: baselineComparison(groupRows(seedMeans(small), (r) => `${r.mode} · ${r.mapping}`), cv) },
+  ];
+  const thesisR2 = loadR2Table();
+  const claims = structureClaims({ ceilings, thesisR2: { variant: "GRU", regressor: STUDY_REGRESSOR, r2: thesisR2.GRU[STUDY_REGRESSOR] }, baselines, families });
+  const w = s.smallWorld;
+  return [
+    `**Structure beyond the thesis** (\`07-structure-beyond\`, beyond the thesis; \`${file}\`, ${rows.length.toLocaleString("en")} models). ` +
+      `*Noise ceiling:* ${s.ceiling.graphs} graphs per family of the sweep of record retrained with ${s.ceiling.seeds} seeds each in its configuration (replicate 0 is the sweep's own model); ` +
+      `ICC(1) bounds the R² any predictor can reach for one run's accuracy (the thesis's target), ICC(1,k) for the ${s.ceiling.seeds}-seed mean; 95% bootstrap intervals over graphs:`,
+    "",
+    ceilingTable(ceilings, file),
+    "",
+    `*The small-world plane:* ${w.graphs} graphs per family × ${w.seeds} seeds, ${w.nodes[0]}–${w.nodes[1]} nodes, Watts–Strogatz along the rewiring probability p ` +
+      `and Barabási–Albert / Erdős–Rényi graphs of matched density, as the thesis's layered DAG and as one layer's recurrent wiring (W_hh); ${w.epochs} epochs, batch ${w.batchSize}, ` +
+      `${w.datasetSize.toLocaleString("en")} strings. Mean test accuracy over graphs (each the mean of its seeds):`,
+    "",
+    familyTable(families, file),
+    "",
+    `What holds (a difference when it exceeds two standard errors; a gain when its 95% interval excludes 0; the baselines: ${REGRESSOR_LABELS[STUDY_REGRESSOR]}, ` +
+      `${STUDY_CV.repeats} × ${STUDY_CV.folds}-fold CV, size = nodes, edges and parameters):`,
+    "",
+    table(["claim", "source", "evidence", "verdict"], claims.map((c) => [c.claim, c.source, c.evidence, c.verdict])),
+  ].join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------------
 // Provenance
 
 /** PROVENANCE.json with the fields the README prints checked; a missing one is an error naming the file. */
@@ -350,7 +484,7 @@ export function generateResultsSection(): string {
   const provenance = provenanceOfRecord();
   return [
     BEGIN, "## Results beside the thesis", "", dataSection(), "", baseSection(records), "", pruningSection(records), "",
-    structureSection(provenance), "", predictionSection(), "", provenanceSection(provenance), END,
+    structureSection(provenance), "", predictionSection(), "", sparsitySection(), "", structureBeyondSection(), "", provenanceSection(provenance), END,
   ].join("\n");
 }
 

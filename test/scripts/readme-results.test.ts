@@ -10,8 +10,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   generateResultsSection, f, meanOf, only, sweepTimeClause, predictionProtocol, keptVariants, r2Cell, r2Table, meanCvR2, leftOutText,
-  splitSeedRange, testSetSize, splitSeedSentence, type PredictionOfRecord,
+  splitSeedRange, testSetSize, splitSeedSentence, sparsityAccuracyTable, unitsText, ceilingTable, familyTable, type PredictionOfRecord,
 } from "../../scripts/readme-results";
+import type { AccuracyPoint } from "../../src/experiments/sparsity-findings";
+import type { CeilingRow, FamilyAccuracy } from "../../src/experiments/structure-study-analysis";
 import { predictionSettings, type PredictionTables } from "../../src/experiments/prediction";
 import { REGRESSOR_NAMES, type RegressorName } from "../../src/predict";
 
@@ -22,7 +24,9 @@ test("README.md's results section is what results/ gives (run `npm run readme` a
   const section = generateResultsSection();
   assert.ok(section.length > 2000, "the generated section has content");
   assert.doesNotMatch(section, /NaN|undefined|Infinity|—/, "the generated section prints only numbers");
-  assert.ok(section.includes("**Performance prediction**"), "the generated section holds the prediction tables");
+  for (const part of ["**Performance prediction**", "**Sparse training beyond pruning**", "**Structure beyond the thesis**"]) {
+    assert.ok(section.includes(part), `the generated section holds ${part}`);
+  }
   assert.ok(readme.includes(section), "README.md's results section differs from results/: run `npm run readme`");
 });
 
@@ -118,4 +122,43 @@ test("prediction: the split seeds' range and the test set size", () => {
   assert.match(sentence, /a 90\/10 split of GRU's 200 models tests on 20 of them: over 3 split seeds/);
   assert.match(sentence, /ranges from -0\.25 to 0\.21 on the thesis's tables/);
   assert.match(sentence, /a mean over 50 folds/);
+});
+
+/** Made-up accuracy points: GRU on both tasks, the dense reference and two methods at 10 % and 2 %. */
+function points(): AccuracyPoint[] {
+  const point = (task: "reber" | "embedded", method: AccuracyPoint["method"], density: number, mean: number): AccuracyPoint =>
+    ({ variant: "GRU", task, method, role: method === "dense" ? "dense" : "method", density, keptFraction: density, mean, std: 0.01, n: 5 });
+  return (["reber", "embedded"] as const).flatMap((task, t) => [
+    point(task, "dense", 1, 0.99 - t / 10),
+    ...(["set", "rigl"] as const).flatMap((method, m) => [0.5, 0.1, 0.02].map((d) => point(task, method, d, 0.9 - t / 10 - m / 100 - d / 1000))),
+  ]);
+}
+
+test("sparse training: one row per method, a column per task and variant, the two densities from the points", () => {
+  const lines = sparsityAccuracyTable(points(), [0.1, 0.02], "c.csv").split("\n");
+  assert.equal(lines[0], "|  | Reber, GRU | embedded, GRU |");
+  assert.equal(lines.length, 5, "header, rule, dense, set, rigl");
+  assert.equal(lines[2], "| `dense` | 0.990 | 0.890 |");
+  assert.equal(lines[4], "| `rigl` | 0.890 / 0.890 | 0.790 / 0.790 |");
+  assert.equal(lines[3], "| `set` | 0.900 / 0.900 | 0.800 / 0.800 |");
+  assert.throws(() => sparsityAccuracyTable(points(), [0.05], "results/sparsity/comparison.csv"),
+    /results\/sparsity\/comparison\.csv: no row for GRU on reber, set at density 0\.05/);
+  assert.equal(unitsText([32, 32]), "2 layers of 32 units");
+  assert.equal(unitsText([8]), "1 layer of 8 units");
+  assert.equal(unitsText([32, 16]), "layers of 32 + 16 units");
+});
+
+test("structure beyond: the ceilings and the family means as tables; none is an error naming the file", () => {
+  const interval = (estimate: number) => ({ estimate, low: estimate - 0.05, high: estimate + 0.04 });
+  const ceilings: CeilingRow[] = [{ part: "ceiling", mode: "GRU", mapping: "layered", graphs: 40, seeds: 5, singleRun: interval(0.6), seedMean: interval(0.88), betweenSd: 0.0412, withinSd: 0.0301 }];
+  const lines = ceilingTable(ceilings, "s.csv").split("\n");
+  assert.equal(lines.length, 3);
+  assert.equal(lines[2], "| ceiling · GRU · layered | 40 × 5 | 0.60 [0.55, 0.64] | 0.88 [0.83, 0.92] | 0.041 | 0.030 |");
+  assert.throws(() => ceilingTable([], "results/structure-beyond/study.csv"), /results\/structure-beyond\/study\.csv: no cell has two or more seeds/);
+  const family = (mapping: string, name: string, p: number | null, mean: number): FamilyAccuracy => ({ mode: "GRU", mapping, family: name, p, graphs: 4, mean, se: 0.01 });
+  const families = [family("layered", "WS p=0", 0, 0.9), family("layered", "BA", null, 0.8), family("recurrent", "WS p=0", 0, 0.7), family("recurrent", "BA", null, 0.6)];
+  const rows = familyTable(families, "s.csv").split("\n");
+  assert.deepEqual(rows, ["|  | WS p=0 | BA |", "| --- | --- | --- |", "| GRU · layered | 0.900 | 0.800 |", "| GRU · recurrent | 0.700 | 0.600 |"]);
+  assert.throws(() => familyTable(families.slice(0, 3), "s.csv"), /s\.csv: no row for GRU · recurrent, BA/);
+  assert.throws(() => familyTable([], "s.csv"), /s\.csv: no small-world rows/);
 });
