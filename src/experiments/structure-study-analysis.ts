@@ -95,6 +95,76 @@ export function seedMeans(rows: readonly StructureStudyRow[]): Array<StructureSt
   return seedGroups(rows).map(({ rows: mine }) => ({ ...mine[0], test_acc: meanOf(mine.map((r) => r.test_acc)), seeds: mine.length }));
 }
 
+/** A graph's position in You et al.'s (C, L) plane and its accuracy (a seed mean, in the study). */
+export type ClRow = { readonly average_clustering: number; readonly average_shortest_path_length: number; readonly test_acc: number };
+
+/** One cell of the (C, L) grid: its ranges, the mean accuracy of its graphs and how many (0: empty, mean NaN). */
+export interface ClCell {
+  cLow: number; cHigh: number;
+  lLow: number; lHigh: number;
+  mean: number;
+  models: number;
+}
+
+/** Equal-width bin edges over [lo, hi] (one bin's width 1 when the range is a point). */
+function binEdges(values: readonly number[], bins: number): number[] {
+  const lo = Math.min(...values), hi = Math.max(...values);
+  const width = hi > lo ? (hi - lo) / bins : 1;
+  return Array.from({ length: bins + 1 }, (_, i) => lo + i * width);
+}
+
+function binOf(value: number, e: readonly number[]): number {
+  const i = Math.floor(((value - e[0]) / (e[e.length - 1] - e[0] || 1)) * (e.length - 1));
+  return Math.min(e.length - 2, Math.max(0, i));
+}
+
+/**
+ * Mean accuracy over the (C, L) plane in `bins` × `bins` equal-width cells over the rows' range:
+ * `cells[c][l]`, c indexing average clustering C (rows of the heat map), l average path length L.
+ */
+export function clPlaneGrid(rows: readonly ClRow[], bins = 6): { cEdges: number[]; lEdges: number[]; cells: ClCell[][] } {
+  if (rows.length === 0) throw new Error("clPlaneGrid: no rows");
+  if (!(Number.isInteger(bins) && bins >= 1)) throw new Error(`clPlaneGrid: bins must be a positive integer, got ${bins}`);
+  const cEdges = binEdges(rows.map((r) => r.average_clustering), bins), lEdges = binEdges(rows.map((r) => r.average_shortest_path_length), bins);
+  const cells = Array.from({ length: bins }, (_, c) => Array.from({ length: bins }, (_, l): ClCell => ({
+    cLow: cEdges[c], cHigh: cEdges[c + 1], lLow: lEdges[l], lHigh: lEdges[l + 1], mean: NaN, models: 0,
+  })));
+  const sums = cells.map((row) => row.map(() => 0));
+  for (const r of rows) {
+    const c = binOf(r.average_clustering, cEdges), l = binOf(r.average_shortest_path_length, lEdges);
+    sums[c][l] += r.test_acc;
+    cells[c][l].models++;
+  }
+  cells.forEach((row, c) => row.forEach((cell, l) => { if (cell.models) cell.mean = sums[c][l] / cell.models; }));
+  return { cEdges, lEdges, cells };
+}
+
+/** The (C, L) cell with the highest mean accuracy among those holding at least `minModels` graphs (undefined: none does). */
+export function bestClRegion(rows: readonly ClRow[], options: { bins?: number; minModels?: number } = {}): ClCell | undefined {
+  const { bins = 6, minModels = 3 } = options;
+  return clPlaneGrid(rows, bins).cells.flat().filter((cell) => cell.models >= minModels)
+    .reduce<ClCell | undefined>((best, cell) => (best === undefined || cell.mean > best.mean ? cell : best), undefined);
+}
+
+/**
+ * Per variant × mapping of the small-world part: the (C, L) cell of highest mean accuracy over the graphs'
+ * seed means (at least `minModels` graphs in it), beside the mean over all the cell's graphs.
+ */
+export function bestClRegionRows(rows: readonly StructureStudyRow[], options: { bins?: number; minModels?: number } = {}): Array<Record<string, string | number>> {
+  const { bins = 6, minModels = 3 } = options;
+  return [...byCell(rows.filter((r) => r.part === "small_world")).values()].map((mine) => {
+    const means = seedMeans(mine);
+    const best = bestClRegion(means, { bins, minModels });
+    const range = (lo: number, hi: number) => `${lo.toFixed(2)}–${hi.toFixed(2)}`;
+    return {
+      cell: `${mine[0].mode} · ${mine[0].mapping}`, graphs: means.length, "mean accuracy, all graphs": meanOf(means.map((r) => r.test_acc)),
+      "best region: C": best ? range(best.cLow, best.cHigh) : `no cell of ${bins}×${bins} holds ${minModels} graphs`,
+      "best region: L": best ? range(best.lLow, best.lHigh) : "",
+      "its mean accuracy": best ? best.mean : "", "its graphs": best ? best.models : "",
+    };
+  });
+}
+
 /** The family label of a small-world row: "WS p=0.05", "BA", "ER". */
 export function familyLabel(row: Pick<StructureStudyRow, "graph" | "rewiring_p">): string {
   if (row.graph === "watts_strogatz") return `WS p=${row.rewiring_p}`;

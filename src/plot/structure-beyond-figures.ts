@@ -2,25 +2,11 @@
  * Figure builders for notebook 07 (structure beyond the thesis). Pure functions returning PlotlyFigure.
  */
 import { applyFigureOptions, type FigureOptions, type PlotlyFigure } from "./figure";
-import type { FamilyAccuracy } from "../experiments/structure-study-analysis";
+import { clPlaneGrid, type ClRow, type FamilyAccuracy } from "../experiments/structure-study-analysis";
 import type { Interval } from "../predict";
 
 const MAPPING_COLORS: Record<string, string> = { layered: "#1f77b4", recurrent: "#d62728" };
 const SCORE_COLORS = ["#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b"];
-
-type ClRow = { readonly average_clustering: number; readonly average_shortest_path_length: number; readonly test_acc: number };
-
-/** Equal-width bin edges over [lo, hi] (one bin when the range is a point). */
-function edges(values: readonly number[], bins: number): number[] {
-  const lo = Math.min(...values), hi = Math.max(...values);
-  const width = hi > lo ? (hi - lo) / bins : 1;
-  return Array.from({ length: bins + 1 }, (_, i) => lo + i * width);
-}
-
-function binOf(value: number, e: readonly number[]): number {
-  const i = Math.floor(((value - e[0]) / (e[e.length - 1] - e[0] || 1)) * (e.length - 1));
-  return Math.min(e.length - 2, Math.max(0, i));
-}
 
 /**
  * Mean test accuracy over the (C, L) plane — average clustering against average shortest path length,
@@ -29,23 +15,14 @@ function binOf(value: number, e: readonly number[]): number {
  */
 export function clPlaneHeatmap(rows: readonly ClRow[], options: FigureOptions & { bins?: number } = {}): PlotlyFigure {
   const { bins = 6, ...figureOptions } = options;
-  if (rows.length === 0) throw new Error("clPlaneHeatmap: no rows");
-  if (!(Number.isInteger(bins) && bins >= 1)) throw new Error(`clPlaneHeatmap: bins must be a positive integer, got ${bins}`);
+  const { cEdges, lEdges, cells } = clPlaneGrid(rows, bins);
   const L = rows.map((r) => r.average_shortest_path_length), C = rows.map((r) => r.average_clustering);
-  const xe = edges(L, bins), ye = edges(C, bins);
-  const sum = Array.from({ length: bins }, () => new Array<number>(bins).fill(0));
-  const count = Array.from({ length: bins }, () => new Array<number>(bins).fill(0));
-  rows.forEach((r, i) => {
-    const x = binOf(L[i], xe), y = binOf(C[i], ye);
-    sum[y][x] += r.test_acc;
-    count[y][x]++;
-  });
   const centers = (e: number[]) => e.slice(1).map((v, i) => (v + e[i]) / 2);
   return applyFigureOptions({
     data: [
       {
-        type: "heatmap", x: centers(xe), y: centers(ye), z: sum.map((row, y) => row.map((s, x) => (count[y][x] ? s / count[y][x] : null))),
-        customdata: count, colorscale: "Viridis", colorbar: { title: { text: "mean test acc" } },
+        type: "heatmap", x: centers(lEdges), y: centers(cEdges), z: cells.map((row) => row.map((cell) => (cell.models ? cell.mean : null))),
+        customdata: cells.map((row) => row.map((cell) => cell.models)), colorscale: "Viridis", colorbar: { title: { text: "mean test acc" } },
         hovertemplate: "L ≈ %{x:.2f}, C ≈ %{y:.2f}: mean accuracy %{z:.3f} over %{customdata} models<extra></extra>",
       },
       {

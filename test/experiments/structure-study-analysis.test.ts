@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
+  clPlaneGrid, bestClRegion, bestClRegionRows,
   accuracyByFamily, baselineRows, ceilingRows, familyLabel, replicateZeroAgreement, seedGroups, seedMeans, structureClaims, studyCeilings, type CeilingRow,
 } from "../../src/experiments/structure-study-analysis";
 import { STRUCTURE_STUDY_COLUMNS, type StructureStudyRow } from "../../src/experiments/structure-study-rows";
@@ -96,4 +97,44 @@ test("replicate 0 of the ceiling part against the sweep: bit-identical accuracy 
     { mode: "GRU", graph: "watts_strogatz", graph_nr: 0, test_acc: 0.95, test_loss: 2.0000001 },
   ];
   assert.deepEqual(replicateZeroAgreement(rows, sweep), { models: 2, identical: 1 });
+});
+
+test("the (C, L) grid: equal-width cells over the rows' range, mean accuracy and count per cell; the best cell with enough graphs", () => {
+  const row = (c: number, l: number, acc: number) => ({ average_clustering: c, average_shortest_path_length: l, test_acc: acc });
+  // C in [0, 0.4], L in [2, 4]: 2 × 2 cells split at C = 0.2 and L = 3; the maxima fall in the last cell
+  const rows = [row(0, 2, 0.5), row(0.1, 2.5, 0.7), row(0.4, 4, 0.9), row(0.3, 3.5, 0.8), row(0.05, 3.9, 0.6), row(0.35, 2.1, 0.95)];
+  const { cEdges, lEdges, cells } = clPlaneGrid(rows, 2);
+  assert.deepEqual(cEdges, [0, 0.2, 0.4]);
+  assert.deepEqual(lEdges, [2, 3, 4]);
+  assert.deepEqual(cells.map((r) => r.map((cell) => cell.models)), [[2, 1], [1, 2]], "cells[c][l]: low C (2 low L, 1 high L), high C (1, 2)");
+  assert.ok(Math.abs(cells[0][0].mean - 0.6) < 1e-12 && Math.abs(cells[1][1].mean - 0.85) < 1e-12);
+  assert.equal(cells[1][0].mean, 0.95);
+  assert.deepEqual(bestClRegion(rows, { bins: 2, minModels: 2 }), { cLow: 0.2, cHigh: 0.4, lLow: 3, lHigh: 4, mean: cells[1][1].mean, models: 2 },
+    "the single-graph cell (0.95) is not enough");
+  assert.equal(bestClRegion(rows, { bins: 2, minModels: 1 })!.mean, 0.95);
+  assert.equal(bestClRegion(rows, { bins: 2, minModels: 3 }), undefined);
+  assert.throws(() => clPlaneGrid([], 2), /clPlaneGrid: no rows/);
+  assert.throws(() => clPlaneGrid(rows, 0), /bins must be a positive integer, got 0/);
+});
+
+test("best (C, L) region rows: per small-world variant × mapping, over the graphs' seed means; the ceiling part left out", () => {
+  const base = Object.fromEntries(STRUCTURE_STUDY_COLUMNS.map((c) => [c, 0])) as unknown as StructureStudyRow;
+  const row = (part: "small_world" | "ceiling", nr: number, replicate: number, c: number, l: number, acc: number): StructureStudyRow =>
+    ({ ...base, part, mode: "GRU", mapping: "recurrent", graph: "watts_strogatz", rewiring_p: 0.1, graph_nr: nr, replicate, average_clustering: c, average_shortest_path_length: l, test_acc: acc });
+  const rows = [
+    row("small_world", 0, 0, 0, 2, 0.5), row("small_world", 0, 1, 0, 2, 0.7), // graph 0: seed mean 0.6, low C and L
+    row("small_world", 1, 0, 0.4, 4, 0.9), row("small_world", 1, 1, 0.4, 4, 1.0), // graph 1: 0.95, high C and L
+    row("small_world", 2, 0, 0.3, 3.5, 0.8), row("small_world", 2, 1, 0.3, 3.5, 0.8), // graph 2: 0.8, high C and L
+    row("ceiling", 0, 0, 0.4, 4, 0.1),
+  ];
+  const [only] = bestClRegionRows(rows, { bins: 2, minModels: 2 });
+  assert.equal(bestClRegionRows(rows, { bins: 2 }).length, 1, "one small-world cell");
+  assert.equal(only.cell, "GRU · recurrent");
+  assert.equal(only.graphs, 3);
+  assert.ok(Math.abs((only["mean accuracy, all graphs"] as number) - (0.6 + 0.95 + 0.8) / 3) < 1e-12);
+  assert.equal(only["best region: C"], "0.20–0.40");
+  assert.equal(only["best region: L"], "3.00–4.00");
+  assert.ok(Math.abs((only["its mean accuracy"] as number) - 0.875) < 1e-12);
+  assert.equal(only["its graphs"], 2);
+  assert.match(String(bestClRegionRows(rows, { bins: 2, minModels: 3 })[0]["best region: C"]), /no cell of 2×2 holds 3 graphs/);
 });
