@@ -27,7 +27,7 @@ import { readSparsityCsv, sparsitySettings, SPARSITY_RECORD_FILE, type SparsityR
 import { accuracyByDensity, literatureFindings, type AccuracyPoint } from "../src/experiments/sparsity-findings";
 import { STRUCTURE_STUDY_RECORD_FILE, structureStudySettings, type StructureStudyRow } from "../src/experiments/structure-study";
 import { parseStructureStudyCsv } from "../src/experiments/structure-study-rows";
-import { accuracyByFamily, cellOf, seedMeans, structureClaims, studyCeilings, type CeilingRow, type FamilyAccuracy } from "../src/experiments/structure-study-analysis";
+import { accuracyByFamily, bestClRegionRows, cellOf, seedMeans, structureClaims, studyCeilings, type CeilingRow, type FamilyAccuracy } from "../src/experiments/structure-study-analysis";
 import { thesisPruneLogFile, thesisStructureTableFile, thesisStructureTableFiles } from "../src/thesis";
 import {
   loadResultsFiles, correlationTable, trainTestSplit, REGRESSOR_NAMES, baselineComparison, groupRows, loadR2Table, withDerivedFeatures,
@@ -73,6 +73,16 @@ const recordRows = (file: string): Row[] => nonEmpty(file, () => readRecordCsv(f
 /** A structure table of record as StructureRows (structureOfRecord). */
 const structureTable = (name: StructureTableOfRecord): ResultsTable =>
   nonEmpty(`structure/${name}.csv`, () => structureOfRecord(name), (t) => t.rows.length);
+
+/** Rows of records (the keys of the first are the header) as a table; numbers to 3 decimals, a non-finite one an error naming `file`. */
+export function recordsTable(records: ReadonlyArray<Record<string, string | number>>, file: string): string {
+  if (records.length === 0) throw new Error(`${file}: no rows for the table`);
+  const header = Object.keys(records[0]);
+  return table(header, records.map((r) => header.map((k) => {
+    const value = r[k];
+    return typeof value === "number" ? (Number.isInteger(value) ? value : f(value, 3, `${file}: ${k}`)) : value;
+  })));
+}
 
 function table(header: string[], rows: Array<Array<string | number>>): string {
   return [`| ${header.join(" | ")} |`, `| ${header.map(() => "---").join(" | ")} |`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
@@ -443,6 +453,10 @@ function structureBeyondSection(): string {
       `${w.datasetSize.toLocaleString("en")} strings. Mean test accuracy over graphs (each the mean of its seeds):`,
     "",
     familyTable(families, file),
+    "",
+    "The best region of each (C, L) plane (notebook 07's heat maps: 6 × 6 equal-width cells over the graphs' range, the cell of highest mean accuracy among those holding at least 3 graphs):",
+    "",
+    recordsTable(bestClRegionRows(rows), file),
     "",
     `What holds (a difference when it exceeds two standard errors; a gain when its 95% interval excludes 0; the baselines: ${REGRESSOR_LABELS[STUDY_REGRESSOR]}, ` +
       `${STUDY_CV.repeats} × ${STUDY_CV.folds}-fold CV, size = nodes, edges and parameters):`,

@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import {
   generateResultsSection, f, meanOf, only, sweepTimeClause, predictionProtocol, keptVariants, r2Cell, r2Table, meanCvR2, leftOutText,
-  splitSeedRange, testSetSize, splitSeedSentence, sparsityAccuracyTable, unitsText, ceilingTable, familyTable, type PredictionOfRecord,
+  splitSeedRange, testSetSize, splitSeedSentence, sparsityAccuracyTable, unitsText, ceilingTable, familyTable, recordsTable, type PredictionOfRecord,
 } from "../../scripts/readme-results";
 import type { AccuracyPoint } from "../../src/experiments/sparsity-findings";
 import type { CeilingRow, FamilyAccuracy } from "../../src/experiments/structure-study-analysis";
@@ -161,4 +161,11 @@ test("structure beyond: the ceilings and the family means as tables; none is an 
   assert.deepEqual(rows, ["|  | WS p=0 | BA |", "| --- | --- | --- |", "| GRU · layered | 0.900 | 0.800 |", "| GRU · recurrent | 0.700 | 0.600 |"]);
   assert.throws(() => familyTable(families.slice(0, 3), "s.csv"), /s\.csv: no row for GRU · recurrent, BA/);
   assert.throws(() => familyTable([], "s.csv"), /s\.csv: no small-world rows/);
+});
+
+test("records as a table: the first record's keys as the header, numbers to 3 decimals (integers as they are)", () => {
+  assert.deepEqual(recordsTable([{ cell: "GRU · layered", graphs: 32, mean: 0.91234 }, { cell: "GRU · recurrent", graphs: 30, mean: 0.5 }], "s.csv").split("\n"),
+    ["| cell | graphs | mean |", "| --- | --- | --- |", "| GRU · layered | 32 | 0.912 |", "| GRU · recurrent | 30 | 0.500 |"]);
+  assert.throws(() => recordsTable([{ mean: NaN }], "s.csv"), /s\.csv: mean is NaN/);
+  assert.throws(() => recordsTable([], "s.csv"), /s\.csv: no rows/);
 });
