@@ -489,7 +489,7 @@ function provenanceSection(p: RecordProvenance): string {
     `The results of record were computed with \`${p.command}\` (profile ${p.profile}) at commit \`${p.commit.slice(0, 7)}\` on ${p.date.slice(0, 10)}, ` +
       `${p.machine.cores} × ${p.machine.cpu}, ${p.lanes} jobs at a time: **${(p.wallSeconds / 3600).toFixed(2)} h** wall clock in all. ` +
       "`results/PROVENANCE.json` holds every file's checksum and the identities (data fingerprint, settings, engine numerics) behind it.",
-    ...(rows.length ? ["", table(["job", "wall time (summed over its runs)"], rows)] : []),
+    ...(rows.length ? ["", table(["job", "process time (summed over its runs and lanes: a job both lanes share counts twice its wall time)"], rows)] : []),
   ].join("\n");
 }
 
