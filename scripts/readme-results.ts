@@ -22,7 +22,7 @@ import {
 import type { Row } from "../src/core/result-store";
 import { readRecordCsv, recordProvenance, resultsFile, structureOfRecord, RESULTS_DIR, type RecordProvenance, type StructureTableOfRecord } from "../src/experiments/record";
 import { pruningSettings } from "../src/experiments/pruning";
-import { readPredictionTables, type PredictionSettings, type PredictionTables, type SplitSeedRow } from "../src/experiments/prediction";
+import { predictionSettings, readPredictionTables, type PredictionSettings, type PredictionTables, type SplitSeedRow } from "../src/experiments/prediction";
 import { readSparsityCsv, sparsitySettings, SPARSITY_RECORD_FILE, type SparsityRow } from "../src/experiments/sparsity-comparison";
 import { accuracyByDensity, literatureFindings, type AccuracyPoint } from "../src/experiments/sparsity-findings";
 import { STRUCTURE_STUDY_RECORD_FILE, structureStudySettings, type StructureStudyRow } from "../src/experiments/structure-study";
@@ -431,7 +431,7 @@ function structureBeyondSection(): string {
   const small = rows.filter((r) => r.part === "small_world"), ceilingModels = rows.filter((r) => r.part === "ceiling");
   const ceilings = studyCeilings(ceilingModels, { resamples: CEILING_RESAMPLES, seed: 0 });
   const families = accuracyByFamily(small);
-  const cv: BaselineOptions = { regressor: STUDY_REGRESSOR, settings: predictionOfRecord("ours").tables.settings.regressors, ...STUDY_CV };
+  const cv: BaselineOptions = { regressor: STUDY_REGRESSOR, settings: predictionSettings("thesis").regressors, ...STUDY_CV };
   const byMode = (r: FeatureRow) => String(r.mode);
   const baselines = [
     { table: "the thesis's tables", result: baselineComparison(groupRows(loadResultsFiles(thesisStructureTableFiles(CELL_MODES)).rows, byMode), cv) },
